@@ -78,12 +78,20 @@ class Gap:
         later = {0: "", 1: " the next day"}.get(self.days, f" {self.days} days later")
         return (
             f"runs at {_hhmm(self.first)} and {_hhmm(self.second)}{later} are "
-            f"{_plural(self.minutes, 'minute')} apart"
+            f"{human_minutes(self.minutes)} apart"
         )
 
 
 def _hhmm(minute_of_day: int) -> str:
     return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
+
+
+def human_minutes(minutes: int) -> str:
+    """``90`` -> ``1 hour 30 minutes``; whole days as days."""
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [_plural(n, w) for n, w in ((days, "day"), (hours, "hour"), (mins, "minute")) if n]
+    return " ".join(parts) or "0 minutes"
 
 
 def _plural(n: int, word: str) -> str:

@@ -88,7 +88,7 @@ class _NoClock(_Base):
         return iter(())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Manual(_NoClock):
     """Syncs run only when triggered by hand (UI or API)."""
 
@@ -98,7 +98,7 @@ class Manual(_NoClock):
         return {"strategy": "manual"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DbtCloud(_NoClock):
     """Syncs triggered by a dbt Cloud job, not by time."""
 
@@ -111,7 +111,7 @@ class DbtCloud(_NoClock):
                 "config": {"jobId": self.job_id, "accountId": self.account_id}}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Periodic(_Base):
     """A sync every ``interval``, in absolute time (DST does not move it)."""
 
@@ -136,7 +136,7 @@ class Periodic(_Base):
         return iter_periodic_runs(self.interval.nanoseconds, after, until, anchor=anchor)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SpecificDays(_Base):
     """At the top of each listed hour on each listed weekday (0 is Sunday), in ``timezone``.
 
@@ -164,7 +164,7 @@ class SpecificDays(_Base):
         return self.to_cron().runs(after, until, dst=dst)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Cron(_Base):
     """A 5-field cron expression evaluated in ``timezone``."""
 

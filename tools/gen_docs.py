@@ -1,0 +1,9 @@
+"""Write docs/rules.md from the rule registry (run after changing schedulelib/errors.py)."""
+
+from pathlib import Path
+
+from schedulelib._docs import rules_markdown
+
+target = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+target.write_text(rules_markdown(), encoding="utf-8")
+print(f"wrote {target.name}")
