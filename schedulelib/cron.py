@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -137,7 +138,7 @@ def parse_cron(spec: str) -> CronExpr:
     """
     expr, problems = _compile(spec)
     if expr is not None and not problems and expr.never_runs:
-        problems = [_never_problem(spec)]
+        problems = (_never_problem(spec),)
     if problems:
         diags = [diagnostic(p.code, "", p.message, p.hint) for p in problems]
         raise CronSyntaxError.from_diagnostics(diags)
@@ -155,7 +156,7 @@ def _never_problem(spec: str) -> _Problem:
 
 def cron_warnings(spec: str) -> list[tuple[str, str, str]]:
     """Portability warnings (code, message, hint) for a spec that parses: ``?`` (SL406)."""
-    out = []
+    out: list[tuple[str, str, str]] = []
     parts = _ASCII_WS.split(spec.strip())
     if len(parts) != 5:
         return out
@@ -169,15 +170,19 @@ def cron_warnings(spec: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def _compile(spec: str) -> tuple[CronExpr | None, list[_Problem]]:
-    """Parse without the never-runs check; every problem found is returned."""
+@lru_cache(maxsize=2048)
+def _compile(spec: str) -> tuple[CronExpr | None, tuple[_Problem, ...]]:
+    """Parse without the never-runs check; every problem found is returned.
+
+    A pure function of the text, so it is cached: configuration repeats the same few specs.
+    """
     text = spec.strip()
     problem = _whole_spec_problem(spec, text)
     if problem is not None:
-        return None, [problem]
+        return None, (problem,)
     parts = _ASCII_WS.split(text)
     if len(parts) != 5:
-        return None, [_field_count_problem(spec, parts)]
+        return None, (_field_count_problem(spec, parts),)
     problems: list[_Problem] = []
     bits: list[int] = []
     stars: list[bool] = []
@@ -186,10 +191,10 @@ def _compile(spec: str) -> tuple[CronExpr | None, list[_Problem]]:
         bits.append(value)
         stars.append(star)
     if problems:
-        return None, problems
+        return None, tuple(problems)
     fields = (parts[0], parts[1], parts[2], parts[3], parts[4])
     return CronExpr(spec, fields, bits[0], bits[1], bits[2], bits[3], bits[4],
-                    stars[2], stars[4]), []
+                    stars[2], stars[4]), ()
 
 
 def _whole_spec_problem(spec: str, text: str) -> _Problem | None:
@@ -370,6 +375,8 @@ def _feature_problem(spec: str, index: int, item: str) -> _Problem | None:
 
 
 def _span(low: int, high: int, step: int) -> int:
+    if step == 1:
+        return (1 << (high + 1)) - (1 << low)
     bits = 0
     for value in range(low, high + 1, step):
         bits |= 1 << value
@@ -394,7 +401,7 @@ def _min_gap(minutes: int, hours: int, day_key: tuple[int, int, int, bool, bool]
     times = [h * 60 + m for h in _bits(hours) for m in _bits(minutes)]
     first, last = times[0], times[-1]
     best: Gap | None = None
-    for a, b in zip(times, times[1:], strict=False):
+    for a, b in itertools.pairwise(times):
         if best is None or b - a < best.minutes:
             best = Gap(b - a, a, b, 0)
     # With matching days 1 day apart the overnight gap is _DAY - (last - first); a larger day
@@ -471,7 +478,7 @@ def _closest(mask: int, limit: int) -> int:
 
 def _year_matches(kind: tuple[int, int], days: int, months: int, weekdays: int,
                   dom_star: bool, dow_star: bool) -> int:
-    leap, jan1 = kind
+    leap, _jan1 = kind
     month_mask = 0
     for m in _bits(months):
         month_mask |= _MONTH_SPANS[leap][m]

@@ -245,7 +245,7 @@ class _Reader:
             return None
         self._keys(strategy, config)
         value = getattr(self, "_" + strategy)(config)
-        return None if self.failed else value  # type: ignore[no-any-return]
+        return None if self.failed else value
 
     def _unknown_strategy(self, raw: object) -> None:
         if not isinstance(raw, str):
@@ -424,7 +424,7 @@ class _Reader:
 def _short_real_gaps(expr: CronExpr, zone: str, as_of: datetime | None) -> list[ShortGap]:
     try:
         from .runs import short_real_gaps
-    except ImportError:  # TEMPORARY until runs.py lands
+    except ModuleNotFoundError:  # TEMPORARY until runs.py lands
         return []
     return short_real_gaps(expr, zone, as_of)
 

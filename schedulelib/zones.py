@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
@@ -112,7 +112,7 @@ def zone_problems(name: str) -> list[ZoneProblem]:
     return []
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> ZoneInfo:
     """The zone from the bundled tzdata package (never the machine's own zone files)."""
     if name not in _index().keys:

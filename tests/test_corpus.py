@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,11 +14,11 @@ from schedulelib import DurationError, check, parse_duration
 from .conftest import DATA, ROOT, SHARED
 
 sys.path.insert(0, str(ROOT / "tools"))
-from record_corpus import corpus_rows, cron_verdict, duration_verdict  # noqa: E402
+from record_corpus import corpus_rows, cron_verdict, duration_verdict
 
 pytestmark = pytest.mark.skipif(not (SHARED / "corpus").is_dir(),
                                 reason="../shared/corpus is not beside the checkout")
-AS_OF = datetime(2026, 1, 1, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _recorded(name: str) -> list[list[str]]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import assume, example, given
@@ -97,7 +98,7 @@ INVALID = [
     ("1,,2 * * * *", "SL403", "an empty list item"),
     ("0 0 30 2 *", "SL408", "never runs"),
     ("0 0 31 4,6,9,11 *", "SL408", "never runs in 30-day months"),
-    ("０ 9 * * *", "SL403", "a full-width digit"),
+    ("０ 9 * * *", "SL403", "a full-width digit"),  # noqa: RUF001
 ]
 
 
@@ -193,7 +194,7 @@ def _brute_force_gap(spec: str, start: date, years: int) -> int:
                 gap = base + times[0] - previous
                 best = gap if best is None else min(best, gap)
             if runs_per_day > 1:
-                inside = min(b - a for a, b in zip(times, times[1:], strict=False))
+                inside = min(b - a for a, b in itertools.pairwise(times))
                 best = inside if best is None else min(best, inside)
             previous = base + times[-1]
         day += timedelta(days=1)
@@ -250,7 +251,7 @@ def test_closest_pair_is_two_consecutive_croniter_and_cronsim_runs(spec: str) ->
     assume(not re.search(r"(?<![0-9])([0-9]+)-\1(?![0-9])", spec))
     gap = expr.closest_runs
     day = _first_day_with_gap(expr, gap)
-    first = datetime(day.year, day.month, day.day, tzinfo=timezone.utc) + timedelta(
+    first = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(
         minutes=gap.first)
     second = first + timedelta(minutes=gap.minutes)
     before = first - timedelta(minutes=1)

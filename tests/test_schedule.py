@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -25,7 +25,7 @@ from schedulelib import (
     parse_duration,
 )
 
-AS_OF = datetime(2026, 1, 15, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 1, 15, tzinfo=UTC)
 
 
 def _codes(doc: object) -> list[tuple[str, str]]:
@@ -113,7 +113,7 @@ INVALID: list[tuple[str, object, list[tuple[str, str]]]] = [
     ("days empty", _days([]), [("SL302", "/config/days")]),
     ("eight days", _days([0, 1, 2, 3, 4, 5, 6, 0]),
      [("SL302", "/config/days"), ("SL306", "/config/days/7")]),
-    ("25 hours", _days([1], list(range(24)) + [5]),
+    ("25 hours", _days([1], [*list(range(24)), 5]),
      [("SL302", "/config/hours"), ("SL306", "/config/hours/24")]),
     ("day as a string", _days(["1"]), [("SL303", "/config/days/0")]),
     ("day as a boolean", _days([True]), [("SL303", "/config/days/0")]),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
@@ -74,5 +74,5 @@ def test_any_text_gets_a_verdict_without_touching_files(name: str) -> None:
 
 def test_utc_offsets_match_go_for_a_fixed_instant() -> None:
     """A sanity anchor: Kathmandu is +05:45."""
-    now = datetime(2026, 1, 1, tzinfo=timezone.utc).astimezone(load("Asia/Kathmandu"))
+    now = datetime(2026, 1, 1, tzinfo=UTC).astimezone(load("Asia/Kathmandu"))
     assert now.utcoffset().total_seconds() == 5 * 3600 + 45 * 60  # type: ignore[union-attr]

@@ -8,7 +8,7 @@ and review the diff.
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from schedulelib import DurationError, check, parse_duration
@@ -16,7 +16,7 @@ from schedulelib import DurationError, check, parse_duration
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 OUT = ROOT / "tests" / "data"
-AS_OF = datetime(2026, 1, 1, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def corpus_rows(name: str) -> list[str]:

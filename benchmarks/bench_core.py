@@ -1,0 +1,59 @@
+"""Validation speed: check() and parse_duration() against constructing a croniter.
+
+Issue 2 asks: check() of a valid cron schedule costs no more than constructing
+``croniter(spec, start)`` for the same spec; parse_duration at least 5x faster than that.
+Run: python benchmarks/bench_core.py
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import per_call, report  # noqa: E402
+from croniter import croniter  # noqa: E402
+
+import schedulelib  # noqa: E402
+
+START = datetime(2026, 1, 1, tzinfo=UTC)
+AS_OF = START
+CASES = [
+    ("*/15 * * * *", "America/New_York"),
+    ("0 9 * * 1-5", "Europe/Berlin"),
+    ("15 */3 1 * *", "America/Los_Angeles"),
+    ("30 2 * * 0,6", "Australia/Lord_Howe"),
+]
+
+
+def main() -> int:
+    failures = 0
+    for spec, zone in CASES:
+        doc = {"strategy": "cron", "config": {"spec": spec, "timezone": zone}}
+        assert schedulelib.check(doc, as_of=AS_OF) == [], spec
+        print(f"cron {spec!r} in {zone}:")
+        ratios = report([
+            ("croniter(spec, start)", per_call(lambda s=spec: croniter(s, START))),
+            ("schedulelib.check(doc)", per_call(lambda d=doc: schedulelib.check(d, as_of=AS_OF))),
+        ], "croniter(spec, start)")
+        ok = ratios["schedulelib.check(doc)"] >= 1.0
+        failures += not ok
+        print(f"  check() no slower than croniter construction: {'yes' if ok else 'NO'}")
+    print("durations:")
+    base = per_call(lambda: croniter("*/15 * * * *", START))
+    for text in ("15m", "1h30m", "167h59m59.999999999s"):
+        ratios = report([
+            ("croniter(spec, start)", base),
+            (f"parse_duration({text!r})", per_call(lambda t=text: schedulelib.parse_duration(t),
+                                                   number=20000)),
+        ], "croniter(spec, start)")
+        ok = ratios[f"parse_duration({text!r})"] >= 5.0
+        failures += not ok
+        print(f"  parse_duration at least 5x faster: {'yes' if ok else 'NO'}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
