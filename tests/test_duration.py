@@ -19,7 +19,7 @@ GO = DATA / "go"
 def _rows(name: str) -> list[dict[str, object]]:
     with (GO / name).open(encoding="utf-8") as handle:
         data = json.load(handle)
-    rows = data["vectors"] if isinstance(data, dict) else data
+    rows = data["rows"]
     assert rows, f"{name} holds no vectors"
     return rows  # type: ignore[no-any-return]
 
@@ -31,8 +31,12 @@ def test_parse_duration_matches_every_go_vector() -> None:
     """Every ParseDuration vector gives Go's value, Go's String() or Go's exact error text."""
     mismatches = []
     rows = _rows("durations.json")
-    for row in rows:
-        text = bytes.fromhex(str(row["input_hex"]))
+    # Each input as bytes, and as text too where the bytes are UTF-8.
+    inputs: list[tuple[str | bytes, dict[str, object]]] = [
+        (bytes.fromhex(str(row["hex"])), row) for row in rows]
+    inputs += [(str(row["text"]), row) for row in rows if row["text_exact"]]
+    assert len(rows) >= 5000
+    for text, row in inputs:
         try:
             got = parse_duration(text)
         except DurationError as exc:

@@ -76,3 +76,39 @@ def test_utc_offsets_match_go_for_a_fixed_instant() -> None:
     """A sanity anchor: Kathmandu is +05:45."""
     now = datetime(2026, 1, 1, tzinfo=UTC).astimezone(load("Asia/Kathmandu"))
     assert now.utcoffset().total_seconds() == 5 * 3600 + 45 * 60  # type: ignore[union-attr]
+
+
+# -- Go's time.LoadLocation, from vectors generated with Go (ZONEINFO = the bundled tzdata) ----
+
+# Where schedulelib deliberately says no although Go loads the name (docs/decisions.md, D6).
+STRICTER_THAN_GO = {
+    "": "Go reads it as UTC",
+    "Local": "Go reads it as the server's zone",
+    "./America/New_York": "a file path, loaded only because Go joins it to a directory",
+    "America/./New_York": "likewise",
+    "America//New_York": "likewise",
+    "posixrules": "a file of the machine's zoneinfo directory, not an IANA key",
+    "localtime": "Debian's symlink to the machine's own zone",
+    "posix/America/New_York": "a Debian directory layout, absent from tzdata",
+    "right/America/New_York": "likewise, with leap seconds",
+}
+
+
+def test_zone_verdicts_match_go_load_location() -> None:
+    """Every name Go rejects is rejected; every name Go loads is accepted, bar the list above."""
+    import json
+
+    from .conftest import DATA
+
+    rows = json.loads((DATA / "go" / "locations.json").read_text("utf-8"))["rows"]
+    assert len(rows) >= 600
+    differ = []
+    for row in rows:
+        name = bytes.fromhex(row["hex"]).decode("utf-8")
+        rejected = any(p.code != "SL504" for p in zone_problems(name))
+        if rejected == (not row["ok"]):
+            continue
+        if row["ok"] and name in STRICTER_THAN_GO:
+            continue
+        differ.append((name, row))
+    assert not differ

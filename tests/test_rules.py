@@ -1,0 +1,119 @@
+"""The rule registry: every code documented in docs/rules.md and triggered by a test here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+
+from schedulelib import check
+from schedulelib._docs import rule_text, rules_markdown
+from schedulelib.errors import RULES
+
+from .conftest import ROOT
+
+AS_OF = datetime(2026, 1, 15, tzinfo=UTC)
+
+
+def _cron(spec: str, zone: str = "UTC") -> object:
+    return {"strategy": "cron", "config": {"spec": spec, "timezone": zone}}
+
+
+def _days(days: object, hours: object = (9,)) -> object:
+    return {"strategy": "specific_days",
+            "config": {"days": days, "hours": hours, "timezone": "UTC"}}
+
+
+def _codes(doc: object) -> set[str]:
+    return {d.code for d in check(doc, as_of=AS_OF)}
+
+
+def _file_codes(name: str, content: bytes | None) -> set[str]:
+    """Codes the command line reports for one file (None: a path that does not exist)."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from schedulelib.cli import main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        if content is not None:
+            path.write_bytes(content)
+        result = CliRunner().invoke(main, ["validate", "--format", "json", str(path)])
+    return {f["code"] for f in json.loads(result.stdout or "[]")}
+
+
+# One way to trigger each code; test_every_code_is_triggered checks the table is complete.
+TRIGGERS: dict[str, Callable[[], set[str]]] = {
+    "SL001": lambda: _codes('{"strategy": "manual",}'),
+    "SL002": lambda: _codes('{"strategy": "periodic", "config": {"interval": NaN}}'),
+    "SL003": lambda: _codes('{"strategy": "manual", "strategy": "cron"}'),
+    "SL004": lambda: _codes([1]),
+    "SL101": lambda: _codes({}),
+    "SL102": lambda: _codes({"strategy": "weekly"}),
+    "SL103": lambda: _codes({"strategy": "manual", "schedule": "x"}),
+    "SL104": lambda: _codes({"strategy": "cron", "config": []}),
+    "SL105": lambda: _codes({"strategy": "periodic", "config": {}}),
+    "SL106": lambda: _codes({"strategy": "manual", "config": {"interval": "1h"}}),
+    "SL201": lambda: _codes({"strategy": "periodic", "config": {"interval": 60}}),
+    "SL202": lambda: _codes({"strategy": "periodic", "config": {"interval": "1d"}}),
+    "SL203": lambda: _codes({"strategy": "periodic", "config": {"interval": "10m"}}),
+    "SL204": lambda: _codes({"strategy": "periodic", "config": {"interval": "168h"}}),
+    "SL301": lambda: _codes(_days("1-5")),
+    "SL302": lambda: _codes(_days([])),
+    "SL303": lambda: _codes(_days(["mon"])),
+    "SL304": lambda: _codes(_days([7])),
+    "SL305": lambda: _codes(_days([1.0])),
+    "SL306": lambda: _codes(_days([2, 2])),
+    "SL401": lambda: _codes(_cron(["0", "*"])),  # type: ignore[arg-type]
+    "SL402": lambda: _codes(_cron("0 0 9 * * *")),
+    "SL403": lambda: _codes(_cron("61 * * * *")),
+    "SL404": lambda: _codes(_cron("@daily")),
+    "SL405": lambda: _codes(_cron("0 0 * * 7")),
+    "SL406": lambda: _codes(_cron("0 0 ? * 1")),
+    "SL407": lambda: _codes(_cron("*/5 * * * *")),
+    "SL408": lambda: _codes(_cron("0 0 31 11 *")),
+    "SL409": lambda: _codes(_cron("0,50 1 * * *", "America/New_York")),
+    "SL501": lambda: _codes(_cron("0 * * * *", None)),  # type: ignore[arg-type]
+    "SL502": lambda: _codes(_cron("0 * * * *", "")),
+    "SL503": lambda: _codes(_cron("0 * * * *", "Europe/Atlantis")),
+    "SL504": lambda: _codes(_cron("0 * * * *", "Asia/Calcutta")),
+    "SL505": lambda: _codes(_cron("0 * * * *", "../../etc/shadow")),
+    "SL601": lambda: _codes({"strategy": "dbt_cloud", "config": {"jobId": "", "accountId": "1"}}),
+    "SL901": lambda: _file_codes("bad.json", b'{"strategy": "\xff"}'),
+    "SL902": lambda: _file_codes("empty.json", b""),
+    "SL903": lambda: _file_codes("main.tf", b'resource "segment_destination_subscription" "s" {\n'
+                                 b'  reverse_etl_schedule = var.schedule\n}\n'),
+    "SL904": lambda: _file_codes("huge.json", b" " * (16 * 1024 * 1024 + 1) + b"{}"),
+    "SL905": lambda: _file_codes("other.json", b'{"name": "not a schedule"}'),
+}
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_code_is_triggered(code: str) -> None:
+    """Each registered code has a trigger, and the trigger produces it."""
+    assert code in TRIGGERS, f"{code} has no trigger in this table"
+    assert code in TRIGGERS[code]()
+
+
+def test_no_trigger_for_an_unknown_code() -> None:
+    """The table names only registered codes."""
+    assert set(TRIGGERS) <= set(RULES)
+
+
+def test_docs_rules_md_is_generated_from_the_registry() -> None:
+    """docs/rules.md is up to date (regenerate with python tools/gen_docs.py)."""
+    assert (ROOT / "docs" / "rules.md").read_text("utf-8") == rules_markdown()
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_code_is_documented(code: str) -> None:
+    """Each code has What / Why / Example / Fix, all filled in."""
+    rule = RULES[code]
+    assert all((rule.what, rule.why, rule.example, rule.fix))
+    assert rule_text(rule) in (ROOT / "docs" / "rules.md").read_text("utf-8")
+    assert rule.code == code and code[:2] == "SL" and len(code) == 5
