@@ -1,0 +1,241 @@
+"""``schedulelib calendar``: the command, thin.  Parse arguments, find schedules, render.
+
+The pictures are made by ``calendar.py`` (terminal), ``ics.py`` and ``html.py``; finding
+schedules in files is the sources module's job (:func:`_find` is the one seam).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from .calendar import VIEWS, Calendar, View, build, render_text, window
+from .errors import Diagnostic, ScheduleError
+from .schedule import Cron, Schedule, SpecificDays
+
+POLICIES = ("go", "debian", "croniter")
+
+
+class CalendarUsageError(click.ClickException):
+    """A bad argument: one line, ``Error: ...``, exit code 2 (click's usage code)."""
+
+    exit_code = 2
+
+
+# -- finding schedules (the seam to the sources module) -----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One schedule found in an argument: its name, and the value or the findings against it."""
+
+    name: str
+    schedule: Schedule | None
+    diagnostics: tuple[Diagnostic, ...]
+    where: str = ""  # the file, <stdin> or <inline>, for reports
+
+
+def _find(argument: str, stdin: IO[str]) -> list[Found]:
+    """Every schedule in one SCHEDULE argument (a file, ``-`` or inline JSON).
+
+    TEMPORARY: reads JSON only, until ``sources.py`` lands; then this calls it instead.
+    """
+    from .schedule import WRAPPER_KEY, check, load
+
+    if argument == "-":
+        text, where = stdin.read(), "<stdin>"
+    elif argument.lstrip().startswith(("{", "[")):
+        text, where = argument, "<inline>"
+    else:
+        path = Path(argument)
+        if not path.is_file():
+            raise CalendarUsageError(f"SCHEDULE {argument!r}: no such file (give a file, '-' "
+                                     "for standard input, or inline JSON)")
+        text, where = path.read_text("utf-8"), argument
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        return [Found(where, None, (Diagnostic("SL001", "error", "", str(exc)),), where)]
+    found: list[Found] = []
+
+    def walk(node: object, path: str, name: str) -> None:
+        if isinstance(node, dict):
+            if WRAPPER_KEY in node or ("strategy" in node and path == ""):
+                inner = node.get(WRAPPER_KEY, node) if WRAPPER_KEY in node else node
+                base = path + ("/" + WRAPPER_KEY if WRAPPER_KEY in node else "")
+                label = str(node.get("name") or f"{where}#{base or '/'}")
+                problems = tuple(check(inner))
+                if any(d.severity == "error" for d in problems):
+                    found.append(Found(label, None, tuple(
+                        Diagnostic(d.code, d.severity, base + d.path, d.message, d.hint)
+                        for d in problems), where))
+                else:
+                    found.append(Found(label, load(inner), problems, where))
+                return
+            for key, value in node.items():
+                walk(value, f"{path}/{key}", name)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{path}/{i}", name)
+
+    walk(doc, "", where)
+    return found
+
+
+def _report(where: str, found: Found) -> str:
+    """One bad schedule's findings, as ``validate`` prints them (TEMPORARY until cli.py)."""
+    lines = []
+    for d in found.diagnostics:
+        if d.severity != "error":
+            continue
+        hint = f" ({d.hint})" if d.hint else ""
+        lines.append(f"{where}:{d.path or '/'}: {d.severity} {d.code} {d.message}{hint}")
+    return "\n".join(lines)
+
+
+# -- arguments ----------------------------------------------------------------------------------
+
+
+def parse_start(text: str) -> date | datetime:
+    """``--start``: an ISO 8601 date (``2026-03-24``) or date-time (``2026-03-24T09:00``)."""
+    from dateutil.parser import isoparse
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return isoparse(text)
+    except (ValueError, OverflowError) as exc:
+        raise CalendarUsageError(
+            f"--start {text!r} is not an ISO 8601 date or date-time ({exc}); "
+            "write e.g. 2026-03-24 or 2026-03-24T09:00") from None
+
+
+def resolve_zone(name: str) -> Any:
+    """``--tz``: an IANA zone from the bundled tzdata; a bad name gets the timezone rule's text."""
+    from .zones import load, zone_problems
+
+    problems = [p for p in zone_problems(name) if p.code != "SL504"]
+    if problems:
+        hint = f": {problems[0].hint}" if problems[0].hint else ""
+        raise CalendarUsageError(f"--tz: {problems[0].message}{hint}")
+    return load(name)
+
+
+def default_zone(schedules: list[Schedule]) -> str:
+    """The schedules' own zone when they all name the same one, otherwise UTC."""
+    zones = {s.timezone for s in schedules if isinstance(s, Cron | SpecificDays)}
+    return zones.pop() if len(zones) == 1 else "UTC"
+
+
+def use_color(stream: IO[str], environ: dict[str, str] | os._Environ[str]) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (no-color.org)."""
+    if environ.get("NO_COLOR", ""):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+    counter: dict[str, int] = {}
+    out = []
+    for name in names:
+        if seen[name] > 1:
+            counter[name] = counter.get(name, 0) + 1
+            out.append(f"{name} [{counter[name]}]")
+        else:
+            out.append(name)
+    return out
+
+
+# -- the command --------------------------------------------------------------------------------
+
+
+@click.command("calendar")
+@click.argument("schedules", nargs=-1, required=True, metavar="SCHEDULE...")
+@click.option("--week", "view", flag_value="week", default=True,
+              help="Days by hours for 7 days from --start (the default).")
+@click.option("--month", "view", flag_value="month", help="The month page holding --start.")
+@click.option("--start", metavar="DATE",
+              help="ISO date or date-time the picture starts at (default: today).")
+@click.option("--tz", "zone_name", metavar="ZONE",
+              help="IANA zone the grid is drawn in (default: the schedules' own zone, or UTC).")
+@click.option("--dst", default="go", show_default=True, type=click.Choice(POLICIES),
+              help="Which cron engine's DST behaviour to simulate.")
+@click.option("--ics", "ics_file", metavar="FILE",
+              help="Also write an iCalendar file, one event per run ('-': standard output).")
+@click.option("--html", "html_file", metavar="FILE",
+              help="Also write a self-contained HTML page ('-': standard output).")
+def calendar_command(schedules: tuple[str, ...], view: View, start: str | None,
+                     zone_name: str | None, dst: str, ics_file: str | None,
+                     html_file: str | None) -> None:
+    """Preview when SCHEDULE... run: a week or month calendar, and where syncs pile up.
+
+    SCHEDULE is a file (JSON, YAML or Terraform: every schedule in it), '-' for standard
+    input, or inline JSON.  Schedules with errors are reported and left out.
+    """
+    if ics_file == "-" and html_file == "-":
+        raise CalendarUsageError("--ics and --html cannot both write to standard output")
+    stdin, stdout = sys.stdin, sys.stdout
+    first = parse_start(start) if start is not None else None
+    entries: list[tuple[str, Schedule]] = []
+    failed = False
+    for argument in schedules:
+        for found in _find(argument, stdin):
+            if found.schedule is None:
+                failed = True
+                click.echo(_report(found.where or argument, found), err=True)
+            else:
+                entries.append((found.name, found.schedule))
+    names = _unique([name for name, _ in entries])
+    entries = [(name, schedule) for name, (_, schedule) in zip(names, entries, strict=True)]
+    zone_key = zone_name or default_zone([s for _, s in entries])
+    zone = resolve_zone(zone_key)
+    if first is None:
+        first = datetime.now(UTC).astimezone(zone).date()
+    assert view in VIEWS
+    try:
+        cal = build(entries, window(view, first, zone, zone_key), dst=dst)
+    except ScheduleError as exc:
+        raise click.ClickException(str(exc)) from None
+    _write_outputs(cal, ics_file, html_file)
+    if "-" not in (ics_file, html_file):
+        click.echo(render_text(cal, color=use_color(stdout, os.environ)), nl=False,
+                   color=use_color(stdout, os.environ))
+    if failed:
+        sys.exit(1)
+
+
+def _write_outputs(cal: Calendar, ics_file: str | None, html_file: str | None) -> None:
+    if ics_file is not None:
+        from .ics import to_ics
+
+        _write(ics_file, to_ics(cal), "--ics")
+    if html_file is not None:
+        from .html import to_html
+
+        _write(html_file, to_html(cal).encode("utf-8"), "--html")
+
+
+def _write(target: str, data: bytes, option: str) -> None:
+    if target == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        Path(target).write_bytes(data)
+    except OSError as exc:
+        raise CalendarUsageError(f"{option} {target!r}: cannot write it ({exc.strerror})") \
+            from None
