@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import per_call, report  # noqa: E402
-from croniter import croniter  # noqa: E402
+from _timing import per_call, report
+from croniter import croniter
 
-import schedulelib  # noqa: E402
+import schedulelib
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 AS_OF = START

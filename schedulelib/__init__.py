@@ -20,6 +20,16 @@ from .schema import schema as schema
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    # The run-time analysis is imported on first use: validation does not need it.
+    if name == "analyze":
+        from .analysis import analyze
+
+        return analyze
+    raise AttributeError(f"module 'schedulelib' has no attribute {name!r}")
+
+
 __all__ = [
     "Cron",
     "CronExpr",
@@ -34,6 +44,7 @@ __all__ = [
     "ScheduleError",
     "SpecificDays",
     "__version__",
+    "analyze",
     "check",
     "load",
     "parse_cron",

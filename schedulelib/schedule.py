@@ -422,10 +422,8 @@ class _Reader:
 
 
 def _short_real_gaps(expr: CronExpr, zone: str, as_of: datetime | None) -> list[ShortGap]:
-    try:
-        from .runs import short_real_gaps
-    except ModuleNotFoundError:  # TEMPORARY until runs.py lands
-        return []
+    from .runs import short_real_gaps
+
     return short_real_gaps(expr, zone, as_of)
 
 

@@ -36,7 +36,6 @@ def _file_codes(name: str, content: bytes | None) -> set[str]:
     from pathlib import Path
 
     from click.testing import CliRunner
-
     from schedulelib.cli import main
 
     with tempfile.TemporaryDirectory() as tmp:
