@@ -432,10 +432,10 @@ def _short_real_gaps(expr: CronExpr, zone: str, as_of: datetime | None) -> list[
 
 def _read(doc: object, as_of: datetime | None) -> tuple[Schedule | None, list[Diagnostic]]:
     if isinstance(doc, str | bytes | bytearray):
-        from ._json import parse_json
+        from ._jsontext import parse_json
 
         doc, problems = parse_json(bytes(doc) if isinstance(doc, bytearray) else doc)
-        if any(d.severity == "error" for d in problems):
+        if any(d.code == "SL001" for d in problems):
             return None, problems
     else:
         problems = []
@@ -446,7 +446,10 @@ def _read(doc: object, as_of: datetime | None) -> tuple[Schedule | None, list[Di
         doc = doc[WRAPPER_KEY]
     reader = _Reader(base, as_of)
     value = reader.read(doc)
-    return value, problems + reader.found
+    found = problems + reader.found
+    if problems:  # a duplicate key or NaN: what was read is not what was written
+        value = None
+    return value, found
 
 
 def check(doc: object, *, as_of: datetime | None = None) -> list[Diagnostic]:

@@ -27,7 +27,8 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     """.ci/run extracts the README's test command with the same pattern it documents."""
     script = (ROOT / ".ci" / "run").read_text("utf-8")
     extracted = subprocess.run(
-        ["sed", "-n", r"s/^    \(python3 -m venv .venv .*pytest.*\)$/\1/p", str(ROOT / "README.md")],
+        ["sed", "-n", r"s/^    \(python3 -m venv .venv .*pytest.*\)$/\1/p",
+         str(ROOT / "README.md")],
         capture_output=True, text=True, check=True,
     ).stdout.splitlines()
     assert extracted[0] == _commands()[1]
@@ -40,5 +41,5 @@ def test_library_example_runs() -> None:
     block = re.search(r"```python\n(.*?)```", README, flags=re.DOTALL)
     assert block is not None
     namespace: dict[str, object] = {}
-    exec(compile(block.group(1), "README.md", "exec"), namespace)  # noqa: S102
+    exec(compile(block.group(1), "README.md", "exec"), namespace)
     assert str(namespace["schedule"].spec) == "30 2 * * *"  # type: ignore[attr-defined]

@@ -290,6 +290,8 @@ def test_check_never_raises_on_text(text: str | bytes) -> None:
 @given(JSONISH)
 def test_check_agrees_on_json_text_and_value(doc: object) -> None:
     """Checking a value or its JSON text gives the same findings."""
+    if isinstance(doc, str):
+        return  # a str given to check() is JSON text, not a JSON string value
     try:
         text = json.dumps(doc, allow_nan=False)
     except ValueError:
