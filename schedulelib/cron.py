@@ -6,7 +6,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .errors import CronSyntaxError, diagnostic
 
@@ -448,20 +448,21 @@ def _min_day_distance(days: int, months: int, weekdays: int, dom_star: bool,
         # Only the weekday decides, and every week is complete: circular distance mod 7.
         wk = _bits(weekdays)
         return min((b - a) % 7 or 7 for a, b in zip(wk, wk[1:] + wk[:1], strict=True))
-    masks = {kind: _year_matches(kind, days, months, weekdays, dom_star, dow_star)
-             for kind in _KINDS}
+    tables = _calendar_tables()
+    masks = {kind: _year_matches(tables, kind, days, months, weekdays, dom_star, dow_star)
+             for kind in tables.kinds}
     if all(masks.values()):
         # Every year has a match, so two consecutive matches lie in one year or in two
         # consecutive years: the pairs of kinds that follow each other are enough.
         best = _DAY * 1000
-        for a, b in _KIND_PAIRS:
+        for a, b in tables.pairs:
             joined = masks[a] | masks[b] << (365 + a[0])
             best = min(best, _closest(joined, best))
         return best
     # Some year has no match (29 February): walk the whole 400-year cycle.
     cycle = 0
     offset = 0
-    for kind in _CYCLE:
+    for kind in tables.cycle:
         cycle |= masks[kind] << offset
         offset += 365 + kind[0]
     cycle |= cycle << offset  # two cycles, so the wrap-around pair counts
@@ -476,27 +477,38 @@ def _closest(mask: int, limit: int) -> int:
     return limit
 
 
-def _year_matches(kind: tuple[int, int], days: int, months: int, weekdays: int,
-                  dom_star: bool, dow_star: bool) -> int:
+def _year_matches(tables: _Tables, kind: tuple[int, int], days: int, months: int,
+                  weekdays: int, dom_star: bool, dow_star: bool) -> int:
     leap, _jan1 = kind
     month_mask = 0
     for m in _bits(months):
-        month_mask |= _MONTH_SPANS[leap][m]
+        month_mask |= tables.month_spans[leap][m]
     dom_mask = 0
     for d in _bits(days):
-        dom_mask |= _DOM_BITS[leap][d]
+        dom_mask |= tables.dom_bits[leap][d]
     dow_mask = 0
     for w in _bits(weekdays):
-        dow_mask |= _DOW_BITS[kind][w]
+        dow_mask |= tables.dow_bits[kind][w]
     # robfig/cron v3 dayMatches: AND when either field is a star, OR when both are restricted.
     day_mask = dom_mask & dow_mask if dom_star or dow_star else dom_mask | dow_mask
     return day_mask & month_mask
 
 
-def _calendar_tables() -> tuple[
-    list[list[int]], list[list[int]], dict[tuple[int, int], list[int]],
-    list[tuple[int, int]], list[tuple[int, int]], set[tuple[tuple[int, int], tuple[int, int]]],
-]:
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """Day-of-year bitmasks for the 14 kinds of year, and the 400-year cycle of kinds."""
+
+    month_spans: list[list[int]]
+    dom_bits: list[list[int]]
+    dow_bits: dict[tuple[int, int], list[int]]
+    cycle: list[tuple[int, int]]
+    kinds: list[tuple[int, int]]
+    pairs: set[tuple[tuple[int, int], tuple[int, int]]]
+
+
+@cache
+def _calendar_tables() -> _Tables:
+    """Built on first use: most specs never need the calendar (see _min_gap)."""
     month_spans: list[list[int]] = []
     dom_bits: list[list[int]] = []
     for leap in (0, 1):
@@ -525,7 +537,4 @@ def _calendar_tables() -> tuple[
         cycle.append((leap, (date(year, 1, 1).weekday() + 1) % 7))
     kinds = sorted(set(cycle))
     pairs = {(cycle[i], cycle[(i + 1) % 400]) for i in range(400)}
-    return month_spans, dom_bits, dow_bits, cycle, kinds, pairs
-
-
-_MONTH_SPANS, _DOM_BITS, _DOW_BITS, _CYCLE, _KINDS, _KIND_PAIRS = _calendar_tables()
+    return _Tables(month_spans, dom_bits, dow_bits, cycle, kinds, pairs)

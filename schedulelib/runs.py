@@ -27,7 +27,9 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Final, Literal
 
-from ._tzcalc import DAY, EPOCH_ORDINAL, Transition, Zone, get_zone
+from ._dstwarn import ShortGap as ShortGap
+from ._dstwarn import short_real_gaps as short_real_gaps
+from ._tzcalc import DAY, EPOCH_ORDINAL, Zone, get_zone
 from .cron import CronExpr
 from .errors import ScheduleError
 
@@ -768,73 +770,9 @@ def _days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
-# -- SL409: runs closer than 15 real minutes on a DST change day --------------------------------
+# -- SL409 (the look-ahead itself lives in _dstwarn.py, off the import path of check()) -------
 
 SHORT_GAP: Final = timedelta(minutes=15)
-LOOK_AHEAD: Final = timedelta(days=2 * 365)
-
-
-@dataclass(frozen=True, slots=True)
-class ShortGap:
-    """Two consecutive runs (go policy) less than 15 real minutes apart around a DST change.
-
-    ``day`` is the local date of ``first``; ``gap`` is the real (absolute) time between them.
-    """
-
-    day: date
-    first: datetime
-    second: datetime
-    gap: timedelta
-
-    def describe(self) -> str:
-        minutes = self.gap.total_seconds() / 60
-        amount = f"{minutes:g} minute{'s' if minutes != 1 else ''}"
-        return (f"on {self.day.isoformat()} the DST change in {self.first.tzinfo} puts runs "
-                f"at {_clock(self.first)} and {_clock(self.second)} only {amount} apart in "
-                "real time")
-
-
-def _clock(dt: datetime) -> str:
-    return f"{dt:%H:%M} {dt.tzname()}"
-
-
-def short_real_gaps(expr: CronExpr, zone_key: str, as_of: datetime | None) -> list[ShortGap]:
-    """DST change days in the two years after ``as_of`` on which two consecutive runs of
-    ``expr`` in ``zone_key`` (go policy) are less than 15 real minutes apart.
-
-    Deterministic from ``as_of`` (default: now).  For warning SL409.
-    """
-    if as_of is None:
-        as_of = datetime.now(UTC)
-    check_aware(as_of, "as_of")
-    zone = get_zone(zone_key)
-    start = math.floor(as_of.timestamp())
-    out: list[ShortGap] = []
-    for transition in zone.transitions(start, start + int(LOOK_AHEAD.total_seconds())):
-        if not _runs_near(expr.minutes, expr.hours, transition):
-            continue
-        out.extend(g for g in _gaps_at(expr, zone_key, transition.at) if g.second > as_of)
-    return out
-
-
-def _runs_near(minutes: int, hours: int, transition: Transition) -> bool:
-    """Whether some run time of day lies near the transition's wall times.
-
-    Runs less than 15 real minutes apart must straddle the transition (on one side of it the
-    offset is fixed and the wall-clock floor holds), so each lies within 15 real minutes of
-    it: within 15 minutes plus the size of the change of its wall time before or after.
-    Engine quirks only ever move a run to a wall time next to the change, inside that window.
-    """
-    shift = abs(transition.after - transition.before) // 60
-    reach = 15 + shift
-    wall_before = (transition.at + transition.before) // 60 % 1440
-    wall_after = (transition.at + transition.after) // 60 % 1440
-    for t in _times(minutes, hours):
-        for wall in (wall_before, wall_after):
-            distance = abs(t - wall)
-            if min(distance, 1440 - distance) <= reach:
-                return True
-    return False
 
 
 @lru_cache(maxsize=4096)

@@ -19,7 +19,7 @@ from .errors import Diagnostic, DurationError, ScheduleError, diagnostic, pointe
 from .zones import zone_problems
 
 if TYPE_CHECKING:
-    from .runs import ShortGap
+    from ._dstwarn import ShortGap
 
 # Both spellings real users write: the docs' lowercase and the API's / Terraform's uppercase.
 STRATEGIES: dict[str, str] = {
@@ -422,7 +422,7 @@ class _Reader:
 
 
 def _short_real_gaps(expr: CronExpr, zone: str, as_of: datetime | None) -> list[ShortGap]:
-    from .runs import short_real_gaps
+    from ._dstwarn import short_real_gaps
 
     return short_real_gaps(expr, zone, as_of)
 

@@ -8,8 +8,9 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from schedulelib import check, parse_cron
+from schedulelib._dstwarn import _runs_near
 from schedulelib._tzcalc import get_zone
-from schedulelib.runs import _gaps_at, _runs_near
+from schedulelib.runs import _gaps_at
 
 ZONES = ["America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Antarctica/Troll",
          "America/Sao_Paulo", "America/Havana", "Pacific/Chatham", "Africa/Casablanca"]

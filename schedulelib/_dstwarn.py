@@ -1,0 +1,93 @@
+"""SL409: runs closer than 15 real minutes on a DST change day, looked for ahead of ``as_of``.
+
+``check()`` calls this for every valid cron schedule, so it stays light: the run engine
+(runs.py) is imported only when some run time lies near one of the zone's coming transitions.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Final
+
+from ._tzcalc import Transition, get_zone
+from .cron import CronExpr
+from .errors import ScheduleError
+
+LOOK_AHEAD: Final = timedelta(days=2 * 365)
+
+
+@dataclass(frozen=True, slots=True)
+class ShortGap:
+    """Two consecutive runs (go policy) less than 15 real minutes apart around a DST change.
+
+    ``day`` is the local date of ``first``; ``gap`` is the real (absolute) time between them.
+    """
+
+    day: date
+    first: datetime
+    second: datetime
+    gap: timedelta
+
+    def describe(self) -> str:
+        minutes = self.gap.total_seconds() / 60
+        amount = f"{minutes:g} minute{'s' if minutes != 1 else ''}"
+        return (f"on {self.day.isoformat()} the DST change in {self.first.tzinfo} puts runs "
+                f"at {_clock(self.first)} and {_clock(self.second)} only {amount} apart in "
+                "real time")
+
+
+def _clock(dt: datetime) -> str:
+    return f"{dt:%H:%M} {dt.tzname()}"
+
+
+def short_real_gaps(expr: CronExpr, zone_key: str, as_of: datetime | None) -> list[ShortGap]:
+    """DST change days in the two years after ``as_of`` on which two consecutive runs of
+    ``expr`` in ``zone_key`` (go policy) are less than 15 real minutes apart.
+
+    Deterministic from ``as_of`` (default: now).  For warning SL409.
+    """
+    if as_of is None:
+        as_of = datetime.now(UTC)
+    if as_of.tzinfo is None or as_of.utcoffset() is None:
+        raise ScheduleError(f"as_of must be an aware datetime, got naive {as_of!r}")
+    zone = get_zone(zone_key)
+    start = math.floor(as_of.timestamp())
+    out: list[ShortGap] = []
+    for transition in zone.transitions(start, start + int(LOOK_AHEAD.total_seconds())):
+        if not _runs_near(expr.minutes, expr.hours, transition):
+            continue
+        from .runs import _gaps_at  # the engine, only now that a run is near a change
+
+        out.extend(g for g in _gaps_at(expr, zone_key, transition.at) if g.second > as_of)
+    return out
+
+
+def _runs_near(minutes: int, hours: int, transition: Transition) -> bool:
+    """Whether some run time of day lies near the transition's wall times.
+
+    Runs less than 15 real minutes apart must straddle the transition (on one side of it the
+    offset is fixed and the wall-clock floor holds), so each lies within 15 real minutes of
+    it: within 15 minutes plus the size of the change of its wall time before or after.
+    Engine quirks only ever move a run to a wall time next to the change, inside that window.
+    """
+    shift = abs(transition.after - transition.before) // 60
+    reach = 15 + shift
+    wall_before = (transition.at + transition.before) // 60 % 1440
+    wall_after = (transition.at + transition.after) // 60 % 1440
+    for t in _times_of_day(minutes, hours):
+        for wall in (wall_before, wall_after):
+            distance = abs(t - wall)
+            if min(distance, 1440 - distance) <= reach:
+                return True
+    return False
+
+
+
+
+@lru_cache(maxsize=1024)
+def _times_of_day(minutes: int, hours: int) -> tuple[int, ...]:
+    return tuple(h * 60 + m for h in range(24) if hours >> h & 1
+                 for m in range(60) if minutes >> m & 1)
