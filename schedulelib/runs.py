@@ -21,10 +21,11 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from itertools import takewhile
 from typing import Final, Literal
 
 from ._dstwarn import ShortGap as ShortGap
@@ -779,7 +780,14 @@ SHORT_GAP: Final = timedelta(minutes=15)
 def _gaps_at(expr: CronExpr, zone_key: str, at: int) -> tuple[ShortGap, ...]:
     zone = get_zone(zone_key)
     plan = plan_for(expr, "go")
-    runs = _runs(plan, zone, at - 2 * DAY, at + 2 * DAY)
+    # A short gap straddles the change, so a day either side is enough.  For a few runs a day
+    # the engine's own steps are cheaper than planning whole years; both give the same runs.
+    runs: Iterable[datetime]
+    if len(plan.times) <= 24:
+        runs = (zone.local(t) for t in takewhile(lambda t: t <= at + DAY,
+                                                  iter_slow(plan, zone, at - DAY)))
+    else:
+        runs = _runs(plan, zone, at - DAY, at + DAY)
     out = []
     previous: datetime | None = None
     for run in runs:
