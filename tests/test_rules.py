@@ -36,6 +36,7 @@ def _file_codes(name: str, content: bytes | None) -> set[str]:
     from pathlib import Path
 
     from click.testing import CliRunner
+
     from schedulelib.cli import main
 
     with tempfile.TemporaryDirectory() as tmp:
