@@ -14,17 +14,19 @@ under the grid, on the display day it falls on.
 from __future__ import annotations
 
 import calendar as _stdcal
-import importlib
 import json
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .errors import ScheduleError
 from .schedule import Cron, DbtCloud, Manual, Periodic, Schedule, SpecificDays
+
+if TYPE_CHECKING:
+    from .analysis import DstEvent
 
 View = Literal["week", "month"]
 DstKind = Literal["skipped", "repeated", "shifted"]
@@ -325,37 +327,19 @@ def dst_notes(name: str, schedule: Schedule, win: Window, *, dst: str = "go") ->
     """
     if not isinstance(schedule, Cron | SpecificDays):
         return []
-    try:
-        # Imported by name: analysis.py is being written beside this module. TEMPORARY: switch
-        # to ``from .analysis import analyze`` and its typed events once it lands.
-        analysis = importlib.import_module(".analysis", __package__)
-    except ModuleNotFoundError:
-        return []
+    from .analysis import analyze
+
     notes: list[DstNote] = []
-    for event in analysis.analyze(schedule, win.start, win.end, dst=dst):
+    for event in analyze(schedule, win.start, win.end, dst=dst).events:
         note = _note_from_event(name, schedule.timezone, event, win)
         if note is not None:
             notes.append(note)
     return notes
 
 
-def _note_from_event(name: str, zone: str, event: object, win: Window) -> DstNote | None:
-    kind = str(getattr(event, "kind", ""))
-    if kind not in ("skipped", "repeated", "shifted"):
-        return None
-    instants = tuple(getattr(event, "instants", ()) or ())
-    at = instants[0] if instants else getattr(event, "at", None)
-    wall = getattr(event, "wall", "")
-    wall_text = f"{wall:%H:%M}" if isinstance(wall, datetime) else str(wall)
-    if isinstance(at, datetime):
-        day = at.astimezone(win.zone).date()
-    elif isinstance(wall, datetime):
-        day = wall.date()
-    else:
-        return None
-    detail = str(getattr(event, "detail", "") or "")
-    return DstNote(name, kind, day, wall_text, zone,  # type: ignore[arg-type]
-                   tuple(i.astimezone(UTC) for i in instants), detail)
+def _note_from_event(name: str, zone: str, event: DstEvent, win: Window) -> DstNote:
+    day = event.at.astimezone(win.zone).date()
+    return DstNote(name, event.kind, day, f"{event.wall:%H:%M}", zone, event.utc, event.detail)
 
 
 # -- pile-ups -----------------------------------------------------------------------------------

@@ -1,15 +1,13 @@
 """``schedulelib calendar``: the command, thin.  Parse arguments, find schedules, render.
 
 The pictures are made by ``calendar.py`` (terminal), ``ics.py`` and ``html.py``; finding
-schedules in files is the sources module's job (:func:`_find` is the one seam).
+schedules in files is the sources module's job, reached through the reader `next` uses.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -17,7 +15,7 @@ from typing import IO, Any
 import click
 
 from .calendar import VIEWS, Calendar, View, build, render_text, window
-from .errors import Diagnostic, ScheduleError
+from .errors import ScheduleError
 from .schedule import Cron, Schedule, SpecificDays
 
 POLICIES = ("go", "debian", "croniter")
@@ -27,77 +25,6 @@ class CalendarUsageError(click.ClickException):
     """A bad argument: one line, ``Error: ...``, exit code 2 (click's usage code)."""
 
     exit_code = 2
-
-
-# -- finding schedules (the seam to the sources module) -----------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """One schedule found in an argument: its name, and the value or the findings against it."""
-
-    name: str
-    schedule: Schedule | None
-    diagnostics: tuple[Diagnostic, ...]
-    where: str = ""  # the file, <stdin> or <inline>, for reports
-
-
-def _find(argument: str, stdin: IO[str]) -> list[Found]:
-    """Every schedule in one SCHEDULE argument (a file, ``-`` or inline JSON).
-
-    TEMPORARY: reads JSON only, until ``sources.py`` lands; then this calls it instead.
-    """
-    from .schedule import WRAPPER_KEY, check, load
-
-    if argument == "-":
-        text, where = stdin.read(), "<stdin>"
-    elif argument.lstrip().startswith(("{", "[")):
-        text, where = argument, "<inline>"
-    else:
-        path = Path(argument)
-        if not path.is_file():
-            raise CalendarUsageError(f"SCHEDULE {argument!r}: no such file (give a file, '-' "
-                                     "for standard input, or inline JSON)")
-        text, where = path.read_text("utf-8"), argument
-    try:
-        doc = json.loads(text)
-    except ValueError as exc:
-        return [Found(where, None, (Diagnostic("SL001", "error", "", str(exc)),), where)]
-    found: list[Found] = []
-
-    def walk(node: object, path: str, name: str) -> None:
-        if isinstance(node, dict):
-            if WRAPPER_KEY in node or ("strategy" in node and path == ""):
-                inner = node.get(WRAPPER_KEY, node) if WRAPPER_KEY in node else node
-                base = path + ("/" + WRAPPER_KEY if WRAPPER_KEY in node else "")
-                label = str(node.get("name") or f"{where}#{base or '/'}")
-                problems = tuple(check(inner))
-                if any(d.severity == "error" for d in problems):
-                    found.append(Found(label, None, tuple(
-                        Diagnostic(d.code, d.severity, base + d.path, d.message, d.hint)
-                        for d in problems), where))
-                else:
-                    found.append(Found(label, load(inner), problems, where))
-                return
-            for key, value in node.items():
-                walk(value, f"{path}/{key}", name)
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                walk(value, f"{path}/{i}", name)
-
-    walk(doc, "", where)
-    return found
-
-
-def _report(where: str, found: Found) -> str:
-    """One bad schedule's findings, as ``validate`` prints them (TEMPORARY until cli.py)."""
-    lines = []
-    for d in found.diagnostics:
-        if d.severity != "error":
-            continue
-        hint = f" ({d.hint})" if d.hint else ""
-        lines.append(f"{where}:{d.path or '/'}: {d.severity} {d.code} {d.message}{hint}")
-    return "\n".join(lines)
 
 
 # -- arguments ----------------------------------------------------------------------------------
@@ -187,17 +114,19 @@ def calendar_command(schedules: tuple[str, ...], view: View, start: str | None,
     """
     if ics_file == "-" and html_file == "-":
         raise CalendarUsageError("--ics and --html cannot both write to standard output")
-    stdin, stdout = sys.stdin, sys.stdout
+    stdout = sys.stdout
     first = parse_start(start) if start is not None else None
+    # Schedules are found exactly as `validate` finds them, and bad ones reported as it does.
+    from .cli import _read_schedules, _report_bad
+
     entries: list[tuple[str, Schedule]] = []
     failed = False
     for argument in schedules:
-        for found in _find(argument, stdin):
-            if found.schedule is None:
-                failed = True
-                click.echo(_report(found.where or argument, found), err=True)
-            else:
-                entries.append((found.name, found.schedule))
+        good, findings = _read_schedules(argument)
+        errors = [f for f in findings if f.severity == "error"]
+        failed = failed or bool(errors)
+        _report_bad(errors)
+        entries.extend(good)
     names = _unique([name for name, _ in entries])
     entries = [(name, schedule) for name, (_, schedule) in zip(names, entries, strict=True)]
     zone_key = zone_name or default_zone([s for _, s in entries])

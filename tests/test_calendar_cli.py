@@ -59,6 +59,37 @@ def test_bad_schedules_are_reported_and_left_out() -> None:
     assert "1 schedule, 6 runs" in out
 
 
+TERRAFORM = """resource "segment_destination_subscription" "s" {
+  reverse_etl_schedule = {
+    config = jsonencode({
+      interval = "1h"
+    })
+    strategy = "PERIODIC"
+  }
+}
+"""
+
+
+def test_yaml_and_terraform_files(tmp_path: Path) -> None:
+    """YAML and Terraform files are read as validate reads them."""
+    (tmp_path / "s.yaml").write_text("reverseETLSchedule:\n  strategy: cron\n  config:\n"
+                                     "    spec: '30 2 * * *'\n    timezone: Europe/Berlin\n")
+    (tmp_path / "main.tf").write_text(TERRAFORM)
+    code, out, err = run(str(tmp_path / "s.yaml"), str(tmp_path / "main.tf"),
+                         "--start", "2026-03-23", "--tz", "Europe/Berlin")
+    assert (code, err) == (0, "")
+    assert "2 schedules" in out.splitlines()[0] and "periodic every 1h" in out
+
+
+def test_bad_schedule_in_a_file_is_reported_with_its_position(tmp_path: Path) -> None:
+    """A bad schedule gets validate's file:line:col: error CODE message line."""
+    bad = tmp_path / "bad.tf"
+    bad.write_text(TERRAFORM.replace('"1h"', '"1d"'))
+    code, _, err = run(str(bad), NIGHTLY, "--start", "2026-03-23")
+    assert code == 1
+    assert err.startswith(f'{bad}:4:18: error SL202 time: unknown unit "d" in duration "1d"')
+
+
 # -- options ------------------------------------------------------------------------------------
 
 
@@ -109,8 +140,7 @@ def test_missing_file() -> None:
     """A SCHEDULE that is neither a file, '-' nor JSON is a one-line error."""
     code, _, err = run("no/such/file.json")
     assert code == 2
-    assert err == ("Error: SCHEDULE 'no/such/file.json': no such file (give a file, '-' for "
-                   "standard input, or inline JSON)\n")
+    assert err == "Error: SCHEDULE 'no/such/file.json': the file does not exist\n"
 
 
 @pytest.mark.parametrize(
@@ -175,3 +205,15 @@ def test_ics_to_stdout() -> None:
     assert result.exit_code == 0
     assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")  # RFC 5545 line ends
     assert result.stdout_bytes.count(b"BEGIN:VEVENT") == 6
+
+
+@pytest.mark.parametrize(("dst", "note"), [
+    ("go", "* Sun 29 Mar: <inline>#/: skipped: the 02:30 run does not happen"),
+    ("debian", "* Sun 29 Mar: <inline>#/: shifted: the 02:30 run (Europe/Berlin) moves to 03:00"),
+    ("croniter", "* Sun 29 Mar: <inline>#/: shifted: the 02:30 run (Europe/Berlin) moves to 03:00"),
+], ids=["go", "debian", "croniter"])
+def test_dst_legend_says_what_happened_to_the_run(dst: str, note: str) -> None:
+    """The legend names what the chosen engine does to 02:30 on Berlin's spring-forward day."""
+    code, out, _ = run(NIGHTLY, "--start", "2026-03-23", "--dst", dst)
+    assert code == 0
+    assert note in out
