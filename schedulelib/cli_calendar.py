@@ -47,14 +47,10 @@ def parse_start(text: str) -> date | datetime:
 
 
 def resolve_zone(name: str) -> Any:
-    """``--tz``: an IANA zone from the bundled tzdata; a bad name gets the timezone rule's text."""
-    from .zones import load, zone_problems
+    """``--tz``: checked as ``next`` checks it (one line, exit 2, with the rule's hint)."""
+    from .cli import _zone
 
-    problems = [p for p in zone_problems(name) if p.code != "SL504"]
-    if problems:
-        hint = f": {problems[0].hint}" if problems[0].hint else ""
-        raise CalendarUsageError(f"--tz: {problems[0].message}{hint}")
-    return load(name)
+    return _zone(name)
 
 
 def default_zone(schedules: list[Schedule]) -> str:
