@@ -56,3 +56,24 @@ def test_sl409_is_deterministic_from_as_of() -> None:
     assert first == check(doc, as_of=datetime(2026, 6, 1, tzinfo=UTC))
     later = check(doc, as_of=datetime(2026, 11, 2, tzinfo=UTC))
     assert later and later[0].message != first[0].message
+
+
+def test_never_running_specs_give_no_runs_like_robfig() -> None:
+    """The Go vectors' specs that load() refuses (SL408) also give no runs in the engine."""
+    import json
+
+    from schedulelib.cron import _compile
+    from schedulelib.runs import iter_cron_runs
+
+    from .conftest import DATA
+
+    rows = json.loads((DATA / "go" / "cron_runs.json").read_text("utf-8"))["rows"]
+    never = [r for r in rows if r["spec"] in ("0 0 30 2 *", "0 0 31 4 *", "0 0 31 6,9,11 *",
+                                              "0 0 31 2,4 *")]
+    assert len(never) == 16
+    for row in never:
+        expr, problems = _compile(row["spec"])
+        assert expr is not None and not problems and expr.never_runs
+        after = datetime.fromtimestamp(row["start_unix"], UTC)
+        assert row["runs"] == [] and row["exhausted"]
+        assert list(iter_cron_runs(expr, row["zone"], after)) == []
