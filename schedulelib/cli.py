@@ -120,9 +120,12 @@ main = cli
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--stdin-filename", metavar="NAME",
               help="The name to report for '-' (its suffix also picks JSON, YAML or Terraform).")
+@click.option("--var-file", "var_files", multiple=True, metavar="FILE.tfvars",
+              help="Values for Terraform variables, as terraform plan -var-file takes them "
+              "(repeatable; the last one wins).")
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
-             stdin_filename: str | None) -> None:
+             stdin_filename: str | None, var_files: tuple[str, ...]) -> None:
     """Check every schedule in PATH... (files, directories, or '-' for standard input).
 
     Reads JSON, YAML (.yaml, .yml) and Terraform (.tf) files; a directory is searched for them.
@@ -130,6 +133,31 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
     value.  Without PATH, the current directory is searched.
     """
     from . import render, sources
+    from .sources.tfmodule import session
+
+    with session(var_files) as terraform:
+        scans = _scan_paths(paths, fmt, stdin_filename)
+        findings: list[Finding] = []
+        for s in scans:
+            findings.extend(s.check())
+        # The .tfvars files come first: their problems explain the findings that follow.
+        for s in reversed(terraform.var_scans):
+            scans.insert(0, s)
+            findings[:0] = s.check()
+    stdout = sys.stdout
+    color = fmt == "text" and render.use_color(stdout)
+    out = render.render(findings, fmt, color=color)
+    if fmt == "text" and (findings or paths != ("-",)):
+        out += render.summary(findings, len(scans), sum(len(s.schedules) for s in scans))
+    click.echo(out, nl=False, color=color)
+    if any(s.unreadable for s in scans):
+        ctx.exit(EXIT_USAGE)
+    failing = [f for f in findings if f.severity == "error" or strict]
+    ctx.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _scan_paths(paths: tuple[str, ...], fmt: str, stdin_filename: str | None) -> list[Scan]:
+    from . import sources
 
     scans: list[Scan] = []
     seen: set[Path] = set()
@@ -148,19 +176,7 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
             scans.extend(sources.read_file(f, named=False) for f in files)
         elif _first(path, seen):
             scans.append(sources.read_file(path))
-    findings: list[Finding] = []
-    for s in scans:
-        findings.extend(s.check())
-    stdout = sys.stdout
-    color = fmt == "text" and render.use_color(stdout)
-    out = render.render(findings, fmt, color=color)
-    if fmt == "text" and (findings or paths != ("-",)):
-        out += render.summary(findings, len(scans), sum(len(s.schedules) for s in scans))
-    click.echo(out, nl=False, color=color)
-    if any(s.unreadable for s in scans):
-        ctx.exit(EXIT_USAGE)
-    failing = [f for f in findings if f.severity == "error" or strict]
-    ctx.exit(EXIT_FINDINGS if failing else EXIT_OK)
+    return scans
 
 
 def _first(path: Path, seen: set[Path]) -> bool:

@@ -398,6 +398,25 @@ RULES: dict[str, Rule] = _rules(
         "Check that the file is the one you meant; directories are searched without this "
         "warning.",
     ),
+    Rule(
+        "SL910", "terraform-schedule-block", "error",
+        "A Terraform schedule attribute (reverse_etl_schedule, schedule_config) is written as "
+        "a nested block, without '='.",
+        "The Segment provider declares them as attributes: `terraform validate` rejects the "
+        "block form, and schedulelib would otherwise find no schedule there at all.",
+        "reverse_etl_schedule {\n  strategy = \"MANUAL\"\n}",
+        "Write it as an attribute: reverse_etl_schedule = { strategy = \"MANUAL\" }.",
+    ),
+    Rule(
+        "SL911", "plan-format-version", "error",
+        "A Terraform plan or state JSON (terraform show -json) declares a format_version whose "
+        "major version is not 0 or 1.",
+        "Terraform's JSON output format asks readers to reject a major version they do not "
+        "know: its meaning may have changed.",
+        '{"format_version": "2.0", "planned_values": {}}',
+        "Produce the JSON with a Terraform release that writes format 1.x, or report the new "
+        "format.",
+    ),
 )
 
 

@@ -90,6 +90,9 @@ TRIGGERS: dict[str, Callable[[], set[str]]] = {
                                  b'  reverse_etl_schedule = var.schedule\n}\n'),
     "SL904": lambda: _file_codes("huge.json", b" " * (16 * 1024 * 1024 + 1) + b"{}"),
     "SL905": lambda: _file_codes("other.json", b'{"name": "not a schedule"}'),
+    "SL910": lambda: _file_codes("main.tf", b'resource "segment_destination_subscription" "s" {\n'
+                                 b'  reverse_etl_schedule {\n    strategy = "MANUAL"\n  }\n}\n'),
+    "SL911": lambda: _file_codes("plan.json", b'{"format_version": "2.0", "planned_values": {}}'),
 }
 
 

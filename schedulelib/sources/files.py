@@ -12,7 +12,8 @@ from .model import Finding, Kind, Lines, Scan
 
 #: Files larger than this are not read (SL904): schedule configuration is small.
 MAX_BYTES = 16 * 1024 * 1024
-SUFFIXES: dict[str, Kind] = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".tf": "terraform"}
+SUFFIXES: dict[str, Kind] = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".tf": "terraform",
+                             ".tfvars": "terraform"}
 # Directories a search never enters: version control, Terraform's provider cache, dependencies.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__",
                        ".venv", ".tox"})
@@ -105,7 +106,11 @@ def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool 
         return result
     try:
         # Each reader is imported when first needed: a JSON-only run never loads the others.
-        if kind == "json":
+        if kind == "json" and name.lower().endswith(".tf.json"):
+            from .tfjson import scan_tfjson  # Terraform's JSON syntax (CDKTF)
+
+            scan_tfjson(decoded, result)
+        elif kind == "json":
             from .json import scan_json
 
             scan_json(decoded, result)
@@ -127,7 +132,7 @@ def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool 
             f.severity == "error" for f in result.findings):
         result.findings.append(Finding.at(name, whole, diagnostic(
             "SL905", "", f"no schedule found in this {_KIND_NAMES[kind]} file",
-            _NO_SCHEDULE_HINTS[kind])))
+            _no_schedule_hint(name, kind))))
     return result
 
 
@@ -140,6 +145,14 @@ _NO_SCHEDULE_HINTS = {
     "terraform": "schedules are the reverse_etl_schedule of segment_destination_subscription "
                  "resources (or schedule_strategy of segment_reverse_etl_model)",
 }
+
+
+def _no_schedule_hint(name: str, kind: Kind) -> str:
+    lower = name.lower()
+    if lower.endswith(".tfvars"):
+        return ("a .tfvars file holds the values of variables: pass it with --var-file to check "
+                "the schedules that use them")
+    return _NO_SCHEDULE_HINTS["terraform" if lower.endswith(".tf.json") else kind]
 
 
 def _decode(text: str | bytes, result: Scan) -> str | None:

@@ -1,10 +1,15 @@
-"""A small HCL reader: tokens with offsets, blocks and attributes, and the values of the
-attributes of the Segment resources that hold schedules.
+"""A small HCL reader: tokens with offsets, blocks and attributes, and the expressions that can
+hold a schedule, as :class:`Node` trees that keep where each part is written.
 
 python-hcl2's parse tree drops the positions of values, and building its grammar costs more
-than checking a whole directory, hence a reader of our own.  Values are plain Python values,
-:class:`Unknown` for what only Terraform knows when it runs, and :class:`Encoded` for the
-argument of ``jsonencode(...)``.
+than checking a whole directory, hence a reader of our own.  It reads what a schedule can be
+made of: literals, objects, tuples, ``jsonencode(...)``, references (``var.x``, ``local.y``,
+``each.value``), templates whose parts are those, and ``toset`` / ``tomap`` / ``tolist``.
+Anything else (an operator, a conditional, another function) is :data:`UNKNOWN`: only Terraform
+knows it, when it runs.  The names are followed by :mod:`.terraform`, not here.
+
+Every step is linear in the text: one pass of the tokenizer, and each token is looked at a
+bounded number of times.
 """
 
 from __future__ import annotations
@@ -25,8 +30,9 @@ class HclSyntaxError(ValueError):
 class _Tok:
     """One HCL token (a plain class: dataclasses cost start-up time JSON-only runs would pay).
 
-    ``kind`` is ident, number, string, heredoc, punct, nl or eof; ``value`` of a string is its
-    text, or None for a template with ``${...}`` / ``%{...}``.
+    ``kind`` is ident, number, string, heredoc, punct, nl or eof.  ``value`` of a string is a
+    list of parts: text, and ``(start, end)`` offsets of each ``${...}`` interpolation's
+    expression; None for a template Terraform alone can render (``%{...}``, ``~``).
     """
 
     __slots__ = ("end", "kind", "start", "text", "value")
@@ -35,56 +41,64 @@ class _Tok:
         self.kind, self.text, self.start, self.end, self.value = kind, text, start, end, value
 
 
+# HCL's new lines are LF and CRLF; a lone CR (old Mac files, some editors' exports) is one too
+# here, so that such a file is read line by line instead of as one long line.
 _HCL_PATTERN = r"""
-    (?P<nl>\n)
-  | (?P<ws>[ \t\r\f]+)
-  | (?P<comment>(?:\#|//)[^\n]*)
+    (?P<nl>\r\n|\r|\n)
+  | (?P<ws>[ \t\f]+)
+  | (?P<comment>(?:\#|//)[^\r\n]*)
   | (?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
   | (?P<ident>[A-Za-z_][A-Za-z0-9_-]*)
   | (?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|[{}\[\]()=:,.?!+\-*/%<>])
 """
-_HEREDOC_PATTERN = r"<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n"
+_HEREDOC_PATTERN = r"<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(?:\r\n|\r|\n)"
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _OPEN = {"(": ")", "[": "]", "{": "}"}
+#: Tokens after which an operand ends: another operand right after one is a missing separator.
+_ENDS = frozenset({"ident", "number", "string", "heredoc"})
+_STARTS = frozenset({"ident", "number", "string", "heredoc"})
 
 
-def tokens(text: str) -> list[_Tok]:
+def tokens(text: str, start: int = 0, stop: int | None = None) -> list[_Tok]:
+    """The tokens of ``text[start:stop]`` (offsets into ``text``), ending with an eof token."""
     # Compiled here, not at import: a JSON-only run never needs them (re caches them).
     hcl = re.compile(_HCL_PATTERN, re.VERBOSE)
     heredoc_start = re.compile(_HEREDOC_PATTERN)
     out: list[_Tok] = []
-    i, n = 0, len(text)
+    n = len(text) if stop is None else stop
+    i = start
     while i < n:
         c = text[i]
         if c == '"':
-            end, value = _string(text, i)
+            end, value = _string(text, i, n)
             out.append(_Tok("string", text[i:end], i, end, value))
             i = end
             continue
         if text.startswith("/*", i):
-            end = text.find("*/", i + 2)
+            end = text.find("*/", i + 2, n)
             if end < 0:
                 raise HclSyntaxError("the comment opened here is never closed with '*/'", i)
-            if "\n" in text[i:end]:
+            if _NEWLINE.search(text, i, end):
                 out.append(_Tok("nl", "\n", i, end + 2))
             i = end + 2
             continue
         if text.startswith("<<", i):
-            heredoc = heredoc_start.match(text, i)
+            heredoc = heredoc_start.match(text, i, n)
             if heredoc is None:
                 raise HclSyntaxError("'<<' must start a heredoc such as <<EOT followed by a "
                                      "new line", i)
-            end, value = _heredoc(text, heredoc)
-            out.append(_Tok("heredoc", text[i:end], i, end, value))
+            end, body = _heredoc(text, heredoc, n)
+            out.append(_Tok("heredoc", text[i:end], i, end, body))
             i = end
             continue
-        m = hcl.match(text, i)
+        m = hcl.match(text, i, n)
         if m is None:
-            raise HclSyntaxError(f"unexpected character {c!r}", i)
+            raise HclSyntaxError(f"unexpected character {_char(c)}", i)
         kind = m.lastgroup
         assert kind is not None
         if kind == "nl":
-            out.append(_Tok("nl", "\n", i, i + 1))
+            out.append(_Tok("nl", "\n", i, m.end()))
         elif kind in ("number", "ident"):
             out.append(_Tok(kind, m.group(), i, m.end()))
         elif kind == "op":
@@ -94,21 +108,29 @@ def tokens(text: str) -> list[_Tok]:
     return out
 
 
-def _string(text: str, start: int) -> tuple[int, str | None]:
-    """End offset and value of the quoted string at ``start`` (None: a template)."""
-    parts: list[str] = []
-    template = False
-    i, n = start + 1, len(text)
+def _char(c: str) -> str:
+    return repr(c) if c.isprintable() else f"U+{ord(c):04X}"
+
+
+def _string(text: str, start: int, n: int) -> tuple[int, list[object] | None]:
+    """End offset and parts of the quoted string at ``start`` (None: a template with
+    directives)."""
+    parts: list[object] = []
+    piece: list[str] = []
+    template_only = False
+    i = start + 1
     while True:
-        if i >= n or text[i] == "\n":
+        if i >= n or text[i] in "\r\n":
             raise HclSyntaxError("the string opened here is not closed on its line", start)
         c = text[i]
         if c == '"':
-            return i + 1, None if template else "".join(parts)
+            if piece:
+                parts.append("".join(piece))
+            return i + 1, None if template_only else parts
         if c == "\\":
             e = text[i + 1: i + 2]
             if e in _ESCAPES:
-                parts.append(_ESCAPES[e])
+                piece.append(_ESCAPES[e])
                 i += 2
             elif e in ("u", "U"):
                 size = 4 if e == "u" else 8
@@ -119,29 +141,39 @@ def _string(text: str, start: int) -> tuple[int, str | None]:
                 code = int(digits, 16)
                 if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
                     raise HclSyntaxError(f"invalid escape \\{e}{digits}: not a character", i)
-                parts.append(chr(code))
+                piece.append(chr(code))
                 i += 2 + size
             else:
-                raise HclSyntaxError(f"invalid escape sequence \\{e}", i)
+                raise HclSyntaxError(f"invalid escape sequence \\{_char(e) if e else ''}", i)
         elif text.startswith(("$${", "%%{"), i):
-            parts.append(text[i + 1: i + 3])
+            piece.append(text[i + 1: i + 3])
             i += 3
         elif text.startswith(("${", "%{"), i):
-            template = True
-            i = _skip_interpolation(text, i + 2)
+            end = _skip_interpolation(text, i + 2, n)
+            inner = (i + 2, end - 1)
+            if c == "%" or text.startswith("~", inner[0]) or text[inner[1] - 1: inner[1]] == "~":
+                template_only = True  # a directive or a strip marker: Terraform renders it
+            if piece:
+                parts.append("".join(piece))
+                piece = []
+            parts.append(inner)
+            i = end
         else:
-            parts.append(c)
+            piece.append(c)
             i += 1
 
 
-def _skip_interpolation(text: str, i: int) -> int:
+def _skip_interpolation(text: str, i: int, n: int) -> int:
     """The offset after the ``}`` closing an interpolation whose body starts at ``i``."""
-    start, depth, n = i - 2, 1, len(text)
+    start, depth = i - 2, 1
     while i < n:
         c = text[i]
         if c == '"':
-            i = _string(text, i)[0]
+            i = _string(text, i, n)[0]
             continue
+        if c in "\r\n":
+            raise HclSyntaxError("the interpolation opened here is never closed with '}'",
+                                 start)
         if c == "{":
             depth += 1
         elif c == "}":
@@ -152,24 +184,21 @@ def _skip_interpolation(text: str, i: int) -> int:
     raise HclSyntaxError("the interpolation opened here is never closed with '}'", start)
 
 
-def _heredoc(text: str, m: re.Match[str]) -> tuple[int, str | None]:
+def _heredoc(text: str, m: re.Match[str], n: int) -> tuple[int, str | None]:
     strip, marker = m.group(1) == "-", m.group(2)
     i = m.end()
     lines: list[str] = []
-    while i <= len(text):
-        nl = text.find("\n", i)
-        line = text[i: nl if nl >= 0 else len(text)]
+    while True:
+        nl = _NEWLINE.search(text, i, n)
+        line = text[i: nl.start() if nl else n]
         if line.strip() == marker:
             end = i + len(line)
             break
         lines.append(line)
-        if nl < 0:
+        if nl is None:
             raise HclSyntaxError(f"the heredoc opened here is never closed by a line {marker}",
                                  m.start())
-        i = nl + 1
-    else:
-        raise HclSyntaxError(f"the heredoc opened here is never closed by a line {marker}",
-                             m.start())
+        i = nl.end()
     body = "\n".join(lines) + ("\n" if lines else "")
     if "${" in body.replace("$${", "") or "%{" in body.replace("%%{", ""):
         return end, None
@@ -180,13 +209,36 @@ def _heredoc(text: str, m: re.Match[str]) -> tuple[int, str | None]:
     return end, body.replace("$${", "${").replace("%%{", "%{")
 
 
+# -- values ---------------------------------------------------------------------------------------
+
+
+class Node:
+    """An expression as written, from ``start`` to ``end`` in the text of ``src``.
+
+    ``kind`` and ``value``:
+
+    * ``lit``: a string, number, bool or None;
+    * ``obj``: dict of key -> Node; ``tup``: list of Node;
+    * ``enc``: ``jsonencode(value)``, the Node of its argument;
+    * ``ref``: a reference, ``(root, steps)``: ``var.a["b"].c`` is ``("var", ["a", "b", "c"])``;
+    * ``tmpl``: a string with interpolations, a list of str and Node;
+    * ``unk``: only known when Terraform runs; value is the reason, or None.
+    """
+
+    __slots__ = ("end", "kind", "src", "start", "value")
+
+    def __init__(self, kind: str, value: object, start: int, end: int, src: object) -> None:
+        self.kind, self.value, self.start, self.end, self.src = kind, value, start, end, src
+
+
 class Unknown:
-    """A value only known when Terraform runs (a reference, a function call, a template)."""
+    """A value only known when Terraform runs, in a schedule document: ``pointer`` is where it
+    sits in the document, ``text`` how it is written."""
 
-    __slots__ = ("offset", "text")
+    __slots__ = ("node", "text")
 
-    def __init__(self, offset: int, text: str) -> None:
-        self.offset, self.text = offset, text
+    def __init__(self, node: Node, text: str) -> None:
+        self.node, self.text = node, text
 
 
 class Encoded:
@@ -199,33 +251,58 @@ class Encoded:
 
 
 # Resource type -> the attributes read from its body.
-_WANTED = {
-    "segment_destination_subscription": ("reverse_etl_schedule", "name"),
-    "segment_reverse_etl_model": ("schedule_strategy", "schedule_config", "name"),
+WANTED = {
+    "segment_destination_subscription": ("reverse_etl_schedule", "name", "for_each"),
+    "segment_reverse_etl_model": ("schedule_strategy", "schedule_config", "name", "for_each"),
 }
+#: Attributes that hold a schedule: written as a block, the provider rejects them.
+SCHEDULE_ATTRIBUTES = frozenset({"reverse_etl_schedule", "schedule_config",
+                                 "schedule_strategy"})
+_TRANSPARENT = frozenset({"toset", "tomap", "tolist", "jsonencode"})
 
 
 class Resource:
-    """A wanted resource: its type and name, the values of the wanted attributes, where each
-    value (and each part of it, ``/attr/...``) is written (start and end offsets), and
-    duplicate keys found inside."""
+    """A wanted resource: its type and name, where its header is, the Nodes of the wanted
+    attributes, and problems found inside (duplicate keys, a schedule written as a block)."""
 
-    def __init__(self, type_: str, label: str) -> None:
-        self.type, self.label = type_, label
-        self.values: dict[str, object] = {}
-        self.offsets: dict[str, tuple[int, int]] = {}
-        self.problems: list[Diagnostic] = []
+    def __init__(self, type_: str, label: str, start: int, src: object) -> None:
+        self.type, self.label, self.start, self.src = type_, label, start, src
+        self.values: dict[str, Node] = {}
+        self.problems: list[tuple[Diagnostic, int, int]] = []
 
 
 class HclReader:
-    """Reads an HCL body: blocks and attributes, with the values of the wanted attributes."""
+    """Reads an HCL body: blocks and attributes, keeping the Nodes that can make a schedule:
+    the wanted attributes of Segment resources, variables' defaults, locals; with
+    ``tfvars=True`` (a ``.tfvars`` file), every top-level attribute."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, src: object = None, *, tfvars: bool = False) -> None:
         self.text = text
+        self.src = src
         self.toks = tokens(text)
         self.p = 0
+        self.tfvars = tfvars
         self.resources: list[Resource] = []
-        self.duplicates: list[tuple[str, int, int]] = []  # (name, offset, first offset)
+        self.variables: dict[str, Node | None] = {}
+        self.locals: dict[str, Node] = {}
+        self.attributes: dict[str, Node] = {}  # top level (a .tfvars file)
+        #: Keys written twice: the offset of the object's '{' -> (key, the second key and its
+        #: value, the offset of the first key).
+        self.duplicates: dict[int, list[tuple[str, Node, int]]] = {}
+        self._variable = ""
+
+    @classmethod
+    def empty(cls, src: object) -> HclReader:
+        """A reader with nothing read, for definitions found another way (JSON syntax)."""
+        reader = cls.__new__(cls)
+        reader.text, reader.src, reader.toks, reader.p, reader.tfvars = "", src, [], 0, False
+        reader.resources, reader.variables, reader.locals = [], {}, {}
+        reader.attributes, reader.duplicates, reader._variable = {}, {}, ""
+        return reader
+
+    def read(self) -> HclReader:
+        self.body(None, 0, "")
+        return self
 
     # -- tokens --
 
@@ -248,7 +325,9 @@ class HclReader:
 
     # -- structure --
 
-    def body(self, closer: _Tok | None, resource: Resource | None, depth: int) -> None:
+    def body(self, closer: _Tok | None, depth: int, block: str,
+             resource: Resource | None = None) -> None:
+        """``block``: what the enclosing block is (resource, variable, locals, or "")."""
         seen: dict[str, int] = {}
         while True:
             tok = self.skip_newlines()
@@ -273,45 +352,71 @@ class HclReader:
                                     f"(first on line {_line_of(self.text, seen[tok.text])})",
                                     tok)
                 seen[tok.text] = tok.start
-                self.attribute(tok, resource if depth == 1 else None)
+                self.attribute(tok, depth, block, resource)
                 continue
             labels: list[str] = []
             while self.peek().kind in ("string", "ident"):
                 label = self.take()
-                labels.append(label.value if isinstance(label.value, str) else label.text)
+                parts = label.value
+                labels.append(parts[0] if isinstance(parts, list) and len(parts) == 1
+                              and isinstance(parts[0], str) else
+                              "" if parts == [] else label.text)
             opener = self.peek()
             if not (opener.kind == "punct" and opener.text == "{"):
                 raise self.fail(f"expected '=' or '{{' after {tok.text!r}, found "
                                 f"{_show(opener)}", opener)
             self.take()
             inner = None
+            kind = ""
             if depth == 0 and tok.text == "resource" and len(labels) == 2 \
-                    and labels[0] in _WANTED:
-                inner = Resource(labels[0], labels[1])
+                    and labels[0] in WANTED:
+                inner = Resource(labels[0], labels[1], tok.start, self.src)
                 self.resources.append(inner)
-            self.body(opener, inner, depth + 1)
+            elif depth == 0 and tok.text == "variable" and len(labels) == 1:
+                kind = "variable"
+                self.variables.setdefault(labels[0], None)
+                self._variable = labels[0]
+            elif depth == 0 and tok.text == "locals" and not labels:
+                kind = "locals"
+            elif depth == 1 and resource is not None and tok.text in SCHEDULE_ATTRIBUTES:
+                resource.problems.append((diagnostic(
+                    "SL910", "/" + tok.text, f"{tok.text} is written as a block; the Segment "
+                    f"provider takes it as an attribute",
+                    f"write '{tok.text} = {{ ... }}' (with '=')"), tok.start, tok.end))
+            self.body(opener, depth + 1, kind, inner)
             end = self.peek()
             if end.kind not in ("nl", "eof") and not (end.kind == "punct" and end.text == "}"):
                 raise self.fail(f"expected a new line after the block's '}}', found "
                                 f"{_show(end)}", end)
 
-    def attribute(self, name: _Tok, resource: Resource | None) -> None:
+    def attribute(self, name: _Tok, depth: int, block: str, resource: Resource | None) -> None:
         first = self.peek()
         if first.kind in ("nl", "eof"):
             raise self.fail(f"expected a value after '{name.text} ='", first)
-        if resource is not None and name.text in _WANTED[resource.type]:
-            value = self.value("/" + name.text, resource, ("nl", "eof", "}"))
-            resource.values[name.text] = value
+        stops = ("nl", "eof", "}")
+        if depth == 1 and resource is not None and name.text in WANTED[resource.type]:
+            resource.values[name.text] = self.value(stops, "/" + name.text)
+        elif depth == 1 and block == "variable" and name.text == "default":
+            self.variables[self._variable] = self.value(stops, "")
+        elif depth == 1 and block == "locals":
+            self.locals[name.text] = self.value(stops, "")
+        elif depth == 0 and self.tfvars:
+            self.attributes[name.text] = self.value(stops, "")
         else:
-            self.skip(("nl", "eof", "}"))
+            self.skip(stops)
         end = self.peek()
         if end.kind not in ("nl", "eof") and not (end.kind == "punct" and end.text == "}"):
             raise self.fail(f"expected a new line after the value of {name.text!r}, found "
                             f"{_show(end)}", end)
 
     def skip(self, stops: tuple[str, ...]) -> None:
-        """Consume one expression up to a stop token at bracket depth 0 (not consumed)."""
+        """Consume one expression up to a stop token at bracket depth 0 (not consumed).
+
+        At depth 0, an operand right after another (``a = 1 b = 2``) is a missing new line
+        or comma: an error at the second.
+        """
         stack: list[_Tok] = []
+        prev: _Tok | None = None
         while True:
             tok = self.peek()
             if tok.kind == "eof":
@@ -320,6 +425,8 @@ class HclReader:
                 return
             if not stack and (tok.kind in stops or (tok.kind == "punct" and tok.text in stops)):
                 return
+            if not stack and prev is not None and _adjacent(prev, tok):
+                raise self.fail(f"expected a new line or ',' before {_show(tok)}", tok)
             if tok.kind == "punct" and tok.text in _OPEN:
                 stack.append(tok)
             elif tok.kind == "punct" and tok.text in (")", "]", "}"):
@@ -330,81 +437,151 @@ class HclReader:
                     raise self.fail(f"expected {_OPEN[opener.text]!r} to close {opener.text!r} "
                                     f"(line {_line_of(self.text, opener.start)}), found "
                                     f"{tok.text!r}", tok)
+            if not stack:
+                prev = tok
             self.take()
 
     # -- values --
 
-    def value(self, where: str, res: Resource, stops: tuple[str, ...]) -> object:
-        tok = self.peek()
-        # The outermost value at a place is its span (jsonencode(...) holds another); the first
-        # of two duplicate keys keeps it.
-        fresh = where not in res.offsets
-        if fresh:
-            res.offsets[where] = (tok.start, tok.end)
-        value = self.primary(where, res)
-        after = self.peek()
-        if not (after.kind in stops or (after.kind == "punct" and after.text in stops)):
-            # An operator, an index, a conditional...: an expression Terraform evaluates.
-            self.skip(stops)
-            value = Unknown(tok.start, self.text[tok.start: self.peek().start].strip())
-        if fresh:
-            res.offsets[where] = (tok.start, self.toks[self.p - 1].end)
-        return value
+    def node(self, kind: str, value: object, start: int, end: int) -> Node:
+        return Node(kind, value, start, end, self.src)
 
-    def primary(self, where: str, res: Resource) -> object:
+    def value(self, stops: tuple[str, ...], where: str) -> Node:
+        """One expression up to a stop token (not consumed)."""
         tok = self.peek()
-        if tok.kind in ("string", "heredoc"):
+        node = self.primary(where)
+        after = self.peek()
+        if after.kind in stops or (after.kind == "punct" and after.text in stops):
+            return node
+        if after.kind in _STARTS or (after.kind == "punct" and after.text == "{"):
+            # `{ spec = "x" timezone = "UTC" }`: a comma or new line is missing.
+            raise self.fail(f"expected ',' or a new line before {_show(after)}", after)
+        # An operator, an index, a conditional...: an expression Terraform evaluates.
+        self.skip(stops)
+        return self.node("unk", None, tok.start, self.toks[self.p - 1].end)
+
+    def primary(self, where: str) -> Node:
+        tok = self.peek()
+        if tok.kind == "string":
             self.take()
-            return tok.value if isinstance(tok.value, str) else Unknown(tok.start, tok.text)
+            return self.string(tok)
+        if tok.kind == "heredoc":
+            self.take()
+            if isinstance(tok.value, str):
+                return self.node("lit", tok.value, tok.start, tok.end)
+            return self.node("unk", None, tok.start, tok.end)
         if tok.kind == "number":
             self.take()
-            return _number(tok.text)
+            return self.node("lit", _number(tok.text), tok.start, tok.end)
         if tok.kind == "punct" and tok.text == "-" and self.peek(1).kind == "number":
             self.take()
             number = self.take()
-            return _number("-" + number.text)
+            return self.node("lit", _number("-" + number.text), tok.start, number.end)
         if tok.kind == "punct" and tok.text == "{":
-            return self.hcl_object(where, res)
+            return self.hcl_object(where)
         if tok.kind == "punct" and tok.text == "[":
-            return self.hcl_tuple(where, res)
+            return self.hcl_tuple(where)
         if tok.kind == "ident":
-            literal = {"true": True, "false": False, "null": None}
-            after = self.peek(1)
-            if tok.text in literal and not (after.kind == "punct" and after.text in ".[("):
-                self.take()
-                return literal[tok.text]
-            if tok.text == "jsonencode" and after.kind == "punct" and after.text == "(":
-                self.take()
-                self.take()
-                self.skip_newlines()
-                inner = self.value(where, res, (")", ",", "nl"))
-                closing = self.skip_newlines()
-                if not (closing.kind == "punct" and closing.text == ")"):
-                    if closing.kind == "punct" and closing.text == ",":
-                        raise self.fail("jsonencode takes exactly one argument", closing)
-                    raise self.fail(f"expected ')' to close jsonencode(, found {_show(closing)}",
-                                    closing)
-                self.take()
-                return Encoded(inner)
-            # A reference (var.x, local.y, a resource attribute) or another function call.
-            start = tok.start
-            self.take()
-            while True:
-                nxt = self.peek()
-                if nxt.kind == "punct" and nxt.text == ".":
-                    self.take()
-                    if self.peek().kind in ("ident", "number") or self.peek().text == "*":
-                        self.take()
-                elif nxt.kind == "punct" and nxt.text in ("(", "["):
-                    self.skip_group()
-                else:
-                    break
-            return Unknown(start, self.text[start: self.peek().start].strip())
+            return self.name(tok, where)
         if tok.kind == "punct" and tok.text == "(":
-            start = tok.start
             self.skip_group()
-            return Unknown(start, self.text[start: self.peek().start])
+            return self.node("unk", None, tok.start, self.toks[self.p - 1].end)
         raise self.fail(f"expected a value, found {_show(tok)}", tok)
+
+    def string(self, tok: _Tok) -> Node:
+        parts = tok.value
+        if parts is None:
+            return self.node("unk", None, tok.start, tok.end)
+        assert isinstance(parts, list)
+        if all(isinstance(p, str) for p in parts):
+            return self.node("lit", "".join(parts), tok.start, tok.end)
+        out: list[object] = []
+        for part in parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            assert isinstance(part, tuple)
+            start, end = part
+            sub = HclReader.__new__(HclReader)
+            sub.text, sub.src, sub.p, sub.tfvars = self.text, self.src, 0, False
+            sub._variable = ""
+            sub.toks = [t for t in tokens(self.text, start, end) if t.kind != "nl"]
+            sub.duplicates = self.duplicates
+            inner = sub.value(("eof",), "")
+            out.append(inner)
+        if len(out) == 1 and isinstance(out[0], Node):
+            # "${var.x}" alone is var.x itself, whatever its type (HCL's pure interpolation).
+            only: Node = out[0]
+            return self.node(only.kind, only.value, tok.start, tok.end) \
+                if only.kind == "unk" else only
+        return self.node("tmpl", out, tok.start, tok.end)
+
+    def name(self, tok: _Tok, where: str) -> Node:
+        literal = {"true": True, "false": False, "null": None}
+        after = self.peek(1)
+        if tok.text in literal and not (after.kind == "punct" and after.text in ".[("):
+            self.take()
+            return self.node("lit", literal[tok.text], tok.start, tok.end)
+        if after.kind == "punct" and after.text == "(":
+            self.take()
+            if tok.text not in _TRANSPARENT:
+                self.skip_group()
+                return self.node("unk", None, tok.start, self.toks[self.p - 1].end)
+            self.take()
+            self.skip_newlines()
+            inner = self.value((")", ",", "nl"), where)
+            closing = self.skip_newlines()
+            if not (closing.kind == "punct" and closing.text == ")"):
+                if closing.kind == "punct" and closing.text == ",":
+                    raise self.fail(f"{tok.text} takes exactly one argument", closing)
+                raise self.fail(f"expected ')' to close {tok.text}(, found {_show(closing)}",
+                                closing)
+            self.take()
+            if tok.text == "jsonencode":
+                return self.node("enc", inner, tok.start, closing.end)
+            # toset / tomap / tolist of a literal are the literal for what is read here.
+            return self.node(inner.kind, inner.value, tok.start, closing.end) \
+                if inner.kind == "unk" else inner
+        # A reference: var.x, local.y, each.value, or a resource's attribute.
+        self.take()
+        steps: list[str | int] = []
+        known = tok.text in ("var", "local", "each")
+        while True:
+            nxt = self.peek()
+            if nxt.kind == "punct" and nxt.text == ".":
+                self.take()
+                step = self.peek()
+                if step.kind == "ident":
+                    steps.append(step.text)
+                    self.take()
+                elif step.kind == "number":
+                    steps.append(int(step.text) if step.text.isdigit() else step.text)
+                    self.take()
+                else:
+                    known = False
+                    if step.text == "*":
+                        self.take()
+            elif nxt.kind == "punct" and nxt.text == "[":
+                index = self.peek(1)
+                close = self.peek(2)
+                if close.kind == "punct" and close.text == "]" and (
+                        (index.kind == "number" and index.text.isdigit()) or
+                        (index.kind == "string" and isinstance(index.value, list)
+                        and all(isinstance(p, str) for p in index.value))):
+                    self.take()
+                    self.take()
+                    self.take()
+                    steps.append(int(index.text) if index.kind == "number"
+                                 else "".join(index.value))  # type: ignore[arg-type]
+                else:
+                    known = False
+                    self.skip_group()
+            else:
+                break
+        end = self.toks[self.p - 1].end
+        if known and steps:
+            return self.node("ref", (tok.text, steps), tok.start, end)
+        return self.node("unk", None, tok.start, end)
 
     def skip_group(self) -> None:
         """Consume a bracketed group starting at the current token."""
@@ -423,32 +600,36 @@ class HclReader:
                                     f"(line {_line_of(self.text, top.start)}), found "
                                     f"{tok.text!r}", tok)
 
-    def hcl_object(self, where: str, res: Resource) -> object:
+    def hcl_object(self, where: str) -> Node:
         at = self.p
         opener = self.take()
-        out: dict[str, object] = {}
+        out: dict[str, Node] = {}
         first: dict[str, int] = {}
         while True:
             tok = self.skip_newlines()
             if tok.kind == "punct" and tok.text == "}":
                 self.take()
-                return out
+                return self.node("obj", out, opener.start, tok.end)
             if tok.kind == "eof":
                 raise self.fail("the object opened here is never closed with '}'", opener)
             if tok.kind == "ident" and tok.text == "for" and self.peek(1).kind == "ident":
                 self.p = at
                 self.skip_group()
-                return Unknown(opener.start, self.text[opener.start: self.peek().start])
-            if tok.kind == "ident" or (tok.kind == "string" and isinstance(tok.value, str)):
-                key = tok.text if tok.kind == "ident" else str(tok.value)
-                self.take()
+                return self.node("unk", None, opener.start, self.toks[self.p - 1].end)
+            key: str | None = None
+            if tok.kind == "ident":
+                key = tok.text
+            elif tok.kind == "string" and isinstance(tok.value, list) \
+                    and all(isinstance(p, str) for p in tok.value):
+                key = "".join(tok.value)
             elif tok.kind in ("string", "number") or (tok.kind == "punct" and tok.text == "("):
                 # A key Terraform computes: the object is known only at apply time.
                 self.p = at
                 self.skip_group()
-                return Unknown(opener.start, self.text[opener.start: self.peek().start])
+                return self.node("unk", None, opener.start, self.toks[self.p - 1].end)
             else:
                 raise self.fail(f"expected a key in the object, found {_show(tok)}", tok)
+            self.take()
             sep = self.peek()
             if not (sep.kind == "punct" and sep.text in ("=", ":")):
                 raise self.fail(f"expected '=' or ':' after the key {key!r}, found "
@@ -456,13 +637,10 @@ class HclReader:
             self.take()
             if self.peek().kind in ("nl", "eof"):
                 raise self.fail(f"expected a value after {key!r} {sep.text}", self.peek())
-            here = where + pointer(key)
-            item = self.value(here, res, ("nl", ",", "}"))
+            item = self.value(("nl", ",", "}"), where + pointer(key))
             if key in first:
-                res.problems.append(diagnostic(
-                    "SL003", here, f"key {key!r} appears twice in one object (first on line "
-                    f"{_line_of(self.text, first[key])})", "remove one of the two"))
-                res.offsets[here] = (tok.start, self.toks[self.p - 1].end)
+                self.duplicates.setdefault(opener.start, []).append((key, Node(
+                    "lit", None, tok.start, item.end, self.src), first[key]))
             else:
                 first[key] = tok.start
                 out[key] = item
@@ -473,22 +651,22 @@ class HclReader:
                 raise self.fail(f"expected ',', a new line or '}}' after the value of {key!r}, "
                                 f"found {_show(end)}", end)
 
-    def hcl_tuple(self, where: str, res: Resource) -> object:
+    def hcl_tuple(self, where: str) -> Node:
         at = self.p
         opener = self.take()
-        out: list[object] = []
+        out: list[Node] = []
         while True:
             tok = self.skip_newlines()
             if tok.kind == "punct" and tok.text == "]":
                 self.take()
-                return out
+                return self.node("tup", out, opener.start, tok.end)
             if tok.kind == "eof":
                 raise self.fail("the list opened here is never closed with ']'", opener)
             if tok.kind == "ident" and tok.text == "for" and not out:
                 self.p = at
                 self.skip_group()
-                return Unknown(opener.start, self.text[opener.start: self.peek().start])
-            out.append(self.value(where + pointer(len(out)), res, ("nl", ",", "]")))
+                return self.node("unk", None, opener.start, self.toks[self.p - 1].end)
+            out.append(self.value(("nl", ",", "]"), where + pointer(len(out))))
             end = self.skip_newlines()
             if end.kind == "punct" and end.text == ",":
                 self.take()
@@ -496,13 +674,26 @@ class HclReader:
                 raise self.fail(f"expected ',' or ']' in the list, found {_show(end)}", end)
 
 
+def _adjacent(prev: _Tok, tok: _Tok) -> bool:
+    """True when ``tok`` starts an operand right after ``prev`` ended one (no operator)."""
+    ends = prev.kind in _ENDS or (prev.kind == "punct" and prev.text in (")", "]", "}"))
+    if not ends:
+        return False
+    if tok.kind in _STARTS:
+        return not (prev.kind == "ident" and prev.text in ("for", "in", "if"))
+    # `f(x)` and `a[0]` / `a.b[0]` go on after a name or a closing bracket.
+    return tok.kind == "punct" and tok.text == "{"
+
+
 def _number(text: str) -> int | float:
     # Terraform numbers are exact decimals and jsonencode writes whole ones without a
-    # fraction (jsonencode({h = 1.0}) is {"h":1}), so a whole number becomes an int.
+    # fraction (jsonencode({h = 1.0}) is {"h":1}), so a whole number becomes an int.  Past
+    # 10**30 no schedule value means anything: a float (infinity if need be) never meets
+    # Python's limit on the digits of an int.
     from decimal import Decimal
 
     exact = Decimal(text)
-    if exact == exact.to_integral_value() and abs(exact) < 10**30:
+    if exact.adjusted() < 30 and exact == exact.to_integral_value():
         return int(exact)
     return float(exact)
 
@@ -517,4 +708,4 @@ def _show(tok: _Tok) -> str:
 
 
 def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+    return len(_NEWLINE.findall(text, 0, offset)) + 1

@@ -53,6 +53,14 @@ def scan_json(text: str, result: Scan) -> None:
         result.findings.append(Finding.at(result.file, where, problem))
     if any(p.code == "SL001" for p in problems):
         return
+    from .plan import is_plan
+
+    if is_plan(value):  # terraform show -json: resources, not reverseETLSchedule keys
+        from .plan import scan_plan
+
+        assert isinstance(value, dict)
+        scan_plan(value, result, lines, span)
+        return
     for path, doc, label in find_in_value(value):
         base = pointer(*path)
         result.schedules.append(Found(

@@ -39,7 +39,8 @@ class Finding:
 
     @classmethod
     def at(cls, file: str, span: Span, diagnostic: Diagnostic) -> Finding:
-        return cls(file, span.line, span.column, diagnostic, span.end_line, span.end_column)
+        return cls(span.file or file, span.line, span.column, diagnostic, span.end_line,
+                   span.end_column)
 
     @property
     def code(self) -> str:
@@ -77,6 +78,10 @@ class Span:
     with its braces), so replacing that slice replaces the value and nothing else.  ``line`` /
     ``column`` and ``end_line`` / ``end_column`` are the same two places, 1-based, the end
     exclusive.
+
+    ``file`` is None for a value written in the scanned file itself; otherwise the file that
+    writes it (a Terraform variable's default in ``variables.tf``, a value in a ``.tfvars``
+    file): then the offsets are into that file's text, not :attr:`Scan.text`.
     """
 
     start: int
@@ -85,6 +90,7 @@ class Span:
     column: int
     end_line: int
     end_column: int
+    file: str | None = None
 
 
 #: A pointer relative to a schedule -> the span of the value there (or of its nearest ancestor).
@@ -111,6 +117,12 @@ class Found:
     #: Terraform's model-level attributes: the document's "strategy" / "config" are written
     #: as ``schedule_strategy`` / ``schedule_config``.
     renames: tuple[tuple[str, str], ...] = ()
+    #: Pointers (into ``doc``) of the values only known when Terraform runs, in a schedule
+    #: that is checked all the same: they hold a stand-in, and nothing is said about them.
+    unknown: tuple[str, ...] = ()
+    #: A pointer -> how the value there was reached ("var.interval, for
+    #: segment_destination_subscription.s"), added to findings; "" for a value written in place.
+    via: Callable[[str], str] | None = None
 
     def locate(self, relative: str) -> tuple[int, int]:
         """1-based (line, column) of the value at ``relative`` (a pointer into ``doc``)."""
@@ -159,15 +171,22 @@ class Scan:
                                         d.message, d.hint)
                              for d in checker({WRAPPER_KEY: found.doc})]
             elif found.static:
-                problems += checker(found.doc)
+                problems += [d for d in checker(found.doc) if not _under(d.path, found.unknown)]
             for d in problems:
+                note = found.via(d.path) if found.via is not None else ""
                 out.append(Finding.at(self.file, found.span(d.path), Diagnostic(
-                    d.code, d.severity, found.file_pointer(d.path), d.message, d.hint)))
+                    d.code, d.severity, found.file_pointer(d.path),
+                    f"{d.message} ({note})" if note else d.message, d.hint)))
         return out
 
 
+def _under(path: str, roots: tuple[str, ...]) -> bool:
+    return any(path == r or path.startswith(r + "/") for r in roots)
+
+
 class Lines:
-    """Character offset -> 1-based (line, column), built on first use."""
+    """Character offset -> 1-based (line, column), built on first use.  A line ends with LF,
+    CRLF or a lone CR (files saved by old Mac editors), as editors count them."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -175,7 +194,7 @@ class Lines:
 
     def at(self, offset: int) -> tuple[int, int]:
         if self._starts is None:
-            self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+            self._starts = [0] + [m.end() for m in re.finditer("\r\n?|\n", self.text)]
         line = bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
 

@@ -3,6 +3,13 @@
 ``schedule_strategy`` / ``schedule_config`` of ``segment_reverse_etl_model``
 (``schedule_strategy = ""``: no schedule).
 
+Values are followed through the names of the module (:mod:`.tfmodule`): ``var.x`` (a
+``.tfvars`` value, else the default), ``local.x``, ``each.key`` / ``each.value`` of a
+``for_each`` over a literal map or set.  A finding about a value reached by name points at the
+literal where it is written, in whichever file, and says through which name and for which
+resource.  What stays unknown (a resource's attribute, a variable without a value, a function)
+is SL903; when only some fields of a ``config`` are unknown, the others are still checked.
+
 Pointers follow Terraform's JSON syntax
 (``/resource/segment_destination_subscription/<name>/reverse_etl_schedule/config/interval``).
 """
@@ -10,72 +17,318 @@ Pointers follow Terraform's JSON syntax
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 
 from ..errors import Diagnostic, diagnostic, pointer
-from .hcl import Encoded, HclReader, HclSyntaxError, Resource, Unknown
-from .model import Finding, Found, Lines, Scan, nearest
+from .hcl import Encoded, HclReader, HclSyntaxError, Node, Resource, Unknown
+from .model import Finding, Found, Scan, Span, nearest
+from .tfmodule import Module, Session, Src, current
+
+#: Stand-ins for config fields only Terraform knows: valid and neutral, so that the other
+#: fields are checked and nothing is said about these (D28).
+STAND_INS: dict[str, object] = {
+    "spec": "0 * * * *", "timezone": "UTC", "interval": "1h", "days": [1], "hours": [1],
+    "accountId": "0", "jobId": "0",
+}
+#: How many values one schedule may expand to through names before it is given up as unknown
+#: (names can refer to names many times over: a billion laughs in HCL).
+BUDGET = 100_000
+_PLACES = ("", "/strategy", "/config")
 
 
 def scan_terraform(text: str, result: Scan) -> None:
-    lines = Lines(text)
-    try:
-        reader = HclReader(text)
-        reader.body(None, None, 0)
-    except HclSyntaxError as exc:
-        result.findings.append(Finding.at(result.file, lines.point(exc.offset), diagnostic(
-            "SL001", "", f"invalid HCL: {exc}", "correct the Terraform syntax at that position")))
-        return
-    for res in reader.resources:
-        if res.type == "segment_destination_subscription":
-            _subscription(res, result, lines)
+    sess = current()
+    src = sess.reader_for(result.file, text)
+    if src is None or src.reader is None:
+        src = Src(result.file, text)
+        tfvars = result.file.lower().endswith(".tfvars")
+        try:
+            src.reader = HclReader(text, src, tfvars=tfvars).read()
+        except HclSyntaxError as exc:
+            result.findings.append(Finding.at(result.file, src.lines.point(exc.offset),
+                                              diagnostic("SL001", "", f"invalid HCL: {exc}",
+                                                         "correct the Terraform syntax at "
+                                                         "that position")))
+            return
+        if tfvars:
+            return
+        sess.remember(src)
+    scan_resources(src, src.reader.resources, result, sess)
+
+
+def scan_resources(src: Src, resources: list[Resource], result: Scan, sess: Session) -> None:
+    """Every schedule of ``resources`` (read from ``src``) into ``result``."""
+    directory = os.path.dirname(result.file) if os.path.isfile(result.file) else None
+    cache: list[Module] = []
+
+    def module() -> Module:
+        if not cache:
+            if directory is None:
+                alone = Module()
+                alone.values.update(sess.var_values())
+                cache.append(alone)
+            else:
+                cache.append(sess.module(directory))
+        return cache[0]
+
+    for res in resources:
+        for diag, start, end in res.problems:
+            base = pointer("resource", res.type, res.label)
+            result.findings.append(Finding.at(result.file, _span(src, src, start, end),
+                                              _rebase(diag, base)))
+        for label, each in _instances(res, src, module):
+            ev = _Eval(src, module, each)
+            if res.type == "segment_destination_subscription":
+                _subscription(res, ev, label, result)
+            else:
+                _model(res, ev, label, result)
+
+
+def _rebase(d: Diagnostic, base: str) -> Diagnostic:
+    return Diagnostic(d.code, d.severity, base + d.path, d.message, d.hint)
+
+
+def _span(own: Src, src: object, start: int, end: int) -> Span:
+    assert isinstance(src, Src)
+    return Span(start, end, *src.lines.at(start), *src.lines.at(end),
+                None if src is own else src.name)
+
+
+# -- following names ------------------------------------------------------------------------------
+
+
+class _Eval:
+    """Turns Nodes into a schedule document: plain values, :class:`Encoded`, :class:`Unknown`;
+    where each part is written (``offsets``) and through which name it was reached
+    (``notes``)."""
+
+    def __init__(self, own: Src, module: object, each: tuple[Node, Node] | None) -> None:
+        self.own = own
+        self._module = module
+        self.each = each
+        self.uses_each = False
+        self.offsets: dict[str, tuple[object, int, int]] = {}
+        self.notes: dict[str, str] = {}
+        self.problems: list[Diagnostic] = []
+        self.budget = BUDGET
+        self._following: list[tuple[str, str]] = []
+
+    def module(self) -> Module:
+        m = self._module() if callable(self._module) else self._module
+        assert isinstance(m, Module)
+        return m
+
+    def doc(self, node: Node, where: str, note: str = "") -> object:
+        self.budget -= 1
+        if self.budget < 0:
+            return self.unknown(node, where, "this value refers to names too many times over "
+                                "to be followed")
+        self.offsets.setdefault(where, (node.src, node.start, node.end))
+        if note:
+            self.notes.setdefault(where, note)
+        kind = node.kind
+        if kind == "lit":
+            return node.value
+        if kind == "obj":
+            assert isinstance(node.value, dict)
+            out = {k: self.doc(v, where + pointer(k), note) for k, v in node.value.items()}
+            reader = getattr(node.src, "reader", None)
+            for key, dup, first in (reader.duplicates.get(node.start, ())
+                                    if reader is not None else ()):
+                here = where + pointer(key)
+                self.problems.append(diagnostic(
+                    "SL003", here, f"key {key!r} appears twice in one object (first on line "
+                    f"{node.src.lines.at(first)[0]})", "remove one of the two"))  # type: ignore[attr-defined]
+                self.offsets[here] = (dup.src, dup.start, dup.end)
+            return out
+        if kind == "tup":
+            assert isinstance(node.value, list)
+            return [self.doc(v, where + pointer(i), note) for i, v in enumerate(node.value)]
+        if kind == "enc":
+            assert isinstance(node.value, Node)
+            return Encoded(self.doc(node.value, where, note))
+        if kind == "tmpl":
+            assert isinstance(node.value, list)
+            parts: list[str] = []
+            for part in node.value:
+                if isinstance(part, str):
+                    parts.append(part)
+                    continue
+                value = self.doc(part, where + "/\x00", note)  # a scratch place
+                if isinstance(value, bool) or value is None or not isinstance(
+                        value, str | int | float):
+                    self._scratch()
+                    return self.unknown(node, where, "")
+                parts.append(value if isinstance(value, str) else json.dumps(value))
+            self._scratch()
+            return "".join(parts)
+        if kind == "ref":
+            assert isinstance(node.value, tuple)
+            root, steps = node.value
+            target, why = self.follow(root, steps)
+            if target is None:
+                return self.unknown(node, where, why)
+            self.offsets.pop(where, None)  # the value's place is where it is written
+            self.notes.pop(where, None)
+            name = _ref_name(root, steps)
+            self._following.append((root, str(steps[0])))
+            try:
+                return self.doc(target, where, f"through {name}")
+            finally:
+                self._following.pop()
+        return self.unknown(node, where, "")
+
+    def _scratch(self) -> None:
+        for key in [k for k in self.offsets if "/\x00" in k]:
+            del self.offsets[key]
+        for key in [k for k in self.notes if "/\x00" in k]:
+            del self.notes[key]
+
+    def text(self, node: Node) -> str:
+        text: str = node.src.text[node.start: node.end]  # type: ignore[attr-defined]
+        return " ".join(text.split())
+
+    def unknown(self, node: Node, where: str, why: str) -> Unknown:
+        self.offsets[where] = (node.src, node.start, node.end)
+        return Unknown(node, why)
+
+    def follow(self, root: str, steps: list[str | int]) -> tuple[Node | None, str]:
+        """The Node a reference names, or None and why not."""
+        first = str(steps[0])
+        label = f"{root}.{first}"
+        if (root, first) in self._following or len(self._following) > 64:
+            return None, f"{label} refers to itself"
+        target: Node | None
+        if root == "each":
+            if self.each is None:
+                self.uses_each = True
+                return None, f"{label} is only known for each instance of a for_each"
+            if first not in ("key", "value"):
+                return None, f"{label} is not an attribute of each (each.key, each.value)"
+            target = self.each[0] if first == "key" else self.each[1]
+        elif root == "var":
+            declared, target = self.module().variable(first, self.own.reader, _key(self.own))
+            if target is None:
+                return None, (f"var.{first} has no default and no value from a .tfvars file"
+                              if declared else f"var.{first} is not declared in this module")
         else:
-            _model(res, result, lines)
+            target = self.module().local(first, self.own.reader, _key(self.own))
+            if target is None:
+                return None, f"local.{first} is not defined in this module"
+        for step in steps[1:]:
+            while target.kind == "ref":
+                assert isinstance(target.value, tuple)
+                inner, why = self.follow(*target.value)
+                if inner is None:
+                    return None, why
+                target = inner
+            if target.kind == "obj" and isinstance(target.value, dict) \
+                    and str(step) in target.value:
+                target = target.value[str(step)]
+            elif target.kind == "tup" and isinstance(target.value, list) \
+                    and isinstance(step, int) and 0 <= step < len(target.value):
+                target = target.value[step]
+            else:
+                return None, f"{label} has no element {step!r} that can be read here"
+        return target, ""
 
 
-def _label(res: Resource) -> str:
-    name = res.values.get("name")
-    return name if isinstance(name, str) else f"{res.type}.{res.label}"
+def _ref_name(root: str, steps: list[str | int]) -> str:
+    out = root
+    for step in steps:
+        out += f"[{step}]" if isinstance(step, int) else (
+            f".{step}" if step.replace("-", "_").isidentifier() else f"[{json.dumps(step)}]")
+    return out
 
 
-def _subscription(res: Resource, result: Scan, lines: Lines) -> None:
-    if "reverse_etl_schedule" not in res.values:
+def _key(src: Src) -> str:
+    return os.path.normcase(os.path.abspath(src.name))
+
+
+def _instances(res: Resource, src: Src, module: object
+               ) -> Iterator[tuple[str, tuple[Node, Node] | None]]:
+    """(label, each) for the resource: one without each, or one per for_each element when the
+    schedule uses each.key / each.value and the for_each is known."""
+    base = f"{res.type}.{res.label}"
+    probe = _Eval(src, module, None)
+    for name in ("reverse_etl_schedule", "schedule_strategy", "schedule_config"):
+        if name in res.values:
+            probe.doc(res.values[name], "/" + name)
+    if not probe.uses_each or "for_each" not in res.values:
+        yield base, None
         return
-    raw = res.values["reverse_etl_schedule"]
-    if raw is None:
+    ev = _Eval(src, module, None)
+    items = _collection(ev, res.values["for_each"])
+    if items is None:
+        yield base, None
+        return
+    for key, value in items:
+        yield f'{base}[{json.dumps(key.value, ensure_ascii=False)}]', (key, value)
+
+
+def _collection(ev: _Eval, node: Node) -> list[tuple[Node, Node]] | None:
+    """(each.key, each.value) of a for_each over a literal map or set, else None."""
+    for _ in range(64):
+        if node.kind != "ref":
+            break
+        assert isinstance(node.value, tuple)
+        target, _why = ev.follow(*node.value)
+        if target is None:
+            return None
+        node = target
+    if node.kind == "obj" and isinstance(node.value, dict):
+        return [(Node("lit", k, v.start, v.end, v.src), v) for k, v in node.value.items()]
+    if node.kind == "tup" and isinstance(node.value, list) and all(
+            v.kind == "lit" and isinstance(v.value, str) for v in node.value):
+        return [(v, v) for v in node.value]
+    return None
+
+
+# -- the two resources ----------------------------------------------------------------------------
+
+
+def _label(res: Resource, ev: _Eval, label: str) -> str:
+    node = res.values.get("name")
+    if node is not None:
+        probe = _Eval(ev.own, ev._module, ev.each)
+        name = probe.doc(node, "")
+        if isinstance(name, str):
+            return name if "[" not in label else f"{name} ({label})"
+    return label
+
+
+def _subscription(res: Resource, ev: _Eval, label: str, result: Scan) -> None:
+    node = res.values.get("reverse_etl_schedule")
+    if node is None:
+        return
+    doc = ev.doc(node, "")
+    if doc is None:
         return  # a subscription without a schedule
-    base = pointer("resource", res.type, res.label)
-    offsets = {k.removeprefix("/reverse_etl_schedule"): v for k, v in res.offsets.items()
-               if k == "/reverse_etl_schedule" or k.startswith("/reverse_etl_schedule/")}
-    problems = [Diagnostic(d.code, d.severity, d.path.removeprefix("/reverse_etl_schedule"),
-                           d.message, d.hint)
-                for d in res.problems if d.path.startswith("/reverse_etl_schedule")]
-    doc = raw
-    if isinstance(raw, dict) and "config" in raw:
-        doc = dict(raw)
-        doc["config"] = _config(raw["config"], "config", problems)
-    _add(result, lines, doc, base + "/reverse_etl_schedule", _label(res), offsets, problems, ())
+    if isinstance(doc, dict) and "config" in doc:
+        doc = dict(doc)
+        doc["config"] = _config(doc["config"], "config", ev)
+    _add(result, ev, doc, pointer("resource", res.type, res.label, "reverse_etl_schedule"),
+         _label(res, ev, label), label, ())
 
 
-def _model(res: Resource, result: Scan, lines: Lines) -> None:
-    strategy = res.values.get("schedule_strategy")
-    if "schedule_strategy" not in res.values or strategy is None or strategy == "":
+def _model(res: Resource, ev: _Eval, label: str, result: Scan) -> None:
+    node = res.values.get("schedule_strategy")
+    if node is None:
+        return
+    strategy = ev.doc(node, "/strategy")
+    if strategy is None or strategy == "":
         return  # "" is how Segment's export writes "no schedule"
-    offsets = {"": res.offsets.get("/schedule_strategy", (0, 0))}
-    for key, new in (("schedule_strategy", "strategy"), ("schedule_config", "config")):
-        for k, v in res.offsets.items():
-            if k == "/" + key or k.startswith("/" + key + "/"):
-                offsets["/" + new + k[len(key) + 1:]] = v
-    problems = [Diagnostic(d.code, d.severity, d.path.replace("/schedule_config", "/config", 1),
-                           d.message, d.hint) for d in res.problems]
+    ev.offsets[""] = ev.offsets["/strategy"]
     doc: dict[str, object] = {"strategy": strategy}
     if "schedule_config" in res.values:
-        doc["config"] = _config(res.values["schedule_config"], "schedule_config", problems)
-    _add(result, lines, doc, pointer("resource", res.type, res.label), _label(res), offsets,
-         problems, (("strategy", "schedule_strategy"), ("config", "schedule_config")))
+        doc["config"] = _config(ev.doc(res.values["schedule_config"], "/config"),
+                                "schedule_config", ev)
+    _add(result, ev, doc, pointer("resource", res.type, res.label), _label(res, ev, label),
+         label, (("strategy", "schedule_strategy"), ("config", "schedule_config")))
 
 
-def _config(raw: object, name: str, problems: list[Diagnostic]) -> object:
+def _config(raw: object, name: str, ev: _Eval) -> object:
     """``config`` is a JSON string in Terraform: jsonencode(...) or a string literal."""
     if isinstance(raw, Encoded):
         return _plain(raw.value)
@@ -84,9 +337,10 @@ def _config(raw: object, name: str, problems: list[Diagnostic]) -> object:
 
         value, found = parse_json(raw)
         for d in found:
-            problems.append(Diagnostic(d.code, d.severity, "/config" + d.path,
-                                       f"{name} is a string that is not valid JSON: {d.message}"
-                                       if d.code == "SL001" else d.message, d.hint))
+            ev.problems.append(Diagnostic(d.code, d.severity, "/config" + d.path,
+                                          f"{name} is a string that is not valid JSON: "
+                                          f"{d.message}" if d.code == "SL001" else d.message,
+                                          d.hint))
         return value
     return raw
 
@@ -94,7 +348,11 @@ def _config(raw: object, name: str, problems: list[Diagnostic]) -> object:
 def _plain(value: object) -> object:
     """A value inside jsonencode(...), as the JSON text Terraform would send."""
     if isinstance(value, Encoded):
-        return json.dumps(_plain(value.value), separators=(",", ":"))
+        inner = _plain(value.value)
+        for _where, unknown in _unknowns(inner):
+            return unknown  # the string holds something only Terraform knows
+        return json.dumps(inner, separators=(",", ":"), ensure_ascii=False,
+                          default=lambda _v: None)
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -103,30 +361,59 @@ def _plain(value: object) -> object:
 
 
 def _unknowns(value: object, where: str = "") -> Iterator[tuple[str, Unknown]]:
-    if isinstance(value, Unknown):
-        yield where, value
-    elif isinstance(value, Encoded):
-        yield from _unknowns(value.value, where)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _unknowns(v, where + pointer(k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _unknowns(v, where + pointer(i))
+    stack: list[tuple[str, object]] = [(where, value)]
+    while stack:
+        at, item = stack.pop()
+        if isinstance(item, Unknown):
+            yield at, item
+        elif isinstance(item, Encoded):
+            stack.append((at, item.value))
+        elif isinstance(item, dict):
+            stack.extend((at + pointer(k), v) for k, v in reversed(list(item.items())))
+        elif isinstance(item, list):
+            stack.extend((at + pointer(i), v) for i, v in reversed(list(enumerate(item))))
 
 
-def _add(result: Scan, lines: Lines, doc: object, base: str, label: str,
-         offsets: dict[str, tuple[int, int]], problems: list[Diagnostic],
+def _add(result: Scan, ev: _Eval, doc: object, base: str, name: str, address: str,
          renames: tuple[tuple[str, str], ...]) -> None:
+    problems = list(ev.problems)
     unknown = list(_unknowns(doc))
+    stand_in: list[str] = []
+    whole = not isinstance(doc, dict) or not isinstance(doc.get("config"), dict)
+    for where, _item in unknown:
+        field = where.split("/")[2] if where.count("/") >= 2 and where.startswith("/config/") \
+            else None
+        if field not in STAND_INS or whole or where in _PLACES:
+            whole = True
+        else:
+            stand_in.append("/config/" + field)
     for where, item in unknown:
-        text = item.text if len(item.text) <= 40 else item.text[:37] + "..."
+        what = ev.text(item.node)
+        what = what if len(what) <= 40 else what[:37] + "..."
+        why = item.text or f"{what} is only known when Terraform runs"
         problems.append(diagnostic(
-            "SL903", where, f"{text} is only known when Terraform runs; this schedule is not "
-            "checked", "write the schedule literally, or check the values where they are "
-            "defined"))
-        offsets.setdefault(where, (item.offset, item.offset + len(item.text)))
+            "SL903", where, f"{why}; {'this schedule is' if whole else 'this value is'} not "
+            "checked", "write the value literally, or check the values where they are defined "
+            "(a plan: terraform show -json)"))
+        ev.offsets.setdefault(where, (item.node.src, item.node.start, item.node.end))
+    if not whole and stand_in:
+        assert isinstance(doc, dict) and isinstance(doc["config"], dict)
+        config = dict(doc["config"])
+        for where in stand_in:
+            config[where.split("/")[2]] = STAND_INS[where.split("/")[2]]
+        doc = dict(doc)
+        doc["config"] = config
+    offsets, notes, own = ev.offsets, ev.notes, ev.own
+
+    def locate(rel: str) -> Span:
+        src, start, end = offsets[nearest(offsets, rel)]
+        return _span(own, src, start, end)
+
+    def via(rel: str) -> str:
+        note = notes.get(nearest(offsets, rel), "")
+        return f"{note}, for {address}" if note else ""
+
     result.schedules.append(Found(
-        doc, base, label, lambda rel: lines.span(*offsets[nearest(offsets, rel)]),
-        tuple(problems), static=not unknown and not any(p.code == "SL001" for p in problems),
-        renames=renames))
+        doc, base, name, locate, tuple(problems),
+        static=not whole and not any(p.code == "SL001" for p in problems),
+        renames=renames, unknown=tuple(dict.fromkeys(stand_in)), via=via))

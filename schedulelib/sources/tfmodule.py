@@ -1,0 +1,230 @@
+"""A Terraform module as Terraform reads it: every ``.tf`` (and ``.tf.json``) file of one
+directory together, with the values of its variables from ``.tfvars`` files.
+
+What a schedule can reach by name lives here: each variable's default, each local, and the
+values ``terraform plan`` would give the variables (``terraform.tfvars``, ``*.auto.tfvars``
+in the directory, then each ``--var-file`` in order, the last one winning, as Terraform's
+documented precedence has it; ``TF_VAR_`` environment variables are not read).
+
+A :class:`Session` reads each file once for a whole run: ``with session(var_files=[...]):``
+around the scans (the ``validate`` command does this).  Without one, each scan reads the
+directory of its file for itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+from ..errors import diagnostic
+from .hcl import HclReader, HclSyntaxError, Node
+from .model import Finding, Lines, Scan
+
+
+class Src:
+    """One file's text, as the Nodes read from it point into it."""
+
+    __slots__ = ("lines", "name", "reader", "text")
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name, self.text, self.lines = name, text, Lines(text)
+        self.reader: HclReader | None = None
+
+
+class Module:
+    """The names of one directory's files (variables, locals) and the variables' values."""
+
+    def __init__(self) -> None:
+        #: file name -> the reader of that file (definitions of its variables and locals)
+        self.files: dict[str, HclReader] = {}
+        #: variable -> its value from a .tfvars file, later files winning
+        self.values: dict[str, Node] = {}
+
+    def variable(self, name: str, own: HclReader | None, own_key: str) -> tuple[bool, Node | None]:
+        """(declared, value): the value from a .tfvars file, else the default (None: none)."""
+        declared = False
+        default: Node | None = None
+        for reader in self._readers(own, own_key):
+            if name in reader.variables:
+                declared = True
+                default = reader.variables[name]
+                break
+        if name in self.values:
+            return True, self.values[name]
+        return declared, default
+
+    def local(self, name: str, own: HclReader | None, own_key: str) -> Node | None:
+        for reader in self._readers(own, own_key):
+            if name in reader.locals:
+                return reader.locals[name]
+        return None
+
+    def _readers(self, own: HclReader | None, own_key: str) -> Iterator[HclReader]:
+        if own is not None:
+            yield own
+        for key, reader in self.files.items():
+            if key != own_key:
+                yield reader
+
+
+class Session:
+    """What one run shares: the modules read so far, and the ``--var-file`` files."""
+
+    def __init__(self, var_files: Sequence[str | Path] = ()) -> None:
+        self.var_files = [str(f) for f in var_files]
+        self._modules: dict[str, Module] = {}
+        self._var_values: dict[str, Node] | None = None
+        #: The .tfvars files read, each with its own findings (syntax errors, unreadable).
+        self.var_scans: list[Scan] = []
+        self._sources: dict[str, Src] = {}
+
+    def module(self, directory: str) -> Module:
+        key = os.path.realpath(directory or ".")
+        if key not in self._modules:
+            self._modules[key] = self._read_module(directory)
+        return self._modules[key]
+
+    def reader_for(self, name: str, text: str) -> Src | None:
+        """The Src read already for file ``name``, if its text is ``text``."""
+        src = self._sources.get(_key(name))
+        return src if src is not None and src.text == text else None
+
+    def _read_module(self, directory: str) -> Module:
+        from .files import MAX_BYTES
+
+        module = Module()
+        try:
+            with os.scandir(directory or ".") as entries:
+                names = sorted(e.name for e in entries if _regular(e))
+        except OSError:
+            names = []
+        for name in names:
+            lower = name.lower()
+            if not (lower.endswith(".tf") or lower.endswith(".tf.json")):
+                continue
+            path = os.path.join(directory, name)
+            src = self._sources.get(_key(path))
+            if src is None:
+                text = _read_text(path, MAX_BYTES)
+                if text is None:
+                    continue
+                src = Src(path, text)
+                src.reader = _definitions(src, json=lower.endswith(".json"))
+                self._sources[_key(path)] = src
+            if src.reader is not None:
+                module.files[_key(path)] = src.reader
+        auto = [n for n in names if n == "terraform.tfvars" or n.endswith(".auto.tfvars")]
+        auto.sort(key=lambda n: (n != "terraform.tfvars", n))
+        for name in auto:
+            module.values.update(self._tfvars(os.path.join(directory, name), quiet=True))
+        module.values.update(self.var_values())
+        return module
+
+    def remember(self, src: Src) -> None:
+        self._sources[_key(src.name)] = src
+
+    def var_values(self) -> dict[str, Node]:
+        if self._var_values is None:
+            self._var_values = {}
+            for name in self.var_files:
+                self._var_values.update(self._tfvars(name, quiet=False))
+        return self._var_values
+
+    def _tfvars(self, name: str, *, quiet: bool) -> dict[str, Node]:
+        """The values of a .tfvars file; its problems become a Scan of it in var_scans (for
+        an automatically read one only when it has any)."""
+        from .files import MAX_BYTES, read_file
+
+        text = _read_text(name, MAX_BYTES)
+        if text is None:
+            scan = read_file(name, kind="terraform")
+            if not quiet or scan.findings:
+                self.var_scans.append(scan if scan.findings else Scan(name, "terraform"))
+            return {}
+        src = Src(name, text)
+        result = Scan(name, "terraform", text=text)
+        values: dict[str, Node] = {}
+        try:
+            reader = HclReader(text, src, tfvars=True).read()
+            values = reader.attributes
+        except HclSyntaxError as exc:
+            result.findings.append(Finding.at(name, src.lines.point(exc.offset), diagnostic(
+                "SL001", "", f"invalid HCL: {exc}", "correct the .tfvars file at that position")))
+        except RecursionError:
+            result.findings.append(Finding.at(name, src.lines.point(0), diagnostic(
+                "SL001", "", "the file is nested too deeply to read", "is this a .tfvars file?")))
+        if not quiet or result.findings:
+            self.var_scans.append(result)
+        return values
+
+
+_current: ContextVar[Session | None] = ContextVar("schedulelib_terraform_session", default=None)
+
+
+@contextmanager
+def session(var_files: Sequence[str | Path] = ()) -> Iterator[Session]:
+    """Share one :class:`Session` among the scans inside the ``with`` block."""
+    current = Session(var_files)
+    token = _current.set(current)
+    try:
+        yield current
+    finally:
+        _current.reset(token)
+
+
+def current() -> Session:
+    """The session of the enclosing ``with session()``, or a new one for a single scan."""
+    return _current.get() or Session()
+
+
+def _key(path: str) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def _regular(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()  # follows links; FIFOs, devices and sockets are not files
+    except OSError:
+        return False
+
+
+def _read_text(path: str, limit: int) -> str | None:
+    """The text of a regular UTF-8 file of at most ``limit`` bytes, else None (never blocks on
+    a FIFO: it is opened non-blocking and checked before reading)."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        return None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None
+
+
+def _definitions(src: Src, *, json: bool) -> HclReader | None:
+    """The reader of a sibling file (its own scan reports its problems: None here)."""
+    try:
+        if json:
+            from .tfjson import read_tfjson
+
+            return read_tfjson(src)
+        return HclReader(src.text, src).read()
+    except (HclSyntaxError, RecursionError):
+        return None
