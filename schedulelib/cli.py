@@ -132,7 +132,7 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
     Each finding is printed as FILE:LINE:COL: SEVERITY CODE MESSAGE, pointing at the offending
     value.  Without PATH, the current directory is searched.
     """
-    from . import render, sources
+    from . import render
     from .sources.tfmodule import session
 
     with session(var_files) as terraform:

@@ -290,6 +290,7 @@ class HclReader:
         #: value, the offset of the first key).
         self.duplicates: dict[int, list[tuple[str, Node, int]]] = {}
         self._variable = ""
+        self.depth = 0  # how deep in interpolations this reader reads
 
     @classmethod
     def empty(cls, src: object) -> HclReader:
@@ -298,6 +299,7 @@ class HclReader:
         reader.text, reader.src, reader.toks, reader.p, reader.tfvars = "", src, [], 0, False
         reader.resources, reader.variables, reader.locals = [], {}, {}
         reader.attributes, reader.duplicates, reader._variable = {}, {}, ""
+        reader.depth = 0
         return reader
 
     def read(self) -> HclReader:
@@ -426,7 +428,7 @@ class HclReader:
             if not stack and (tok.kind in stops or (tok.kind == "punct" and tok.text in stops)):
                 return
             if not stack and prev is not None and _adjacent(prev, tok):
-                raise self.fail(f"expected a new line or ',' before {_show(tok)}", tok)
+                raise self.fail(_missing(tok, stops), tok)
             if tok.kind == "punct" and tok.text in _OPEN:
                 stack.append(tok)
             elif tok.kind == "punct" and tok.text in (")", "]", "}"):
@@ -455,7 +457,7 @@ class HclReader:
             return node
         if after.kind in _STARTS or (after.kind == "punct" and after.text == "{"):
             # `{ spec = "x" timezone = "UTC" }`: a comma or new line is missing.
-            raise self.fail(f"expected ',' or a new line before {_show(after)}", after)
+            raise self.fail(_missing(after, stops), after)
         # An operator, an index, a conditional...: an expression Terraform evaluates.
         self.skip(stops)
         return self.node("unk", None, tok.start, self.toks[self.p - 1].end)
@@ -495,6 +497,10 @@ class HclReader:
         assert isinstance(parts, list)
         if all(isinstance(p, str) for p in parts):
             return self.node("lit", "".join(parts), tok.start, tok.end)
+        if self.depth >= 2:
+            # Each level reads its interpolations' text again: past two, the cost would grow
+            # with the square of the nesting, and no schedule is written that way.
+            return self.node("unk", None, tok.start, tok.end)
         out: list[object] = []
         for part in parts:
             if isinstance(part, str):
@@ -504,7 +510,7 @@ class HclReader:
             start, end = part
             sub = HclReader.__new__(HclReader)
             sub.text, sub.src, sub.p, sub.tfvars = self.text, self.src, 0, False
-            sub._variable = ""
+            sub._variable, sub.depth = "", self.depth + 1
             sub.toks = [t for t in tokens(self.text, start, end) if t.kind != "nl"]
             sub.duplicates = self.duplicates
             inner = sub.value(("eof",), "")
@@ -674,6 +680,12 @@ class HclReader:
                 raise self.fail(f"expected ',' or ']' in the list, found {_show(end)}", end)
 
 
+def _missing(tok: _Tok, stops: tuple[str, ...]) -> str:
+    if "," in stops:
+        return f"expected ',' or a new line before {_show(tok)}"
+    return f"expected a new line before {_show(tok)}: one attribute per line"
+
+
 def _adjacent(prev: _Tok, tok: _Tok) -> bool:
     """True when ``tok`` starts an operand right after ``prev`` ended one (no operator)."""
     ends = prev.kind in _ENDS or (prev.kind == "punct" and prev.text in (")", "]", "}"))
@@ -692,10 +704,13 @@ def _number(text: str) -> int | float:
     # Python's limit on the digits of an int.
     from decimal import Decimal
 
-    exact = Decimal(text)
-    if exact.adjusted() < 30 and exact == exact.to_integral_value():
-        return int(exact)
-    return float(exact)
+    try:
+        exact = Decimal(text)
+        if exact.adjusted() < 30 and exact == exact.to_integral_value():
+            return int(exact)
+    except ArithmeticError:  # an exponent past the decimal context's range
+        pass
+    return float(text)
 
 
 def _show(tok: _Tok) -> str:

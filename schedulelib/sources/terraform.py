@@ -35,6 +35,9 @@ STAND_INS: dict[str, object] = {
 #: (names can refer to names many times over: a billion laughs in HCL).
 BUDGET = 100_000
 _PLACES = ("", "/strategy", "/config")
+#: A for_each over more elements than this is not followed (each instance is checked on its
+#: own, so the cost is the instances times the schedule's size).
+INSTANCES = 1000
 
 
 def scan_terraform(text: str, result: Scan) -> None:
@@ -98,6 +101,10 @@ def _span(own: Src, src: object, start: int, end: int) -> Span:
 # -- following names ------------------------------------------------------------------------------
 
 
+class _TooBig(Exception):
+    """The schedule expands past :data:`BUDGET` values."""
+
+
 class _Eval:
     """Turns Nodes into a schedule document: plain values, :class:`Encoded`, :class:`Unknown`;
     where each part is written (``offsets``) and through which name it was reached
@@ -119,11 +126,20 @@ class _Eval:
         assert isinstance(m, Module)
         return m
 
+    def top(self, node: Node, where: str) -> object:
+        """The document of an attribute's value: one Unknown if it expands past the budget."""
+        try:
+            return self.doc(node, where)
+        except _TooBig:
+            for key in [k for k in self.offsets if k == where or k.startswith(where + "/")]:
+                del self.offsets[key]
+            return self.unknown(node, where, "this value refers to names too many times over "
+                                "to be followed")
+
     def doc(self, node: Node, where: str, note: str = "") -> object:
         self.budget -= 1
         if self.budget < 0:
-            return self.unknown(node, where, "this value refers to names too many times over "
-                                "to be followed")
+            raise _TooBig
         self.offsets.setdefault(where, (node.src, node.start, node.end))
         if note:
             self.notes.setdefault(where, note)
@@ -254,7 +270,7 @@ def _instances(res: Resource, src: Src, module: object
     probe = _Eval(src, module, None)
     for name in ("reverse_etl_schedule", "schedule_strategy", "schedule_config"):
         if name in res.values:
-            probe.doc(res.values[name], "/" + name)
+            probe.top(res.values[name], "/" + name)
     if not probe.uses_each or "for_each" not in res.values:
         yield base, None
         return
@@ -277,10 +293,10 @@ def _collection(ev: _Eval, node: Node) -> list[tuple[Node, Node]] | None:
         if target is None:
             return None
         node = target
-    if node.kind == "obj" and isinstance(node.value, dict):
+    if node.kind == "obj" and isinstance(node.value, dict) and len(node.value) <= INSTANCES:
         return [(Node("lit", k, v.start, v.end, v.src), v) for k, v in node.value.items()]
-    if node.kind == "tup" and isinstance(node.value, list) and all(
-            v.kind == "lit" and isinstance(v.value, str) for v in node.value):
+    if node.kind == "tup" and isinstance(node.value, list) and len(node.value) <= INSTANCES \
+            and all(v.kind == "lit" and isinstance(v.value, str) for v in node.value):
         return [(v, v) for v in node.value]
     return None
 
@@ -292,7 +308,7 @@ def _label(res: Resource, ev: _Eval, label: str) -> str:
     node = res.values.get("name")
     if node is not None:
         probe = _Eval(ev.own, ev._module, ev.each)
-        name = probe.doc(node, "")
+        name = probe.top(node, "")
         if isinstance(name, str):
             return name if "[" not in label else f"{name} ({label})"
     return label
@@ -302,7 +318,7 @@ def _subscription(res: Resource, ev: _Eval, label: str, result: Scan) -> None:
     node = res.values.get("reverse_etl_schedule")
     if node is None:
         return
-    doc = ev.doc(node, "")
+    doc = ev.top(node, "")
     if doc is None:
         return  # a subscription without a schedule
     if isinstance(doc, dict) and "config" in doc:
@@ -316,13 +332,13 @@ def _model(res: Resource, ev: _Eval, label: str, result: Scan) -> None:
     node = res.values.get("schedule_strategy")
     if node is None:
         return
-    strategy = ev.doc(node, "/strategy")
+    strategy = ev.top(node, "/strategy")
     if strategy is None or strategy == "":
         return  # "" is how Segment's export writes "no schedule"
     ev.offsets[""] = ev.offsets["/strategy"]
     doc: dict[str, object] = {"strategy": strategy}
     if "schedule_config" in res.values:
-        doc["config"] = _config(ev.doc(res.values["schedule_config"], "/config"),
+        doc["config"] = _config(ev.top(res.values["schedule_config"], "/config"),
                                 "schedule_config", ev)
     _add(result, ev, doc, pointer("resource", res.type, res.label), _label(res, ev, label),
          label, (("strategy", "schedule_strategy"), ("config", "schedule_config")))

@@ -118,7 +118,7 @@ class _Builder:
                         parts.append("".join(piece))
                         piece = []
                     sub = HclReader.empty(self.src)
-                    sub.text = text
+                    sub.text, sub.depth = text, 1
                     sub.toks = [t for t in tokens(text, i + 2, close - 1) if t.kind != "nl"]
                     parts.append(_moved(sub.value(("eof",), ""), start, end, self.src))
                     i = close

@@ -38,36 +38,43 @@ class Module:
     """The names of one directory's files (variables, locals) and the variables' values."""
 
     def __init__(self) -> None:
-        #: file name -> the reader of that file (definitions of its variables and locals)
+        #: file key -> the reader of that file (definitions of its variables and locals)
         self.files: dict[str, HclReader] = {}
         #: variable -> its value from a .tfvars file, later files winning
         self.values: dict[str, Node] = {}
+        self._variables: dict[str, tuple[str, Node | None]] | None = None
+        self._locals: dict[str, tuple[str, Node]] | None = None
+
+    def _index(self) -> None:
+        # One index per module, the first file (in name order) winning as Terraform would
+        # refuse the duplicate anyway: each name is then found in constant time.
+        self._variables, self._locals = {}, {}
+        for key, reader in self.files.items():
+            for name, node in reader.variables.items():
+                self._variables.setdefault(name, (key, node))
+            for name, value in reader.locals.items():
+                self._locals.setdefault(name, (key, value))
 
     def variable(self, name: str, own: HclReader | None, own_key: str) -> tuple[bool, Node | None]:
         """(declared, value): the value from a .tfvars file, else the default (None: none)."""
-        declared = False
-        default: Node | None = None
-        for reader in self._readers(own, own_key):
-            if name in reader.variables:
-                declared = True
-                default = reader.variables[name]
-                break
         if name in self.values:
             return True, self.values[name]
-        return declared, default
+        if own is not None and name in own.variables:
+            return True, own.variables[name]
+        if self._variables is None:
+            self._index()
+        assert self._variables is not None
+        key, default = self._variables.get(name, (own_key, None))
+        return key != own_key, default if key != own_key else None
 
     def local(self, name: str, own: HclReader | None, own_key: str) -> Node | None:
-        for reader in self._readers(own, own_key):
-            if name in reader.locals:
-                return reader.locals[name]
-        return None
-
-    def _readers(self, own: HclReader | None, own_key: str) -> Iterator[HclReader]:
-        if own is not None:
-            yield own
-        for key, reader in self.files.items():
-            if key != own_key:
-                yield reader
+        if own is not None and name in own.locals:
+            return own.locals[name]
+        if self._locals is None:
+            self._index()
+        assert self._locals is not None
+        key, value = self._locals.get(name, (own_key, None))
+        return value if key != own_key else None
 
 
 class Session:
