@@ -219,8 +219,8 @@ def test_validate_var_file_option(tmp_path: Path) -> None:
         ("SL202", "v.tfvars", 1)]
     run = CliRunner().invoke(main, ["validate", "--format", "json", "--var-file",
                                     str(tmp_path / "bad.tfvars"), str(base)])
-    assert [(f["code"], Path(f["file"]).name) for f in json.loads(run.stdout)][0] == (
-        "SL001", "bad.tfvars")
+    first = json.loads(run.stdout)[0]
+    assert (first["code"], Path(first["file"]).name) == ("SL001", "bad.tfvars")
     run = CliRunner().invoke(main, ["validate", "--var-file", str(base / "no.tfvars"),
                                     str(base)])
     assert run.exit_code == 2 and "SL901" in run.stdout

@@ -42,14 +42,18 @@ class _Tok:
 
 
 # HCL's new lines are LF and CRLF; a lone CR (old Mac files, some editors' exports) is one too
-# here, so that such a file is read line by line instead of as one long line.
+# here, so that such a file is read line by line instead of as one long line.  One match per
+# token, the white space and comments before it included: the loop below runs once a token.
 _HCL_PATTERN = r"""
-    (?P<nl>\r\n|\r|\n)
-  | (?P<ws>[ \t\f]+)
-  | (?P<comment>(?:\#|//)[^\r\n]*)
-  | (?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
-  | (?P<ident>[A-Za-z_][A-Za-z0-9_-]*)
-  | (?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|[{}\[\]()=:,.?!+\-*/%<>])
+    (?:[ \t\f]+|(?:\#|//)[^\r\n]*)*
+    (?:
+      (?P<nl>\r\n|\r|\n)
+    | (?P<string>"(?:[^"\\$%\r\n]|[$%](?!\{))*")
+    | (?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+    | (?P<ident>[A-Za-z_][A-Za-z0-9_-]*)
+    | (?P<special>"|/\*|<<)
+    | (?P<punct>==|!=|<=|>=|&&|\|\||=>|\.\.\.|[{}\[\]()=:,.?!+\-*/%<>])
+    )?
 """
 _HEREDOC_PATTERN = r"<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(?:\r\n|\r|\n)"
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -63,48 +67,48 @@ _STARTS = frozenset({"ident", "number", "string", "heredoc"})
 def tokens(text: str, start: int = 0, stop: int | None = None) -> list[_Tok]:
     """The tokens of ``text[start:stop]`` (offsets into ``text``), ending with an eof token."""
     # Compiled here, not at import: a JSON-only run never needs them (re caches them).
-    hcl = re.compile(_HCL_PATTERN, re.VERBOSE)
+    match = re.compile(_HCL_PATTERN, re.VERBOSE).match
     heredoc_start = re.compile(_HEREDOC_PATTERN)
     out: list[_Tok] = []
+    append = out.append
     n = len(text) if stop is None else stop
     i = start
     while i < n:
-        c = text[i]
-        if c == '"':
-            end, value = _string(text, i, n)
-            out.append(_Tok("string", text[i:end], i, end, value))
-            i = end
+        m = match(text, i, n)
+        assert m is not None  # every group is optional: it matches at least ""
+        kind = m.lastgroup
+        if kind is None:
+            if m.end() == i:
+                raise HclSyntaxError(f"unexpected character {_char(text[i])}", i)
+            i = m.end()  # white space or a comment up to the end
             continue
-        if text.startswith("/*", i):
-            end = text.find("*/", i + 2, n)
-            if end < 0:
-                raise HclSyntaxError("the comment opened here is never closed with '*/'", i)
-            if _NEWLINE.search(text, i, end):
-                out.append(_Tok("nl", "\n", i, end + 2))
-            i = end + 2
-            continue
-        if text.startswith("<<", i):
-            heredoc = heredoc_start.match(text, i, n)
+        at, end = m.span(kind)
+        if kind == "string":
+            append(_Tok("string", text[at:end], at, end,
+                        [text[at + 1: end - 1]] if end - at > 2 else []))
+        elif kind == "nl":
+            append(_Tok("nl", "\n", at, end))
+        elif kind != "special":
+            append(_Tok(kind, text[at:end], at, end))
+        elif text[at] == '"':
+            end, value = _string(text, at, n)
+            append(_Tok("string", text[at:end], at, end, value))
+        elif text[at] == "/":
+            close = text.find("*/", at + 2, n)
+            if close < 0:
+                raise HclSyntaxError("the comment opened here is never closed with '*/'", at)
+            if _NEWLINE.search(text, at, close):
+                append(_Tok("nl", "\n", at, close + 2))
+            end = close + 2
+        else:
+            heredoc = heredoc_start.match(text, at, n)
             if heredoc is None:
                 raise HclSyntaxError("'<<' must start a heredoc such as <<EOT followed by a "
-                                     "new line", i)
+                                     "new line", at)
             end, body = _heredoc(text, heredoc, n)
-            out.append(_Tok("heredoc", text[i:end], i, end, body))
-            i = end
-            continue
-        m = hcl.match(text, i, n)
-        if m is None:
-            raise HclSyntaxError(f"unexpected character {_char(c)}", i)
-        kind = m.lastgroup
-        assert kind is not None
-        if kind == "nl":
-            out.append(_Tok("nl", "\n", i, m.end()))
-        elif kind in ("number", "ident"):
-            out.append(_Tok(kind, m.group(), i, m.end()))
-        elif kind == "op":
-            out.append(_Tok("punct", m.group(), i, m.end()))
-        i = m.end()
-    out.append(_Tok("eof", "", n, n))
+            append(_Tok("heredoc", text[at:end], at, end, body))
+        i = end
+    append(_Tok("eof", "", n, n))
     return out
 
 

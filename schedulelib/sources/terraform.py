@@ -80,12 +80,27 @@ def scan_resources(src: Src, resources: list[Resource], result: Scan, sess: Sess
             base = pointer("resource", res.type, res.label)
             result.findings.append(Finding.at(result.file, _span(src, src, start, end),
                                               _rebase(diag, base)))
-        for label, each in _instances(res, src, module):
-            ev = _Eval(src, module, each)
-            if res.type == "segment_destination_subscription":
-                _subscription(res, ev, label, result)
-            else:
-                _model(res, ev, label, result)
+        before = len(result.schedules)
+        base = f"{res.type}.{res.label}"
+        ev = _Eval(src, module, None)
+        _resource(res, ev, base, result)
+        if not ev.uses_each or "for_each" not in res.values:
+            continue
+        # The schedule depends on each.key / each.value: one per element, when they are known.
+        items = _collection(ev, res.values["for_each"])
+        if items is None:
+            continue
+        del result.schedules[before:]
+        for key, value in items:
+            label = f"{base}[{json.dumps(key.value, ensure_ascii=False)}]"
+            _resource(res, _Eval(src, module, (key, value)), label, result)
+
+
+def _resource(res: Resource, ev: _Eval, label: str, result: Scan) -> None:
+    if res.type == "segment_destination_subscription":
+        _subscription(res, ev, label, result)
+    else:
+        _model(res, ev, label, result)
 
 
 def _rebase(d: Diagnostic, base: str) -> Diagnostic:
@@ -148,7 +163,7 @@ class _Eval:
             return node.value
         if kind == "obj":
             assert isinstance(node.value, dict)
-            out = {k: self.doc(v, where + pointer(k), note) for k, v in node.value.items()}
+            out = {k: self.doc(v, where + _step(k), note) for k, v in node.value.items()}
             reader = getattr(node.src, "reader", None)
             for key, dup, first in (reader.duplicates.get(node.start, ())
                                     if reader is not None else ()):
@@ -250,6 +265,11 @@ class _Eval:
         return target, ""
 
 
+def _step(key: str) -> str:
+    """``pointer(key)``, without its cost for the usual keys."""
+    return "/" + key if "~" not in key and "/" not in key else pointer(key)
+
+
 def _ref_name(root: str, steps: list[str | int]) -> str:
     out = root
     for step in steps:
@@ -260,27 +280,6 @@ def _ref_name(root: str, steps: list[str | int]) -> str:
 
 def _key(src: Src) -> str:
     return os.path.normcase(os.path.abspath(src.name))
-
-
-def _instances(res: Resource, src: Src, module: object
-               ) -> Iterator[tuple[str, tuple[Node, Node] | None]]:
-    """(label, each) for the resource: one without each, or one per for_each element when the
-    schedule uses each.key / each.value and the for_each is known."""
-    base = f"{res.type}.{res.label}"
-    probe = _Eval(src, module, None)
-    for name in ("reverse_etl_schedule", "schedule_strategy", "schedule_config"):
-        if name in res.values:
-            probe.top(res.values[name], "/" + name)
-    if not probe.uses_each or "for_each" not in res.values:
-        yield base, None
-        return
-    ev = _Eval(src, module, None)
-    items = _collection(ev, res.values["for_each"])
-    if items is None:
-        yield base, None
-        return
-    for key, value in items:
-        yield f'{base}[{json.dumps(key.value, ensure_ascii=False)}]', (key, value)
 
 
 def _collection(ev: _Eval, node: Node) -> list[tuple[Node, Node]] | None:
