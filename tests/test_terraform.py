@@ -481,3 +481,36 @@ def test_a_value_through_a_local_is_judged_as_written_in_place(value: str, key: 
                 for f in scan(text, name="main.tf").check()]
 
     assert judged(inline) == judged(named)
+
+
+ATTRIBUTE_LINES = st.lists(st.one_of(
+    st.sampled_from(['  name = "a"', "  enabled = true", '  trigger = "type = \\"track\\""',
+                     "  settings = jsonencode({ a = [1, 2], b = { c = \"d\" } })",
+                     "  n = -1.5e3", "  ids = [for x in var.l : x.id]", "  a = 1 b = 2",
+                     "  t = var.on ? \"a\" : \"b\"", "  q = <<EOT\nselect 1\nEOT",
+                     "  x = f(1)[0]", "  y = (1]", '  z = "${a}"', "  w = { a = 1 } # c",
+                     "  lifecycle { ignore_changes = [settings] }", "  v = b {", "  u = @",
+                     "  name = \"b\"", "  s = [", "  r = b.c[0] // d", "  k = x.y.z"]),
+    st.text(alphabet=' ={}[]()"#/\n\\<-abt1', max_size=12).map(lambda t: "  " + t)),
+    max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ATTRIBUTE_LINES, st.sampled_from(["\n", "\r\n", "\r"]))
+def test_skipping_a_line_at_a_time_agrees_with_tokens(lines: list[str], newline: str) -> None:
+    """The fast path over unread attributes finds exactly what reading token by token finds."""
+    from schedulelib.sources.hcl import HclReader
+
+    text = ('resource "segment_destination_subscription" "s" {\n' + "\n".join(lines)
+            + '\n  reverse_etl_schedule = { strategy = "PERIODIC", config = jsonencode('
+            '{ interval = "5m" }) }\n}\n').replace("\n", newline)
+
+    def judged() -> list[tuple[str, int, int, str]]:
+        return [(f.code, f.line, f.column, f.message) for f in scan(text, name="m.tf").check()]
+
+    fast = judged()
+    HclReader.fast = False
+    try:
+        assert judged() == fast
+    finally:
+        HclReader.fast = True

@@ -55,6 +55,19 @@ _HCL_PATTERN = r"""
     | (?P<punct>==|!=|<=|>=|&&|\|\||=>|\.\.\.|[{}\[\]()=:,.?!+\-*/%<>])
     )?
 """
+#: The start of an attribute (blank lines and comments before it included) and, when its
+#: value is one plain token, the value up to the end of its line (the new line is left).
+_PLAIN_ATTRIBUTE = r"""
+    (?:[ \t\f\r\n]+|(?:\#|//)[^\r\n]*)*
+    ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* = (?![=>]) [ \t\f]*
+    (?: (?: "(?:[^"\\$%\r\n]|[$%](?!\{)|\\[nrt"\\]|\\u[0-9A-Fa-f]{4})*"
+          | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
+          | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
+        [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$)
+      | (?P<group>(?:[A-Za-z_][A-Za-z0-9_]*[ \t\f]*)?[(\[{]) )
+"""
+#: What may follow a skipped value on its line.
+_LINE_END = r"[ \t\f]*(?:(?:\#|//)[^\r\n]*)?(?=\r\n|\r|\n|$)"
 _HEREDOC_PATTERN = r"<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(?:\r\n|\r|\n)"
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
@@ -66,50 +79,112 @@ _STARTS = frozenset({"ident", "number", "string", "heredoc"})
 
 def tokens(text: str, start: int = 0, stop: int | None = None) -> list[_Tok]:
     """The tokens of ``text[start:stop]`` (offsets into ``text``), ending with an eof token."""
-    # Compiled here, not at import: a JSON-only run never needs them (re caches them).
-    match = re.compile(_HCL_PATTERN, re.VERBOSE).match
-    heredoc_start = re.compile(_HEREDOC_PATTERN)
-    out: list[_Tok] = []
-    append = out.append
-    n = len(text) if stop is None else stop
-    i = start
-    while i < n:
-        m = match(text, i, n)
-        assert m is not None  # every group is optional: it matches at least ""
-        kind = m.lastgroup
-        if kind is None:
-            if m.end() == i:
-                raise HclSyntaxError(f"unexpected character {_char(text[i])}", i)
-            i = m.end()  # white space or a comment up to the end
-            continue
-        at, end = m.span(kind)
-        if kind == "string":
-            append(_Tok("string", text[at:end], at, end,
-                        [text[at + 1: end - 1]] if end - at > 2 else []))
-        elif kind == "nl":
-            append(_Tok("nl", "\n", at, end))
-        elif kind != "special":
-            append(_Tok(kind, text[at:end], at, end))
-        elif text[at] == '"':
-            end, value = _string(text, at, n)
-            append(_Tok("string", text[at:end], at, end, value))
-        elif text[at] == "/":
-            close = text.find("*/", at + 2, n)
-            if close < 0:
-                raise HclSyntaxError("the comment opened here is never closed with '*/'", at)
-            if _NEWLINE.search(text, at, close):
-                append(_Tok("nl", "\n", at, close + 2))
-            end = close + 2
-        else:
-            heredoc = heredoc_start.match(text, at, n)
-            if heredoc is None:
-                raise HclSyntaxError("'<<' must start a heredoc such as <<EOT followed by a "
-                                     "new line", at)
-            end, body = _heredoc(text, heredoc, n)
-            append(_Tok("heredoc", text[at:end], at, end, body))
-        i = end
-    append(_Tok("eof", "", n, n))
+    lexer = _Lexer(text, start, stop)
+    out = [lexer.next()]
+    while out[-1].kind != "eof":
+        out.append(lexer.next())
     return out
+
+
+class _Lexer:
+    """Makes the tokens of ``text[pos:stop]`` one at a time."""
+
+    def __init__(self, text: str, pos: int = 0, stop: int | None = None) -> None:
+        # Compiled here, not at import: a JSON-only run never needs them (re caches them).
+        self.match = re.compile(_HCL_PATTERN, re.VERBOSE).match
+        self.text, self.pos = text, pos
+        self.n = len(text) if stop is None else stop
+
+    def next(self) -> _Tok:
+        text, n = self.text, self.n
+        while True:
+            i = self.pos
+            if i >= n:
+                return _Tok("eof", "", n, n)
+            m = self.match(text, i, n)
+            assert m is not None  # every group is optional: it matches at least ""
+            kind = m.lastgroup
+            if kind is None:
+                if m.end() == i:
+                    raise HclSyntaxError(f"unexpected character {_char(text[i])}", i)
+                self.pos = m.end()  # white space or a comment up to the end
+                continue
+            at, end = m.span(kind)
+            tok: _Tok | None
+            if kind == "string":
+                tok = _Tok("string", text[at:end], at, end,
+                           [text[at + 1: end - 1]] if end - at > 2 else [])
+            elif kind == "nl":
+                tok = _Tok("nl", "\n", at, end)
+            elif kind != "special":
+                tok = _Tok(kind, text[at:end], at, end)
+            elif text[at] == '"':
+                end, value = _string(text, at, n)
+                tok = _Tok("string", text[at:end], at, end, value)
+            elif text[at] == "/":
+                end = _block_comment(text, at, n)
+                tok = _Tok("nl", "\n", at, end) if _NEWLINE.search(text, at, end) else None
+            else:
+                end, body = _heredoc(text, at, n)
+                tok = _Tok("heredoc", text[at:end], at, end, body)
+            self.pos = end
+            if tok is not None:
+                return tok
+
+
+def _block_comment(text: str, at: int, n: int) -> int:
+    close = text.find("*/", at + 2, n)
+    if close < 0:
+        raise HclSyntaxError("the comment opened here is never closed with '*/'", at)
+    return close + 2
+
+
+#: Characters that need no attention when skipping over brackets: the rest of the tokens.
+_BORING = re.compile(r"[A-Za-z0-9_ \t\f.,:=?!+\-*%>&|~]+")
+
+
+def _skim(text: str, i: int, n: int, opener: _Tok) -> int:
+    """The offset after the bracket closing ``opener`` (whose text ends at ``i``), without
+    making tokens: what a skipped value holds is checked for balance, strings, comments and
+    heredocs, and for characters HCL has no use for."""
+    stack = [(opener.text, opener.start)]
+    boring = _BORING.match
+    while True:
+        m = boring(text, i, n)
+        if m is not None:
+            i = m.end()
+        if i >= n:
+            what, at = stack[-1]
+            raise HclSyntaxError(f"{what!r} opened here is never closed", at)
+        c = text[i]
+        if c in "([{":
+            stack.append((c, i))
+            i += 1
+        elif c in ")]}":
+            what, at = stack.pop()
+            if _OPEN[what] != c:
+                raise HclSyntaxError(f"expected {_OPEN[what]!r} to close {what!r} (line "
+                                     f"{_line_of(text, at)}), found {c!r}", i)
+            i += 1
+            if not stack:
+                return i
+        elif c == '"':
+            i = _string(text, i, n)[0]
+        elif c in "\r\n":
+            i += 1
+        elif c == "#" or text.startswith("//", i):
+            nl = _NEWLINE.search(text, i, n)
+            i = nl.start() if nl else n
+        elif text.startswith("/*", i):
+            i = _block_comment(text, i, n)
+        elif c == "/":
+            i += 1
+        elif text.startswith("<<", i):
+            i = _heredoc(text, i, n)[0]
+        elif c == "<":
+            i += 1
+        else:
+            raise HclSyntaxError(f"unexpected character {_char(c)}", i)
 
 
 def _char(c: str) -> str:
@@ -188,7 +263,11 @@ def _skip_interpolation(text: str, i: int, n: int) -> int:
     raise HclSyntaxError("the interpolation opened here is never closed with '}'", start)
 
 
-def _heredoc(text: str, m: re.Match[str], n: int) -> tuple[int, str | None]:
+def _heredoc(text: str, at: int, n: int) -> tuple[int, str | None]:
+    m = re.compile(_HEREDOC_PATTERN).match(text, at, n)
+    if m is None:
+        raise HclSyntaxError("'<<' must start a heredoc such as <<EOT followed by a new line",
+                             at)
     strip, marker = m.group(1) == "-", m.group(2)
     i = m.end()
     lines: list[str] = []
@@ -280,11 +359,18 @@ class HclReader:
     the wanted attributes of Segment resources, variables' defaults, locals; with
     ``tfvars=True`` (a ``.tfvars`` file), every top-level attribute."""
 
-    def __init__(self, text: str, src: object = None, *, tfvars: bool = False) -> None:
+    #: Skip the attributes nobody reads a line at a time (False: token by token, which the
+    #: tests compare it with).
+    fast = True
+
+    def __init__(self, text: str, src: object = None, *, tfvars: bool = False,
+                 start: int = 0, stop: int | None = None, inline: bool = False) -> None:
         self.text = text
         self.src = src
-        self.toks = tokens(text)
-        self.p = 0
+        self.lexer = _Lexer(text, start, stop)
+        self.buf: list[_Tok] = []
+        self.last = _Tok("eof", "", start, start)
+        self.inline = inline  # inside ${...}: new lines are white space
         self.tfvars = tfvars
         self.resources: list[Resource] = []
         self.variables: dict[str, Node | None] = {}
@@ -299,32 +385,51 @@ class HclReader:
     @classmethod
     def empty(cls, src: object) -> HclReader:
         """A reader with nothing read, for definitions found another way (JSON syntax)."""
-        reader = cls.__new__(cls)
-        reader.text, reader.src, reader.toks, reader.p, reader.tfvars = "", src, [], 0, False
-        reader.resources, reader.variables, reader.locals = [], {}, {}
-        reader.attributes, reader.duplicates, reader._variable = {}, {}, ""
-        reader.depth = 0
-        return reader
+        return cls("", src)
 
     def read(self) -> HclReader:
         self.body(None, 0, "")
         return self
 
-    # -- tokens --
+    # -- tokens (made as the reader asks for them: skipped values never become tokens) --
 
     def peek(self, ahead: int = 0) -> _Tok:
-        return self.toks[min(self.p + ahead, len(self.toks) - 1)]
+        buf = self.buf
+        if ahead < len(buf):
+            return buf[ahead]
+        return self._fill(ahead)
+
+    def _fill(self, ahead: int) -> _Tok:
+        buf = self.buf
+        while len(buf) <= ahead:
+            tok = self.lexer.next()
+            if tok.kind == "nl" and self.inline:
+                continue
+            buf.append(tok)
+            if tok.kind == "eof":
+                return tok
+        return buf[ahead]
 
     def take(self) -> _Tok:
-        tok = self.toks[self.p]
+        buf = self.buf
+        tok = buf[0] if buf else self._fill(0)
         if tok.kind != "eof":
-            self.p += 1
+            del buf[0]
+        self.last = tok
         return tok
 
     def skip_newlines(self) -> _Tok:
         while self.peek().kind == "nl":
-            self.p += 1
+            self.take()
         return self.peek()
+
+    def skip_rest(self, opener: _Tok) -> None:
+        """Move past the bracket closing ``opener``, taken already (tokens read ahead are
+        dropped: the text is skimmed from the opener on)."""
+        self.buf.clear()
+        end = _skim(self.text, opener.end, self.lexer.n, opener)
+        self.lexer.pos = end
+        self.last = _Tok("punct", self.text[end - 1], end - 1, end)
 
     def fail(self, message: str, tok: _Tok) -> HclSyntaxError:
         return HclSyntaxError(message, tok.start)
@@ -335,7 +440,36 @@ class HclReader:
              resource: Resource | None = None) -> None:
         """``block``: what the enclosing block is (resource, variable, locals, or "")."""
         seen: dict[str, int] = {}
+        plain = re.compile(_PLAIN_ATTRIBUTE, re.VERBOSE).match
+        line_end = re.compile(_LINE_END).match
+        lexer = self.lexer
         while True:
+            if self.fast and not self.buf and not self.inline:
+                # `name = "text"` (or a number, or a name) alone on its line, not wanted here:
+                # one match instead of four tokens, for most lines of a configuration.
+                m = plain(self.text, lexer.pos, lexer.n)
+                if m is not None and not self._wanted(m.group(1), depth, block, resource):
+                    end = m.end()
+                    if m.group("group") is not None:
+                        # `settings = jsonencode({...})`: the brackets skimmed, and nothing
+                        # but a comment after them on the line, else the tokens decide.
+                        opener = self.text[end - 1]
+                        if m.group("group")[0] in "([{" or opener == "(":  # a call, or a group
+                            end = _skim(self.text, end, lexer.n,
+                                        _Tok("punct", opener, end - 1, end))
+                            tail = line_end(self.text, end, lexer.n)
+                            end = tail.end() if tail is not None else -1
+                        else:
+                            end = -1
+                    if end >= 0:
+                        name, at = m.group(1), m.start(1)
+                        if name in seen:
+                            raise HclSyntaxError(
+                                f"the attribute {name!r} is defined twice in one block (first "
+                                f"on line {_line_of(self.text, seen[name])})", at)
+                        seen[name] = at
+                        lexer.pos = end
+                        continue
             tok = self.skip_newlines()
             if tok.kind == "eof":
                 if closer is not None:
@@ -395,6 +529,13 @@ class HclReader:
                 raise self.fail(f"expected a new line after the block's '}}', found "
                                 f"{_show(end)}", end)
 
+    def _wanted(self, name: str, depth: int, block: str, resource: Resource | None) -> bool:
+        """Whether the value of attribute ``name`` here is read (else it is skipped)."""
+        if depth == 1:
+            return (resource is not None and name in WANTED[resource.type]) or (
+                block == "variable" and name == "default") or block == "locals"
+        return depth == 0 and self.tfvars
+
     def attribute(self, name: _Tok, depth: int, block: str, resource: Resource | None) -> None:
         first = self.peek()
         if first.kind in ("nl", "eof"):
@@ -419,33 +560,25 @@ class HclReader:
         """Consume one expression up to a stop token at bracket depth 0 (not consumed).
 
         At depth 0, an operand right after another (``a = 1 b = 2``) is a missing new line
-        or comma: an error at the second.
+        or comma: an error at the second.  Brackets are skimmed, not read.
         """
-        stack: list[_Tok] = []
         prev: _Tok | None = None
         while True:
             tok = self.peek()
             if tok.kind == "eof":
-                if stack:
-                    raise self.fail(f"{stack[-1].text!r} opened here is never closed", stack[-1])
                 return
-            if not stack and (tok.kind in stops or (tok.kind == "punct" and tok.text in stops)):
+            if tok.kind in stops or (tok.kind == "punct" and tok.text in stops):
                 return
-            if not stack and prev is not None and _adjacent(prev, tok):
+            if prev is not None and _adjacent(prev, tok):
                 raise self.fail(_missing(tok, stops), tok)
-            if tok.kind == "punct" and tok.text in _OPEN:
-                stack.append(tok)
-            elif tok.kind == "punct" and tok.text in (")", "]", "}"):
-                if not stack:
-                    raise self.fail(f"{tok.text!r} closes nothing here", tok)
-                opener = stack.pop()
-                if _OPEN[opener.text] != tok.text:
-                    raise self.fail(f"expected {_OPEN[opener.text]!r} to close {opener.text!r} "
-                                    f"(line {_line_of(self.text, opener.start)}), found "
-                                    f"{tok.text!r}", tok)
-            if not stack:
-                prev = tok
             self.take()
+            if tok.kind == "punct" and tok.text in _OPEN:
+                self.skip_rest(tok)
+                prev = self.last
+            elif tok.kind == "punct" and tok.text in (")", "]", "}"):
+                raise self.fail(f"{tok.text!r} closes nothing here", tok)
+            else:
+                prev = tok
 
     # -- values --
 
@@ -464,7 +597,7 @@ class HclReader:
             raise self.fail(_missing(after, stops), after)
         # An operator, an index, a conditional...: an expression Terraform evaluates.
         self.skip(stops)
-        return self.node("unk", None, tok.start, self.toks[self.p - 1].end)
+        return self.node("unk", None, tok.start, self.last.end)
 
     def primary(self, where: str) -> Node:
         tok = self.peek()
@@ -491,7 +624,7 @@ class HclReader:
             return self.name(tok, where)
         if tok.kind == "punct" and tok.text == "(":
             self.skip_group()
-            return self.node("unk", None, tok.start, self.toks[self.p - 1].end)
+            return self.node("unk", None, tok.start, self.last.end)
         raise self.fail(f"expected a value, found {_show(tok)}", tok)
 
     def string(self, tok: _Tok) -> Node:
@@ -512,10 +645,8 @@ class HclReader:
                 continue
             assert isinstance(part, tuple)
             start, end = part
-            sub = HclReader.__new__(HclReader)
-            sub.text, sub.src, sub.p, sub.tfvars = self.text, self.src, 0, False
-            sub._variable, sub.depth = "", self.depth + 1
-            sub.toks = [t for t in tokens(self.text, start, end) if t.kind != "nl"]
+            sub = HclReader(self.text, self.src, start=start, stop=end, inline=True)
+            sub.depth = self.depth + 1
             sub.duplicates = self.duplicates
             inner = sub.value(("eof",), "")
             out.append(inner)
@@ -536,7 +667,7 @@ class HclReader:
             self.take()
             if tok.text not in _TRANSPARENT:
                 self.skip_group()
-                return self.node("unk", None, tok.start, self.toks[self.p - 1].end)
+                return self.node("unk", None, tok.start, self.last.end)
             self.take()
             self.skip_newlines()
             inner = self.value((")", ",", "nl"), where)
@@ -588,30 +719,16 @@ class HclReader:
                     self.skip_group()
             else:
                 break
-        end = self.toks[self.p - 1].end
+        end = self.last.end
         if known and steps:
             return self.node("ref", (tok.text, steps), tok.start, end)
         return self.node("unk", None, tok.start, end)
 
     def skip_group(self) -> None:
         """Consume a bracketed group starting at the current token."""
-        opener = self.take()
-        stack = [opener]
-        while stack:
-            tok = self.take()
-            if tok.kind == "eof":
-                raise self.fail(f"{stack[-1].text!r} opened here is never closed", stack[-1])
-            if tok.kind == "punct" and tok.text in _OPEN:
-                stack.append(tok)
-            elif tok.kind == "punct" and tok.text in (")", "]", "}"):
-                top = stack.pop()
-                if _OPEN[top.text] != tok.text:
-                    raise self.fail(f"expected {_OPEN[top.text]!r} to close {top.text!r} "
-                                    f"(line {_line_of(self.text, top.start)}), found "
-                                    f"{tok.text!r}", tok)
+        self.skip_rest(self.take())
 
     def hcl_object(self, where: str) -> Node:
-        at = self.p
         opener = self.take()
         out: dict[str, Node] = {}
         first: dict[str, int] = {}
@@ -623,9 +740,8 @@ class HclReader:
             if tok.kind == "eof":
                 raise self.fail("the object opened here is never closed with '}'", opener)
             if tok.kind == "ident" and tok.text == "for" and self.peek(1).kind == "ident":
-                self.p = at
-                self.skip_group()
-                return self.node("unk", None, opener.start, self.toks[self.p - 1].end)
+                self.skip_rest(opener)
+                return self.node("unk", None, opener.start, self.last.end)
             key: str | None = None
             if tok.kind == "ident":
                 key = tok.text
@@ -634,9 +750,8 @@ class HclReader:
                 key = "".join(tok.value)
             elif tok.kind in ("string", "number") or (tok.kind == "punct" and tok.text == "("):
                 # A key Terraform computes: the object is known only at apply time.
-                self.p = at
-                self.skip_group()
-                return self.node("unk", None, opener.start, self.toks[self.p - 1].end)
+                self.skip_rest(opener)
+                return self.node("unk", None, opener.start, self.last.end)
             else:
                 raise self.fail(f"expected a key in the object, found {_show(tok)}", tok)
             self.take()
@@ -662,7 +777,6 @@ class HclReader:
                                 f"found {_show(end)}", end)
 
     def hcl_tuple(self, where: str) -> Node:
-        at = self.p
         opener = self.take()
         out: list[Node] = []
         while True:
@@ -673,9 +787,8 @@ class HclReader:
             if tok.kind == "eof":
                 raise self.fail("the list opened here is never closed with ']'", opener)
             if tok.kind == "ident" and tok.text == "for" and not out:
-                self.p = at
-                self.skip_group()
-                return self.node("unk", None, opener.start, self.toks[self.p - 1].end)
+                self.skip_rest(opener)
+                return self.node("unk", None, opener.start, self.last.end)
             out.append(self.value(("nl", ",", "]"), where + pointer(len(out))))
             end = self.skip_newlines()
             if end.kind == "punct" and end.text == ",":

@@ -11,7 +11,7 @@ the file, so offsets inside it would not be the file's).  Block types (``resourc
 from __future__ import annotations
 
 from ..errors import pointer
-from .hcl import WANTED, HclReader, HclSyntaxError, Node, Resource, _skip_interpolation, tokens
+from .hcl import WANTED, HclReader, HclSyntaxError, Node, Resource, _skip_interpolation
 from .model import Finding, Scan
 from .tfmodule import Src, current
 
@@ -117,9 +117,8 @@ class _Builder:
                     if piece:
                         parts.append("".join(piece))
                         piece = []
-                    sub = HclReader.empty(self.src)
-                    sub.text, sub.depth = text, 1
-                    sub.toks = [t for t in tokens(text, i + 2, close - 1) if t.kind != "nl"]
+                    sub = HclReader(text, self.src, start=i + 2, stop=close - 1, inline=True)
+                    sub.depth = 1
                     parts.append(_moved(sub.value(("eof",), ""), start, end, self.src))
                     i = close
                 else:
