@@ -449,26 +449,26 @@ class HclReader:
                 # one match instead of four tokens, for most lines of a configuration.
                 m = plain(self.text, lexer.pos, lexer.n)
                 if m is not None and not self._wanted(m.group(1), depth, block, resource):
-                    end = m.end()
+                    stop = m.end()
                     if m.group("group") is not None:
                         # `settings = jsonencode({...})`: the brackets skimmed, and nothing
                         # but a comment after them on the line, else the tokens decide.
-                        opener = self.text[end - 1]
-                        if m.group("group")[0] in "([{" or opener == "(":  # a call, or a group
-                            end = _skim(self.text, end, lexer.n,
-                                        _Tok("punct", opener, end - 1, end))
-                            tail = line_end(self.text, end, lexer.n)
-                            end = tail.end() if tail is not None else -1
+                        bracket = self.text[stop - 1]
+                        if m.group("group")[0] in "([{" or bracket == "(":  # a call, or a group
+                            stop = _skim(self.text, stop, lexer.n,
+                                         _Tok("punct", bracket, stop - 1, stop))
+                            tail = line_end(self.text, stop, lexer.n)
+                            stop = tail.end() if tail is not None else -1
                         else:
-                            end = -1
-                    if end >= 0:
+                            stop = -1
+                    if stop >= 0:
                         name, at = m.group(1), m.start(1)
                         if name in seen:
                             raise HclSyntaxError(
                                 f"the attribute {name!r} is defined twice in one block (first "
                                 f"on line {_line_of(self.text, seen[name])})", at)
                         seen[name] = at
-                        lexer.pos = end
+                        lexer.pos = stop
                         continue
             tok = self.skip_newlines()
             if tok.kind == "eof":
