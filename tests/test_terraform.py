@@ -514,3 +514,21 @@ def test_skipping_a_line_at_a_time_agrees_with_tokens(lines: list[str], newline:
         assert judged() == fast
     finally:
         HclReader.fast = True
+
+
+def test_the_example_of_docs_terraform_md(tmp_path: Path) -> None:
+    """The two-file example of docs/terraform.md gives the findings printed below it."""
+    import re
+
+    from .conftest import ROOT
+
+    doc = (ROOT / "docs" / "terraform.md").read_text("utf-8")
+    block, printed = re.search(r"```hcl\n# variables.tf\n(.*?)```\n\n```\n(.*?)```", doc,
+                               re.DOTALL).groups()  # type: ignore[union-attr]
+    variables, main_tf = block.split("# main.tf\n")
+    base = module(tmp_path, {"variables.tf": variables.rstrip("\n") + "\n", "main.tf": main_tf})
+    with session():
+        found = [f for name in ("main.tf", "variables.tf")
+                 for f in read_file(base / name, named=False).check()]
+    assert [f"{Path(f.file).name}:{f.line}:{f.column}: {f.severity} {f.code} {f.message}"
+            for f in found] == printed.splitlines()
