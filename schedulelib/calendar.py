@@ -17,7 +17,7 @@ import calendar as _stdcal
 import json
 import textwrap
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Literal
@@ -33,6 +33,20 @@ DstKind = Literal["skipped", "repeated", "shifted"]
 
 VIEWS: tuple[View, ...] = ("week", "month")
 WIDTH = 80  # every line of the terminal views fits in this many columns
+
+#: Periodic schedules have no wall clock; their runs are drawn at ``PERIODIC_ANCHOR + k *
+#: interval`` for every integer k, so that the same schedule gives the same instants (and the
+#: same ``.ics`` UIDs) whatever window is drawn.  An interval that divides a day lands on round
+#: UTC times (every 15m: :00, :15, :30, :45 UTC).
+PERIODIC_ANCHOR = datetime(1970, 1, 1, tzinfo=UTC)
+#: The longest busy span a run may have (a sync taking longer than a week is a stuck sync, and
+#: a bound keeps the runs still busy from before the window few: at most a week of them).
+MAX_DURATION = timedelta(days=7)
+#: The first and last days a window may hold.  A week's margin either side keeps every instant
+#: the picture needs (midnights in any zone, runs still busy from before the window, an event's
+#: end, the engines' look-around near a DST change) inside what ``datetime`` can hold.
+FIRST_DAY = date(1, 1, 1) + timedelta(days=8)
+LAST_DAY = date(9999, 12, 31) - timedelta(days=8)
 
 
 # -- the window ---------------------------------------------------------------------------------
@@ -74,17 +88,27 @@ def window(view: View, start: date | datetime, zone: tzinfo, zone_name: str = ""
         raise ScheduleError(f"view must be 'week' or 'month', got {view!r}")
     name = zone_name or str(getattr(zone, "key", "") or zone)
     instant: datetime | None = None
+    outside = ScheduleError(f"the calendar draws days from {FIRST_DAY} to {LAST_DAY}; "
+                            f"{start} is outside that range")
     if isinstance(start, datetime):
+        if not FIRST_DAY <= start.date() <= LAST_DAY:
+            raise outside
         instant = start if start.tzinfo is not None else start.replace(tzinfo=zone)
         instant = instant.astimezone(zone)
         first = instant.date()
     else:
         first = start
     if view == "week":
+        if not FIRST_DAY <= first <= LAST_DAY - timedelta(days=6):
+            raise outside
         days = tuple(first + timedelta(days=i) for i in range(7))
     else:
+        if not FIRST_DAY <= first <= LAST_DAY:
+            raise outside
         count = _stdcal.monthrange(first.year, first.month)[1]
         days = tuple(date(first.year, first.month, d) for d in range(1, count + 1))
+        if not (FIRST_DAY <= days[0] and days[-1] <= LAST_DAY):
+            raise outside
     begin = midnight(days[0], zone)
     if instant is not None and instant > begin:
         begin = instant
@@ -190,6 +214,10 @@ class Track:
     runs: tuple[datetime, ...]  # aware instants in the window, ascending
     #: what the schedule is, canonically (its ``to_dict()`` as sorted JSON): part of the UIDs
     key: str = ""
+    #: how long each run keeps the warehouse busy; ``None``: unknown, drawn as a start mark only
+    duration: timedelta | None = None
+    #: runs before the window still busy when it starts (only with a ``duration``), ascending
+    carried: tuple[datetime, ...] = ()
 
 
 Cell = tuple[int, int]  # (index of the day in the window, hour 0-23)
@@ -209,6 +237,8 @@ class Calendar:
     counts: dict[Cell, int] = field(default_factory=dict)
     #: the wall hours of the display zone that do not exist (spring forward)
     missing: frozenset[Cell] = frozenset()
+    #: the busy spans, when any track has a duration
+    load: Load | None = None
 
     @property
     def total(self) -> int:
@@ -246,25 +276,61 @@ def schedule_runs(schedule: Schedule, win: Window, *, dst: str = "go") -> list[d
     """The runs of ``schedule`` inside ``[win.start, win.end)``.
 
     ``runs()`` starts strictly after ``after``, so a run at ``win.start`` itself is asked for
-    from just before it.  A periodic schedule has no wall clock: it is drawn as if its last sync
-    happened at ``win.start`` (the anchor), so its first run is one interval later.
+    from just before it.  A periodic schedule has no wall clock: its runs are
+    ``PERIODIC_ANCHOR + k * interval`` (see :func:`periodic_runs`).
     """
-    start = win.start.astimezone(UTC)
+    return runs_between(schedule, win.start.astimezone(UTC), win.end, dst=dst)
+
+
+def runs_between(schedule: Schedule, start: datetime, end: datetime, *,
+                 dst: str = "go") -> list[datetime]:
+    """The runs of ``schedule`` in ``[start, end)`` (periodic ones in ``start``'s zone)."""
     if isinstance(schedule, Periodic):
-        it = schedule.runs(start, win.end, dst=dst, anchor=start)
-    else:
-        it = schedule.runs(start - timedelta(microseconds=1), win.end, dst=dst)
+        return list(periodic_runs(schedule.interval.nanoseconds, start, end))
     out: list[datetime] = []
-    for run in it:
-        if run >= win.end:
+    for run in schedule.runs(start.astimezone(UTC) - timedelta(microseconds=1), end, dst=dst):
+        if run >= end:
             break
-        if run >= win.start:
+        if run >= start:
             out.append(run)
     return out
 
 
-def build(entries: Iterable[tuple[str, Schedule]], win: Window, *, dst: str = "go") -> Calendar:
-    """The calendar of ``entries`` (name, schedule) over ``win`` under DST policy ``dst``."""
+def periodic_runs(interval_ns: int, start: datetime, end: datetime) -> Iterator[datetime]:
+    """``PERIODIC_ANCHOR + k * interval`` for every integer k, inside ``[start, end)``.
+
+    Integer nanoseconds from the anchor, as the periodic engine counts, floored to whole
+    microseconds (what ``datetime`` holds); results are in ``start``'s zone.
+    """
+    if interval_ns <= 0:
+        raise ScheduleError(f"interval must be a positive number of nanoseconds, got "
+                            f"{interval_ns!r}")
+    zone = start.tzinfo
+    lo, hi = _micros(start) * 1000, _micros(end) * 1000
+    k = -(-lo // interval_ns)  # the first k with k * interval >= start
+    while (ns := k * interval_ns) < hi:
+        yield (PERIODIC_ANCHOR + timedelta(microseconds=ns // 1000)).astimezone(zone)
+        k += 1
+
+
+def _micros(moment: datetime) -> int:
+    """Microseconds from :data:`PERIODIC_ANCHOR` (negative before it)."""
+    delta = moment - PERIODIC_ANCHOR
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def build(entries: Iterable[tuple[str, Schedule]], win: Window, *, dst: str = "go",
+          durations: Mapping[str, timedelta] | None = None) -> Calendar:
+    """The calendar of ``entries`` (name, schedule) over ``win`` under DST policy ``dst``.
+
+    ``durations`` maps a schedule's name to how long each of its runs keeps the warehouse busy
+    (at most :data:`MAX_DURATION`; zero or absent: unknown, drawn as start marks only).
+    """
+    durations = dict(durations or {})
+    for name, given in durations.items():
+        if not timedelta(0) <= given <= MAX_DURATION:
+            raise ScheduleError(f"the duration of {name!r} must be between 0s and "
+                                f"{MAX_DURATION.days * 24}h, got {given}")
     tracks: list[Track] = []
     idle: list[tuple[str, str]] = []
     notes: list[DstNote] = []
@@ -274,7 +340,14 @@ def build(entries: Iterable[tuple[str, Schedule]], win: Window, *, dst: str = "g
             continue
         runs = tuple(schedule_runs(schedule, win, dst=dst))
         key = json.dumps(schedule.to_dict(), sort_keys=True, separators=(",", ":"))
-        tracks.append(Track(name, describe(schedule), runs, key))
+        length = durations.get(name) or None
+        carried: tuple[datetime, ...] = ()
+        if length is not None:
+            # Runs that started before the window and are still busy when it starts: a run at
+            # r is busy in [r, r + length), so every r in (start - length, start).
+            carried = tuple(runs_between(schedule, win.start - length + timedelta(
+                microseconds=1), win.start, dst=dst))
+        tracks.append(Track(name, describe(schedule), runs, key, length, carried))
         notes.extend(dst_notes(name, schedule, win, dst=dst))
     return assemble(win, tracks, idle=idle, notes=notes)
 
@@ -298,7 +371,7 @@ def assemble(win: Window, tracks: Sequence[Track], *, idle: Sequence[tuple[str, 
     kept = sorted((n for n in notes if first <= n.day <= win.days[-1]),
                   key=lambda n: (n.day, n.schedule, n.wall, n.kind))
     return Calendar(win, tuple(tracks), tuple(idle), tuple(kept), changes, tuple(all_cells),
-                    dict(counts), missing)
+                    dict(counts), missing, busy_load(win, tracks, changes))
 
 
 def _missing_hours(win: Window, changes: Iterable[ClockChange]) -> Iterable[Cell]:
@@ -340,6 +413,166 @@ def dst_notes(name: str, schedule: Schedule, win: Window, *, dst: str = "go") ->
 def _note_from_event(name: str, zone: str, event: DstEvent, win: Window) -> DstNote:
     day = event.at.astimezone(win.zone).date()
     return DstNote(name, event.kind, day, f"{event.wall:%H:%M}", zone, event.utc, event.detail)
+
+
+# -- busy spans ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SelfOverlap:
+    """How one schedule with a duration overlaps itself: a run still busy at its next start."""
+
+    track: int  # index into ``Calendar.tracks``
+    overlaps: int  # runs in the window that start while an earlier run of it is still busy
+    peak: int  # the most runs of this schedule busy at once
+    first: datetime | None  # the first run that starts while an earlier one is busy
+
+
+@dataclass(frozen=True, slots=True)
+class Load:
+    """The warehouse load: how many syncs run at once, from the tracks that have a duration.
+
+    A run is busy in ``[start, start + duration)``: one that ends exactly when another starts
+    does not overlap it.
+    """
+
+    peak: int  # the most syncs running at once in the window
+    at: datetime | None  # the first instant the peak is reached (UTC)
+    until: datetime | None  # when that first stretch at the peak ends (UTC)
+    names: tuple[str, ...]  # the schedules running then, each once, busiest first
+    at_peak: timedelta  # how long, in all, the window spends at the peak
+    #: per wall hour of the display zone, the most syncs running at once in it
+    cells: dict[Cell, int]
+    #: per track, the wall hours in which it is busy (empty for tracks without a duration)
+    busy: tuple[frozenset[Cell], ...]
+    selves: tuple[SelfOverlap, ...]  # one per track with a duration
+
+
+def hour_segments(win: Window, changes: Sequence[ClockChange]) -> list[tuple[int, Cell]]:
+    """The window cut where the wall hour changes: (start in microseconds, cell), ascending.
+
+    Exact for any offset (30- and 45-minute zones, old local mean times with seconds): within
+    one offset the next hour begins when the wall clock reaches it; an offset change starts a
+    new segment at its instant.  The repeated hour of a fold is two segments with one cell.
+    """
+    out: list[tuple[int, Cell]] = []
+    first = win.days[0]
+    moment = win.start.astimezone(UTC)
+    end = win.end.astimezone(UTC)
+    pending = [c.at for c in changes]
+    index = 0
+    while moment < end:
+        local = moment.astimezone(win.zone)
+        out.append((_micros(moment), ((local.date() - first).days, local.hour)))
+        step = timedelta(hours=1) - timedelta(minutes=local.minute, seconds=local.second,
+                                              microseconds=local.microsecond)
+        upcoming = moment + step
+        while index < len(pending) and pending[index] <= moment:
+            index += 1
+        if index < len(pending) and pending[index] < upcoming:
+            upcoming = pending[index]
+        moment = upcoming
+    return out
+
+
+def busy_load(win: Window, tracks: Sequence[Track],
+              changes: Sequence[ClockChange] = ()) -> Load | None:
+    """The busy spans of the tracks that have a duration, or ``None`` when none has one.
+
+    One sweep over the starts and ends (ends first at the same instant), merged with the wall
+    hours of the window: linear in runs plus hours, whatever the durations.
+    """
+    timed = [(i, t) for i, t in enumerate(tracks) if t.duration]
+    if not timed:
+        return None
+    end_us = _micros(win.end)
+    start_us = _micros(win.start)
+    events: list[tuple[int, int, int]] = []  # (microseconds, +1 start / -1 end, track)
+    selves: list[SelfOverlap] = []
+    for index, track in timed:
+        assert track.duration is not None
+        length = _micros(PERIODIC_ANCHOR + track.duration)
+        starts = [_micros(r) for r in (*track.carried, *track.runs)]
+        for at in starts:
+            events.append((at, 1, index))
+            events.append((min(at + length, end_us), -1, index))
+        selves.append(_self_overlap(index, track, starts, length))
+    events.sort(key=lambda e: (e[0], e[1]))
+    segments = hour_segments(win, changes)
+    cells: dict[Cell, int] = {}
+    busy: list[set[Cell]] = [set() for _ in tracks]
+    active: Counter[int] = Counter()
+    level = 0
+    position = 0
+
+    def apply(at: int) -> None:
+        # Every event at one instant, ends first (the sort put -1 before +1).
+        nonlocal level, position
+        while position < len(events) and events[position][0] == at:
+            _, delta, i = events[position]
+            level += delta
+            active[i] += delta
+            if not active[i]:
+                del active[i]
+            position += 1
+
+    while position < len(events) and events[position][0] < start_us:
+        apply(events[position][0])  # the runs carried in from before the window
+    time_at: Counter[int] = Counter()  # microseconds spent at each level
+    peak, peak_at, peak_until = 0, -1, -1
+    peak_names: Counter[int] = Counter()
+    seg = 0
+    cell = segments[0][1]
+    previous = start_us
+    while True:
+        at = min(events[position][0] if position < len(events) else end_us,
+                 segments[seg][0] if seg < len(segments) else end_us)
+        if at >= end_us:
+            break
+        time_at[level] += at - previous
+        previous = at
+        apply(at)
+        if seg < len(segments) and segments[seg][0] == at:
+            cell = segments[seg][1]
+            seg += 1
+        # [at, the next instant) is at ``level``, in ``cell``.
+        cells[cell] = max(cells.get(cell, 0), level)
+        for i in active:
+            busy[i].add(cell)
+        if level > peak:
+            peak, peak_at, peak_until = level, at, -1
+            peak_names = active.copy()
+        elif peak_until < 0 <= peak_at and level < peak:
+            peak_until = at
+    time_at[level] += end_us - previous
+    names = tuple(tracks[i].name for i, _ in sorted(peak_names.items(),
+                                                      key=lambda kv: (-kv[1], kv[0])))
+    first = None if peak_at < 0 else PERIODIC_ANCHOR + timedelta(microseconds=peak_at)
+    until = None if first is None else (
+        win.end.astimezone(UTC) if peak_until < 0
+        else PERIODIC_ANCHOR + timedelta(microseconds=peak_until))
+    return Load(peak, first, until, names, timedelta(microseconds=time_at[peak] if peak else 0),
+                cells, tuple(frozenset(b) for b in busy), tuple(selves))
+
+
+def _self_overlap(index: int, track: Track, starts: list[int], length: int) -> SelfOverlap:
+    """Two pointers over one track's starts: how many of its runs are busy at each start."""
+    first_in = len(track.carried)
+    overlaps = 0
+    peak = 0
+    first: datetime | None = None
+    oldest = 0  # the earliest run still busy at starts[k]
+    for k, at in enumerate(starts):
+        while starts[oldest] + length <= at:
+            oldest += 1
+        running = k - oldest + 1  # this run and the earlier ones still busy
+        if k >= first_in:
+            peak = max(peak, running)
+            if running > 1:
+                overlaps += 1
+                if first is None:
+                    first = track.runs[k - first_in].astimezone(UTC)
+    return SelfOverlap(index, overlaps, peak, first)
 
 
 # -- pile-ups -----------------------------------------------------------------------------------

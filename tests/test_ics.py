@@ -13,7 +13,7 @@ import icalendar
 import pytest
 import vobject
 
-from schedulelib.calendar import Calendar, build, window
+from schedulelib.calendar import PERIODIC_ANCHOR, Calendar, build, window
 from schedulelib.cron import parse_cron
 from schedulelib.duration import parse_duration
 from schedulelib.ics import PRODID, run_uid, to_ics
@@ -41,7 +41,8 @@ def _expected(cal: Calendar) -> list[tuple[str, datetime]]:
     out = []
     for name, schedule in ENTRIES:
         if isinstance(schedule, Periodic):
-            runs = schedule.runs(win.start, win.end, anchor=win.start)
+            runs = schedule.runs(win.start - timedelta(microseconds=1), win.end,
+                                 anchor=PERIODIC_ANCHOR)
         else:
             runs = schedule.runs(win.start - timedelta(microseconds=1), win.end)
         out += [(name, r.astimezone(UTC)) for r in runs if r < win.end]
@@ -126,9 +127,11 @@ def test_fraction_of_a_second_is_kept_in_the_description() -> None:
     entries: list[tuple[str, Schedule]] = [("odd", Periodic(parse_duration("10m0.5s"),
                                                             "10m0.5s"))]
     cal = build(entries, window("week", date(2026, 3, 2), UTC, "UTC"))
+    run = cal.tracks[0].runs[0]
+    assert run.microsecond == 500_000  # 00:06:18.5, 2,951,557 intervals after the anchor
     first = icalendar.Calendar.from_ical(to_ics(cal, stamp=STAMP)).walk("VEVENT")[0]
-    assert first.decoded("DTSTART") == datetime(2026, 3, 2, 0, 10, 0, tzinfo=UTC)
-    assert "2026-03-02 00:10:00.500000 UTC" in str(first["DESCRIPTION"])
+    assert first.decoded("DTSTART") == run.replace(microsecond=0)
+    assert f"{run:%Y-%m-%d %H:%M:%S}.500000 UTC" in str(first["DESCRIPTION"])
 
 
 def test_an_empty_calendar_is_still_valid() -> None:
