@@ -42,11 +42,16 @@ PERIODIC_ANCHOR = datetime(1970, 1, 1, tzinfo=UTC)
 #: The longest busy span a run may have (a sync taking longer than a week is a stuck sync, and
 #: a bound keeps the runs still busy from before the window few: at most a week of them).
 MAX_DURATION = timedelta(days=7)
-#: The first and last days a window may hold.  A week's margin either side keeps every instant
-#: the picture needs (midnights in any zone, runs still busy from before the window, an event's
-#: end, the engines' look-around near a DST change) inside what ``datetime`` can hold.
-FIRST_DAY = date(1, 1, 1) + timedelta(days=8)
-LAST_DAY = date(9999, 12, 31) - timedelta(days=8)
+#: The first and last days a window may hold.  ``datetime`` holds years 1 to 9999, and the
+#: picture needs instants around its days: midnights in any zone, runs still busy from before
+#: the window, an event's end, and the engines' look-around (the DST transitions of the years
+#: either side of a run).  A year's margin at each end keeps all of them representable.
+FIRST_DAY = date(2, 1, 1)
+LAST_DAY = date(9997, 12, 31)
+
+
+class CalendarRangeError(ScheduleError):
+    """The days asked for are too near the ends of what ``datetime`` holds to be drawn."""
 
 
 # -- the window ---------------------------------------------------------------------------------
@@ -88,8 +93,8 @@ def window(view: View, start: date | datetime, zone: tzinfo, zone_name: str = ""
         raise ScheduleError(f"view must be 'week' or 'month', got {view!r}")
     name = zone_name or str(getattr(zone, "key", "") or zone)
     instant: datetime | None = None
-    outside = ScheduleError(f"the calendar draws days from {FIRST_DAY} to {LAST_DAY}; "
-                            f"{start} is outside that range")
+    outside = CalendarRangeError(f"the {view} from {start} does not fit in the days the "
+                                 f"calendar draws, {FIRST_DAY} to {LAST_DAY}")
     if isinstance(start, datetime):
         if not FIRST_DAY <= start.date() <= LAST_DAY:
             raise outside
@@ -107,7 +112,7 @@ def window(view: View, start: date | datetime, zone: tzinfo, zone_name: str = ""
             raise outside
         count = _stdcal.monthrange(first.year, first.month)[1]
         days = tuple(date(first.year, first.month, d) for d in range(1, count + 1))
-        if not (FIRST_DAY <= days[0] and days[-1] <= LAST_DAY):
+        if not (days[0] >= FIRST_DAY and days[-1] <= LAST_DAY):
             raise outside
     begin = midnight(days[0], zone)
     if instant is not None and instant > begin:
@@ -338,18 +343,33 @@ def build(entries: Iterable[tuple[str, Schedule]], win: Window, *, dst: str = "g
         if not schedule.time_driven:
             idle.append((name, describe(schedule)))
             continue
-        runs = tuple(schedule_runs(schedule, win, dst=dst))
         key = json.dumps(schedule.to_dict(), sort_keys=True, separators=(",", ":"))
         length = durations.get(name) or None
         carried: tuple[datetime, ...] = ()
-        if length is not None:
-            # Runs that started before the window and are still busy when it starts: a run at
-            # r is busy in [r, r + length), so every r in (start - length, start).
-            carried = tuple(runs_between(schedule, win.start - length + timedelta(
-                microseconds=1), win.start, dst=dst))
+        try:
+            runs = tuple(schedule_runs(schedule, win, dst=dst))
+            if length is not None:
+                # Runs that started before the window and are still busy when it starts: a
+                # run at r is busy in [r, r + length), so every r in (start - length, start).
+                carried = tuple(runs_between(schedule, (win.start - length).astimezone(UTC)
+                                             + timedelta(microseconds=1), win.start, dst=dst))
+            notes.extend(dst_notes(name, schedule, win, dst=dst))
+        except (OverflowError, ValueError) as exc:
+            # An engine that looks for the next run past year 9999 (or before year 1) meets
+            # the end of datetime; near those ends that is the calendar's limit, not a bug.
+            if isinstance(exc, ScheduleError) or not _near_the_ends(win):
+                raise
+            raise CalendarRangeError(
+                f"the runs of {name!r} around {win.days[0]} cannot be computed: the engine "
+                f"looks past the dates Python can hold ({exc})") from None
         tracks.append(Track(name, describe(schedule), runs, key, length, carried))
-        notes.extend(dst_notes(name, schedule, win, dst=dst))
     return assemble(win, tracks, idle=idle, notes=notes)
+
+
+def _near_the_ends(win: Window) -> bool:
+    # Within a century of year 1 or 9999: far beyond any engine's search (robfig's gives up
+    # after 5 years), so an overflow elsewhere stays a bug to report, not a range error.
+    return win.days[0].year < 100 or win.days[-1].year > 9899
 
 
 def assemble(win: Window, tracks: Sequence[Track], *, idle: Sequence[tuple[str, str]] = (),
