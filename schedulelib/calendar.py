@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import calendar as _stdcal
 import json
+import re
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Literal
 
@@ -516,7 +517,7 @@ def busy_load(win: Window, tracks: Sequence[Track],
         for at in starts:
             events.append((at, 1, index))
             events.append((min(at + length, end_us), -1, index))
-        selves.append(_self_overlap(index, track, starts, length))
+        selves.append(_self_overlap(index, track))
     events.sort(key=lambda e: (e[0], e[1]))
     segments = hour_segments(win, changes)
     cells: dict[Cell, int] = {}
@@ -575,24 +576,28 @@ def busy_load(win: Window, tracks: Sequence[Track],
                 cells, tuple(frozenset(b) for b in busy), tuple(selves))
 
 
-def _self_overlap(index: int, track: Track, starts: list[int], length: int) -> SelfOverlap:
-    """Two pointers over one track's starts: how many of its runs are busy at each start."""
-    first_in = len(track.carried)
-    overlaps = 0
-    peak = 0
-    first: datetime | None = None
+def run_overlaps(track: Track) -> list[int]:
+    """For each run of ``track`` in the window, how many runs of it are busy when it starts
+    (itself included: 1 is no overlap).  Two pointers: linear in the runs."""
+    if not track.duration:
+        return [1] * len(track.runs)
+    length = _micros(PERIODIC_ANCHOR + track.duration)
+    starts = [_micros(r) for r in (*track.carried, *track.runs)]
+    out: list[int] = []
     oldest = 0  # the earliest run still busy at starts[k]
     for k, at in enumerate(starts):
         while starts[oldest] + length <= at:
             oldest += 1
-        running = k - oldest + 1  # this run and the earlier ones still busy
-        if k >= first_in:
-            peak = max(peak, running)
-            if running > 1:
-                overlaps += 1
-                if first is None:
-                    first = track.runs[k - first_in].astimezone(UTC)
-    return SelfOverlap(index, overlaps, peak, first)
+        if k >= len(track.carried):
+            out.append(k - oldest + 1)
+    return out
+
+
+def _self_overlap(index: int, track: Track) -> SelfOverlap:
+    running = run_overlaps(track)
+    overlapping = [k for k, n in enumerate(running) if n > 1]
+    first = track.runs[overlapping[0]].astimezone(UTC) if overlapping else None
+    return SelfOverlap(index, len(overlapping), max(running, default=0), first)
 
 
 # -- pile-ups -----------------------------------------------------------------------------------
@@ -676,6 +681,41 @@ def day_spans(days: Sequence[date]) -> str:
     return ", ".join(parts)
 
 
+# -- text helpers -------------------------------------------------------------------------------
+
+#: Characters a terminal must not receive raw from a file: C0 and C1 controls (ESC starts
+#: escape sequences that recolour, retitle or rewrite the screen), DEL, and lone surrogates
+#: (from a JSON "\ud800"), which no UTF-8 stream can carry.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with each control character and lone surrogate replaced by U+FFFD."""
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
+def span_text(length: timedelta) -> str:
+    """A busy duration as Go writes it (``30m0s``, ``1h30m0s``): the syntax ``--duration``
+    takes."""
+    from .duration import format_duration
+
+    return format_duration(length // timedelta(microseconds=1) * 1000)
+
+
+def _printable_calendar(cal: Calendar) -> Calendar:
+    """The calendar with every name made :func:`printable` (for the terminal only)."""
+    def clean(track: Track) -> Track:
+        return replace(track, name=printable(track.name))
+
+    load = cal.load
+    if load is not None:
+        load = replace(load, names=tuple(printable(n) for n in load.names))
+    return replace(cal, tracks=tuple(clean(t) for t in cal.tracks),
+                   idle=tuple((printable(n), d) for n, d in cal.idle),
+                   notes=tuple(replace(n, schedule=printable(n.schedule)) for n in cal.notes),
+                   load=load)
+
+
 # -- the terminal views -------------------------------------------------------------------------
 
 _RESET = "\x1b[0m"
@@ -721,8 +761,10 @@ def heading(cal: Calendar) -> str:
             f"{_plural(cal.total, 'run')}")
 
 
-def _week_grid(cal: Calendar, paint: _Paint) -> list[str]:
-    # 6 columns of hour labels + 7 days x 10 columns = 76.
+def _week_grid(cal: Calendar, paint: _Paint, values: dict[Cell, int] | None = None) -> list[str]:
+    # 6 columns of hour labels + 7 days x 10 columns = 76.  ``values``: what each cell shows
+    # (default: the runs starting in it).
+    counts = cal.counts if values is None else values
     marked = cal.marked_days
     head = "      "
     for index, day in enumerate(cal.window.days):
@@ -736,13 +778,19 @@ def _week_grid(cal: Calendar, paint: _Paint) -> list[str]:
             if (index, hour) in cal.missing:
                 row += paint(f"{'--':>9} ", _MARK)
                 continue
-            n = cal.counts.get((index, hour), 0)
+            n = counts.get((index, hour), 0)
             row += paint.heat(f"{_count(n):>9}", n) + " "
         lines.append(row.rstrip())
-    totals = "total "
-    for index in range(len(cal.window.days)):
-        totals += f"{_count(cal.day_total(index)):>9} "
-    lines.append(totals.rstrip())
+    if values is None:
+        totals = "total "
+        for index in range(len(cal.window.days)):
+            totals += f"{_count(cal.day_total(index)):>9} "
+        lines.append(totals.rstrip())
+    else:
+        peaks = "peak  "
+        for index in range(len(cal.window.days)):
+            peaks += f"{_count(max(counts.get((index, h), 0) for h in range(24))):>9} "
+        lines.append(peaks.rstrip())
     return lines
 
 
@@ -757,18 +805,30 @@ def _month_grid(cal: Calendar, paint: _Paint) -> list[str]:
     lead = days[0].weekday()
     weeks = (lead + len(days) + 6) // 7
     heat = _Paint(paint.color, daily_peak)
+    busiest: list[int] | None = None
+    if cal.load is not None:
+        cells = cal.load.cells
+        busiest = [max(cells.get((i, h), 0) for h in range(24)) for i in range(len(days))]
+    busy_heat = _Paint(paint.color, max(busiest or [0]))
     for week in range(weeks):
-        top, bottom = "", ""
+        top, bottom, busy = "", "", ""
         for column in range(7):
             index = week * 7 + column - lead
             if not 0 <= index < len(days):
                 top += " " * 11
                 bottom += " " * 11
+                busy += " " * 11
                 continue
             label = f"{days[index].day}" + ("*" if index in marked else " ")
             top += " " * (11 - len(label)) + (paint(label, _MARK) if index in marked else label)
             bottom += heat.heat(f"{_count(totals[index]):>10}", totals[index]) + " "
-        lines.extend([top.rstrip(), bottom.rstrip(), ""])
+            if busiest is not None:
+                most = busiest[index]
+                busy += busy_heat.heat(f"{f'busy {most:,}' if most else '.':>10}", most) + " "
+        rows = [top.rstrip(), bottom.rstrip()]
+        if busiest is not None:
+            rows.append(busy.rstrip())
+        lines.extend([*rows, ""])
     return lines[:-1]
 
 
@@ -779,7 +839,10 @@ def _legend(cal: Calendar, paint: _Paint) -> list[str]:
         out.extend(textwrap.wrap("Each cell: the runs starting in that wall-clock hour ('.' none, "
                                  "'--' an hour that does not exist).", WIDTH))
     else:
-        out.append("Each day: its number, then how many runs start on it ('.' none).")
+        out.append("Each day: its number, then how many runs start on it ('.' none)" + (
+            "," if cal.load is not None else "."))
+        if cal.load is not None:
+            out.append("then the most syncs busy at once on it ('busy N').")
     by_day: dict[date, list[str]] = {}
     for change in cal.changes:
         by_day.setdefault(change.day, []).append(change.describe())
@@ -806,8 +869,9 @@ def _schedules(cal: Calendar) -> list[str]:
     out = ["Schedules:"]
     width = max((len(f"{t.runs.__len__():,}") for t in cal.tracks), default=1)
     for track in cal.tracks:
+        busy = f", busy {span_text(track.duration)} a run" if track.duration else ""
         out.extend(textwrap.wrap(f"{len(track.runs):>{width},} {_runs_word(len(track.runs))}  "
-                                 f"{track.name}: {track.description}", WIDTH,
+                                 f"{track.name}: {track.description}{busy}", WIDTH,
                                  initial_indent="  ", subsequent_indent="      ",
                                  break_on_hyphens=False))
     for name, description in cal.idle:
@@ -850,12 +914,65 @@ def _wrap_plain(text: str, paint: _Paint) -> list[str]:
     return lines
 
 
+def _when(moment: datetime, zone: tzinfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%a %d %b %H:%M} {local.tzname()}"
+
+
+def _between(start: datetime, end: datetime, zone: tzinfo) -> str:
+    a, b = start.astimezone(zone), end.astimezone(zone)
+    if a.date() == b.date():
+        return f"on {a:%a %d %b} from {a:%H:%M %Z} to {b:%H:%M %Z}"
+    return f"from {_when(a, zone)} to {_when(b, zone)}"
+
+
+def _load_lines(cal: Calendar, paint: _Paint) -> list[str]:
+    """The busy spans: the week's grid of syncs running at once, the peak, self-overlaps."""
+    load = cal.load
+    assert load is not None
+    zone = cal.window.zone
+    out: list[str] = []
+    if cal.window.view == "week":
+        out.extend(textwrap.wrap("Running at once: the most syncs busy at any moment of each "
+                                 "wall-clock hour (from the schedules with a duration).", WIDTH))
+        out.append("")
+        out.extend(_week_grid(cal, _Paint(paint.color, max(load.cells.values(), default=0)),
+                              load.cells))
+        out.append("")
+    if load.peak and load.at is not None and load.until is not None:
+        names = ", ".join(load.names)
+        text = (f"{paint('Warehouse load', _BOLD)}: at most {_plural(load.peak, 'sync')} "
+                f"running at once, first {_between(load.at, load.until, zone)} "
+                f"({span_text(load.at_peak)} in all at that "
+                f"level): {names}.")
+    else:
+        text = f"{paint('Warehouse load', _BOLD)}: no sync is running in this window."
+    out.extend(_wrap_plain(text, paint))
+    overlapping = [o for o in load.selves if o.overlaps]
+    if not overlapping:
+        out.append("No schedule overlaps itself: each run ends before its next one starts.")
+        return out
+    out.append("Overlapping itself (a run still busy when the next one starts):")
+    for o in overlapping:
+        track = cal.tracks[o.track]
+        assert track.duration is not None and o.first is not None
+        text = (f"{track.name}: {o.overlaps:,} of {_plural(len(track.runs), 'run')} start "
+                f"while an earlier one is busy ({span_text(track.duration)} a run); up to "
+                f"{o.peak} at once; first {_when(o.first, zone)}.")
+        out.extend(textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="      ",
+                                 break_on_hyphens=False, break_long_words=True))
+    return out
+
+
 def render_text(cal: Calendar, *, color: bool = False, top: int = 5) -> str:
-    """The terminal view: heading, grid, DST legend, schedules, and pile-ups when several.
+    """The terminal view: heading, grid, DST legend, schedules, pile-ups when several, and
+    the busy spans when any schedule has a duration.
 
     Without ``color`` the text is plain and stable (tests compare it); every line fits in
-    :data:`WIDTH` columns.
+    :data:`WIDTH` columns.  Names are shown :func:`printable`: a name from a file never sends
+    a control character to the terminal.
     """
+    cal = _printable_calendar(cal)
     paint = _Paint(color, max(cal.counts.values(), default=0))
     lines = _wrap_plain(heading(cal), _Paint(False, 0))
     lines = [paint(line, _BOLD) for line in lines]
@@ -868,4 +985,7 @@ def render_text(cal: Calendar, *, color: bool = False, top: int = 5) -> str:
     if len(cal.tracks) > 1:
         lines.append("")
         lines.extend(_pileup_lines(cal, paint, top))
+    if cal.load is not None:
+        lines.append("")
+        lines.extend(_load_lines(cal, paint))
     return "\n".join(lines) + "\n"

@@ -27,10 +27,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Protocol
 
-from .calendar import Calendar, Track
+from .calendar import Calendar, Track, span_text
 
 PRODID = "-//schedulelib//calendar preview//EN"
 UID_DOMAIN = "schedulelib"
@@ -90,7 +90,9 @@ def _uid_prefix(track: Track) -> hashlib._Hash:
 
 def _uid(prefix: hashlib._Hash, run: datetime) -> str:
     digest = prefix.copy()
-    digest.update(run.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%fZ").encode("ascii"))
+    # 20260324T013000.000000Z; isoformat is quick and pads the year to four digits.
+    text = run.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+    digest.update(text.replace("-", "").replace(":", "").encode("ascii") + b"Z")
     return f"{digest.hexdigest()[:32]}@{UID_DOMAIN}"
 
 
@@ -100,23 +102,14 @@ def exact(moment: datetime) -> str:
     iCalendar date-times have whole seconds; the description keeps the exact instant of a
     periodic run whose interval has a fraction of a second (``DTSTART`` is rounded down).
     """
-    fraction = f".{moment.microsecond:06d}" if moment.microsecond else ""
-    return f"{moment:%Y-%m-%d %H:%M:%S}{fraction} {moment.tzname()}"
+    # isoformat writes the microseconds only when there are some, and always four year digits.
+    return f"{moment.replace(tzinfo=None).isoformat(' ')} {moment.tzname()}"
 
 
 def _utc(moment: datetime) -> str:
     """A UTC DATE-TIME value, whole seconds, rounded down (RFC 5545 3.3.5 form 2)."""
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _length(duration: timedelta) -> str:
-    """``30m``, ``1h30m``, ``45s``: a run's duration for the description."""
-    seconds = int(duration.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "") + (
-        f"{secs}s" if secs else "")
-    return text or f"{duration.total_seconds():g}s"
+    text = moment.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat()
+    return text.replace("-", "").replace(":", "") + "Z"
 
 
 def iter_ics(cal: Calendar, *, stamp: datetime | None = None) -> Iterator[bytes]:
@@ -137,10 +130,11 @@ def iter_ics(cal: Calendar, *, stamp: datetime | None = None) -> Iterator[bytes]
         summary = fold(f"SUMMARY:{escape_text('Sync: ' + track.name)}")
         about = escape_text(track.description)
         if track.duration:
-            about += escape_text(f", busy {_length(track.duration)} a run")
+            about += escape_text(f", busy {span_text(track.duration)} a run")
         for run in track.runs:
+            utc = run.astimezone(UTC)
             local = run.astimezone(win.zone)
-            start = _utc(run)
+            start = _utc(utc)
             lines = [fold(f"UID:{_uid(prefix, run)}"), fold(f"DTSTAMP:{made}"),
                      fold(f"DTSTART:{start}")]
             if track.duration:
@@ -150,7 +144,7 @@ def iter_ics(cal: Calendar, *, stamp: datetime | None = None) -> Iterator[bytes]
             lines.append(summary)
             # "\n" in a TEXT value is the escaped line break of RFC 5545 3.3.11.
             lines.append(fold(f"DESCRIPTION:{about}\\nRuns at {escape_text(exact(local))} "
-                              f"({zone_name})\\, {escape_text(exact(run.astimezone(UTC)))}."))
+                              f"({zone_name})\\, {escape_text(exact(utc))}."))
             yield b"BEGIN:VEVENT\r\n" + b"".join(lines) + b"TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
     yield b"END:VCALENDAR\r\n"
 
