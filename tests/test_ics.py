@@ -177,7 +177,7 @@ def test_every_control_character_is_replaced(control: str) -> None:
     data = to_ics(_one(name), stamp=STAMP)
     text = data.decode("utf-8")
     for line in _physical_lines(data):
-        assert not any(0 <= b < 0x20 and b != 0x09 or b == 0x7F for b in line), line
+        assert not any((0 <= b < 0x20 and b != 0x09) or b == 0x7F for b in line), line
     assert not any(0x80 <= ord(c) < 0xA0 for c in text)
     event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
     assert str(event["SUMMARY"]) == f"Sync: {_safe(name)}"
