@@ -125,27 +125,42 @@ def iter_ics(cal: Calendar, *, stamp: datetime | None = None) -> Iterator[bytes]
         "BEGIN:VCALENDAR", f"PRODID:{escape_text(PRODID)}", "VERSION:2.0",
         "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{escape_text(title)}"))
     zone_name = escape_text(win.zone_name)
+    zone = win.zone
+    stamp_line = f"DTSTAMP:{made}\r\n"
+    names: dict[str | None, str] = {}  # the zone's abbreviations, escaped once each
     for track in cal.tracks:
         prefix = _uid_prefix(track)
         summary = fold(f"SUMMARY:{escape_text('Sync: ' + track.name)}")
         about = escape_text(track.description)
         if track.duration:
             about += escape_text(f", busy {span_text(track.duration)} a run")
+        # "\n" in a TEXT value is the escaped line break of RFC 5545 3.3.11.
+        head = f"DESCRIPTION:{about}\\nRuns at "
         for run in track.runs:
+            # One isoformat of the UTC instant gives the UID's instant, DTSTART and the exact
+            # UTC time (isoformat is quick, and pads the year to four digits as RFC 5545 wants).
             utc = run.astimezone(UTC)
-            local = run.astimezone(win.zone)
-            start = _utc(utc)
-            lines = [fold(f"UID:{_uid(prefix, run)}"), fold(f"DTSTAMP:{made}"),
-                     fold(f"DTSTART:{start}")]
+            naive = utc.replace(tzinfo=None)
+            iso = naive.isoformat(timespec="microseconds")  # 2026-03-24T01:30:00.000000
+            compact = iso.replace("-", "").replace(":", "")  # 20260324T013000.000000
+            digest = prefix.copy()
+            digest.update(compact.encode("ascii") + b"Z")
+            start = compact[:15] + "Z"
+            at_utc = (iso if naive.microsecond else iso[:19]).replace("T", " ") + " UTC"
+            local = utc.astimezone(zone)
+            abbreviation = local.tzname()
+            if abbreviation not in names:
+                names[abbreviation] = escape_text(str(abbreviation))
+            at_local = f"{local.replace(tzinfo=None).isoformat(' ')} {names[abbreviation]}"
+            text = (f"BEGIN:VEVENT\r\nUID:{digest.hexdigest()[:32]}@{UID_DOMAIN}\r\n"
+                    f"{stamp_line}DTSTART:{start}\r\n")
             if track.duration:
-                end = _utc(run + track.duration)
+                end = _utc(utc + track.duration)
                 if end > start:  # RFC 5545 3.6.1: DTEND must be later than DTSTART
-                    lines.append(fold(f"DTEND:{end}"))
-            lines.append(summary)
-            # "\n" in a TEXT value is the escaped line break of RFC 5545 3.3.11.
-            lines.append(fold(f"DESCRIPTION:{about}\\nRuns at {escape_text(exact(local))} "
-                              f"({zone_name})\\, {escape_text(exact(utc))}."))
-            yield b"BEGIN:VEVENT\r\n" + b"".join(lines) + b"TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
+                    text += f"DTEND:{end}\r\n"
+            yield b"".join((text.encode("ascii"), summary,
+                            fold(f"{head}{at_local} ({zone_name})\\, {at_utc}."),
+                            b"TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"))
     yield b"END:VCALENDAR\r\n"
 
 
