@@ -754,9 +754,11 @@ def _plural(n: int, word: str) -> str:
 def heading(cal: Calendar) -> str:
     win = cal.window
     if win.view == "week":
-        span = f"Week of {win.days[0]:%a %d %b %Y} to {win.days[-1]:%a %d %b %Y}"
+        # The year as {:04d}: strftime's %Y does not pad years before 1000 on every platform.
+        a, b = win.days[0], win.days[-1]
+        span = f"Week of {a:%a %d %b} {a.year:04d} to {b:%a %d %b} {b.year:04d}"
     else:
-        span = f"{win.days[0]:%B %Y}"
+        span = f"{win.days[0]:%B} {win.days[0].year:04d}"
     return (f"{span}, {win.zone_name}: {_plural(len(cal.tracks) + len(cal.idle), 'schedule')}, "
             f"{_plural(cal.total, 'run')}")
 

@@ -77,12 +77,28 @@ def parse_duration_flag(text: str) -> tuple[str, timedelta]:
             microseconds=1) * 1000:
         raise CalendarUsageError(f"--duration {text!r}: a duration is between 0s and "
                                  f"{MAX_DURATION.days * 24}h")
-    return pattern, length.to_timedelta()
+    return check_pattern("--duration", pattern), length.to_timedelta()
+
+
+#: The longest glob ``--only``/``--duration`` take.  ``fnmatch`` translates a pattern in time
+#: quadratic in its unclosed ``[`` (60 KB of them: 99 s); a plain name may be any length.
+MAX_GLOB = 1000
+_GLOB_CHARS = frozenset("*?[")
+
+
+def check_pattern(option: str, pattern: str) -> str:
+    """A NAME pattern, refused (one line, exit 2) when it is a glob longer than MAX_GLOB."""
+    if len(pattern) > MAX_GLOB and not _GLOB_CHARS.isdisjoint(pattern):
+        raise CalendarUsageError(f"{option}: a pattern with * ? or [ is at most {MAX_GLOB:,} "
+                                 f"characters, got {len(pattern):,}")
+    return pattern
 
 
 def matches(pattern: str, name: str, given: str) -> bool:
     """``--only``/``--duration`` NAME: a glob (``fnmatch``, case-sensitive) matching the name
     as shown (``X [2]`` for the second of two schedules named ``X``) or as the file gives it."""
+    if _GLOB_CHARS.isdisjoint(pattern):
+        return pattern in (name, given)
     return fnmatchcase(name, pattern) or fnmatchcase(given, pattern)
 
 
@@ -233,6 +249,7 @@ def calendar_command(schedules: tuple[str, ...], view: View, start: str | None,
     stdout = sys.stdout
     first = parse_start(start) if start is not None else None
     flags = [parse_duration_flag(text) for text in duration_flags]
+    only = tuple(check_pattern("--only", pattern) for pattern in only)
     # Schedules are found exactly as `validate` finds them, and bad ones reported as it does.
     from .cli import _read_schedules, _report_bad
 

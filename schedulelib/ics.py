@@ -120,7 +120,7 @@ def iter_ics(cal: Calendar, *, stamp: datetime | None = None) -> Iterator[bytes]
     made = _utc(stamp or datetime.now(UTC))
     win = cal.window
     title = (f"schedulelib: {win.view} of {win.days[0].isoformat()}" if win.view == "week"
-             else f"schedulelib: {win.days[0]:%B %Y}")
+             else f"schedulelib: {win.days[0]:%B} {win.days[0].year:04d}")
     yield b"".join(fold(line) for line in (
         "BEGIN:VCALENDAR", f"PRODID:{escape_text(PRODID)}", "VERSION:2.0",
         "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{escape_text(title)}"))

@@ -400,6 +400,26 @@ def test_bad_duration_flags(flag: str, message: str) -> None:
     assert err.count("\n") == 1 and message in err and repr(flag) in err
 
 
+@pytest.mark.parametrize("option", ["--only", "--duration"])
+def test_a_huge_glob_is_refused_quickly(option: str) -> None:
+    """A glob past 1,000 characters (fnmatch is quadratic in unclosed '['): one line, exit 2."""
+    pattern = "*" + "[a" * 30_000
+    code, _, err = run(NIGHTLY, option, pattern + ("=5m" if option == "--duration" else ""))
+    assert code == 2 and err == (f"Error: {option}: a pattern with * ? or [ is at most 1,000 "
+                                 "characters, got 60,001\n")
+
+
+def test_a_long_plain_name_matches_exactly(tmp_path: Path) -> None:
+    """A plain NAME of any length is compared as it is, no glob involved."""
+    name = "é" * 50_000
+    doc = {"subscriptions": [{"name": name, "reverseETLSchedule": json.loads(NIGHTLY)},
+                             {"name": "other", "reverseETLSchedule": json.loads(NIGHTLY)}]}
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    code, out, _ = run(str(path), "--start", "2026-03-23", "--only", name)
+    assert code == 0 and "1 schedule, 6 runs" in out.splitlines()[0]
+
+
 @pytest.mark.parametrize(
     ("flags", "observed", "expected"),
     [
