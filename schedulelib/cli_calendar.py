@@ -121,7 +121,8 @@ def resolve_durations(names: Sequence[tuple[str, str]], flags: Sequence[tuple[st
         if chosen is None and observed is not None:
             chosen = observed.get(shown, observed.get(given))
         if chosen is not None:
-            out[shown] = min(chosen, MAX_DURATION)
+            # An observed duration past the bound (a stuck sync) is drawn at the bound.
+            out[shown] = min(max(chosen, timedelta(0)), MAX_DURATION)
     return out
 
 

@@ -13,17 +13,21 @@ import click
 import icalendar
 import pytest
 from click.testing import CliRunner
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from schedulelib.calendar import MAX_DURATION
 from schedulelib.cli_calendar import (
     calendar_command,
     check_outputs,
     input_identities,
+    parse_duration_flag,
     parse_start,
     resolve_durations,
     use_color,
     write_atomically,
 )
+from schedulelib.duration import parse_duration
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "examples" / "subscriptions.json")
@@ -475,3 +479,20 @@ def test_the_first_and_last_days_draw_or_refuse(schedule: str, args: list[str]) 
     assert result.exit_code in (0, 2)
     if result.exit_code == 2:
         assert result.stderr.startswith("Error: --start ") and result.stderr.count("\n") == 1
+
+
+@given(st.text(max_size=60))
+@example("x=1h30m")
+@example("a=b=5m")
+@example("x=168h0m0.000001s")
+@example("x=" + "9" * 5000 + "s")
+def test_parse_duration_flag_never_raises_anything_else(text: str) -> None:
+    """Any text: a (pattern, duration within 0..168h) pair, or a one-line usage error."""
+    try:
+        pattern, length = parse_duration_flag(text)
+    except click.ClickException as exc:
+        assert exc.exit_code == 2 and "\n" not in exc.message.replace(text, "")
+        return
+    name, _, value = text.rpartition("=")
+    assert pattern == name and timedelta(0) <= length <= MAX_DURATION
+    assert length == parse_duration(value).to_timedelta()  # the Go parser is the oracle
