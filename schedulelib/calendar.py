@@ -392,7 +392,7 @@ def assemble(win: Window, tracks: Sequence[Track], *, idle: Sequence[tuple[str, 
     kept = sorted((n for n in notes if first <= n.day <= win.days[-1]),
                   key=lambda n: (n.day, n.schedule, n.wall, n.kind))
     return Calendar(win, tuple(tracks), tuple(idle), tuple(kept), changes, tuple(all_cells),
-                    dict(counts), missing, busy_load(win, tracks, changes))
+                    dict(counts), missing, busy_load(win, tracks))
 
 
 def _missing_hours(win: Window, changes: Iterable[ClockChange]) -> Iterable[Cell]:
@@ -469,35 +469,42 @@ class Load:
     selves: tuple[SelfOverlap, ...]  # one per track with a duration
 
 
-def hour_segments(win: Window, changes: Sequence[ClockChange]) -> list[tuple[int, Cell]]:
+def hour_segments(win: Window) -> list[tuple[int, Cell]]:
     """The window cut where the wall hour changes: (start in microseconds, cell), ascending.
 
     Exact for any offset (30- and 45-minute zones, old local mean times with seconds): within
-    one offset the next hour begins when the wall clock reaches it; an offset change starts a
-    new segment at its instant.  The repeated hour of a fold is two segments with one cell.
+    one offset the next hour begins when the wall clock reaches it; where the offset changes
+    before that, the change (found to the microsecond) starts the next segment.  The repeated
+    hour of a fold is two segments with one cell.  A zone that changes its offset twice within
+    one hour and back again would be missed; none has.
     """
     out: list[tuple[int, Cell]] = []
     first = win.days[0]
+    zone = win.zone
+    tick = timedelta(microseconds=1)
     moment = win.start.astimezone(UTC)
     end = win.end.astimezone(UTC)
-    pending = [c.at for c in changes]
-    index = 0
     while moment < end:
-        local = moment.astimezone(win.zone)
+        local = moment.astimezone(zone)
         out.append((_micros(moment), ((local.date() - first).days, local.hour)))
-        step = timedelta(hours=1) - timedelta(minutes=local.minute, seconds=local.second,
-                                              microseconds=local.microsecond)
-        upcoming = moment + step
-        while index < len(pending) and pending[index] <= moment:
-            index += 1
-        if index < len(pending) and pending[index] < upcoming:
-            upcoming = pending[index]
+        upcoming = moment + timedelta(hours=1) - timedelta(
+            minutes=local.minute, seconds=local.second, microseconds=local.microsecond)
+        offset = local.utcoffset()
+        probe = min(upcoming, end) - tick
+        if probe > moment and probe.astimezone(zone).utcoffset() != offset:
+            low, high = moment, probe  # the offset is ``offset`` at low, another at high
+            while high - low > tick:
+                middle = low + (high - low) // 2
+                if middle.astimezone(zone).utcoffset() == offset:
+                    low = middle
+                else:
+                    high = middle
+            upcoming = high
         moment = upcoming
     return out
 
 
-def busy_load(win: Window, tracks: Sequence[Track],
-              changes: Sequence[ClockChange] = ()) -> Load | None:
+def busy_load(win: Window, tracks: Sequence[Track]) -> Load | None:
     """The busy spans of the tracks that have a duration, or ``None`` when none has one.
 
     One sweep over the starts and ends (ends first at the same instant), merged with the wall
@@ -519,7 +526,7 @@ def busy_load(win: Window, tracks: Sequence[Track],
             events.append((min(at + length, end_us), -1, index))
         selves.append(_self_overlap(index, track))
     events.sort(key=lambda e: (e[0], e[1]))
-    segments = hour_segments(win, changes)
+    segments = hour_segments(win)
     cells: dict[Cell, int] = {}
     busy: list[set[Cell]] = [set() for _ in tracks]
     active: Counter[int] = Counter()
