@@ -299,6 +299,16 @@ def test_outputs_replace_atomically_keeping_mode_and_links(tmp_path: Path) -> No
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html", "real.html", "runs.ics"]
 
 
+def test_a_new_output_gets_the_umask_mode(tmp_path: Path) -> None:
+    """A new file is 0666 less the umask, as any file the user creates (not mkstemp's 0600)."""
+    old = os.umask(0o027)
+    try:
+        write_atomically(str(tmp_path / "new.ics"), lambda out: out.write(b"x"))
+    finally:
+        os.umask(old)
+    assert ((tmp_path / "new.ics").stat().st_mode & 0o777) == 0o640
+
+
 def test_a_failed_write_leaves_the_old_file(tmp_path: Path) -> None:
     """If producing the output fails half-way, the old file stays whole and no temporary stays."""
     target = tmp_path / "runs.ics"
