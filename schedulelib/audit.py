@@ -20,8 +20,9 @@ The matching (docs/audit.md has the same text with pictures):
    still running** (a sync that started earlier had not finished at ``e[i]``).  A late run
    whose previous sync was still running at ``e[i]`` is also counted as **delayed: previous
    still running**.
-4. Expected runs in the day before the history window are computed too, so a run due just
-   before the window whose sync started inside it is neither an extra nor counted.
+4. Expected runs in the day before the history window are computed too: a run due just
+   before the window keeps the first start of its window when that start is on time for it
+   (neither counted nor extra); any other start there is extra.
 
 Both lists are sorted once (n log n) and walked once; everything else is linear.
 """
@@ -414,7 +415,10 @@ def _classify(expected: list[float], starts: list[float], syncs: Sequence[Sync],
         else:
             missed += 1
             missed_at.append(_utc(e))
-    extra = match.extra
+    # A run due before the window keeps its start only when that start is on time for it;
+    # otherwise the start is one the window's own schedule does not explain (step 4).
+    extra = sorted([*match.extra, *(j for i, j in enumerate(match.pairs[:first])
+                                    if j >= 0 and starts[j] - expected[i] > tolerance)])
     delays.sort()
     return {
         "expected": len(expected) - first, "on_time": on_time, "late": late, "missed": missed,

@@ -421,8 +421,7 @@ def write_snapshot(snapshot: Snapshot | Mapping[str, Any], path: str | os.PathLi
                                dir=target.parent if str(target.parent) else ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, indent=1, ensure_ascii=False, allow_nan=False)
-            fh.write("\n")
+            _dump(doc, fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -430,6 +429,35 @@ def write_snapshot(snapshot: Snapshot | Mapping[str, Any], path: str | os.PathLi
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _dump(doc: Mapping[str, Any], fh: Any) -> None:
+    """One model, destination head, subscription head or sync per line: readable, diffable,
+    positions that mean something to ``validate``, and the C encoder for every piece."""
+    enc = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
+    w = fh.write
+
+    def head(obj: Mapping[str, Any], skip: str) -> str:
+        return enc({k: v for k, v in obj.items() if k != skip})[:-1]
+
+    w("{\n")
+    keys = [k for k in doc if k not in ("models", "destinations")]
+    for k in keys:
+        w(f" {enc(k)}: {enc(doc[k])},\n")
+    w(' "models": [')
+    w(",".join(f"\n  {enc(m)}" for m in doc.get("models", [])))
+    w("\n ],\n" if doc.get("models") else "],\n")
+    w(' "destinations": [')
+    for i, d in enumerate(doc.get("destinations", [])):
+        w(("," if i else "") + f"\n  {head(d, 'subscriptions')}, \"subscriptions\": [")
+        for j, sub in enumerate(d.get("subscriptions", [])):
+            w(("," if j else "") + f"\n   {head(sub, 'syncs')},\n    \"syncs\": [")
+            syncs = sub.get("syncs", [])
+            for n, y in enumerate(syncs):
+                w(("," if n else "") + "\n     " + enc(y))
+            w("\n    ]}" if syncs else "]}")
+        w("\n  ]}" if d.get("subscriptions") else "]}")
+    w("\n ]\n}\n" if doc.get("destinations") else "]\n}\n")
 
 
 # -- durations ----------------------------------------------------------------------------------
