@@ -284,7 +284,8 @@ def audit_subscription(sub: Subscription, history: tuple[datetime, datetime] | N
     policy = check_policy(dst)
     syncs = sub.syncs
     if history is not None:
-        syncs = tuple(s for s in syncs if history[0] <= s.started_at <= history[1])
+        lo, hi = history[0].timestamp(), history[1].timestamp()
+        syncs = tuple(s for s in syncs if lo <= s.started <= hi)
     health = _health(syncs)
     base: dict[str, Any] = {
         "name": name or sub.name or sub.id, "id": sub.id, "destination": destination,
@@ -303,7 +304,7 @@ def audit_subscription(sub: Subscription, history: tuple[datetime, datetime] | N
     if not schedule.time_driven:
         return _finish(base, text, _empty_counts(), ("manual",), (), max_failure_rate)
     since, until = history
-    starts = [s.started_at.timestamp() for s in syncs]
+    starts = [s.started for s in syncs]
     after = since - LOOKBACK
     if isinstance(schedule, Periodic):
         # docs/decisions.md D43: a periodic schedule is anchored at its first observed sync.
@@ -357,7 +358,7 @@ def _finish(base: dict[str, Any], text: str, counts: dict[str, Any],
 def _health(syncs: Sequence[Sync]) -> dict[str, Any]:
     failures = partials = running = 0
     last_code: str | None = None
-    last_at: datetime | None = None
+    last_at: float | None = None
     for s in syncs:
         if s.status == "FAIL":
             failures += 1
@@ -368,8 +369,8 @@ def _health(syncs: Sequence[Sync]) -> dict[str, Any]:
             continue
         else:
             continue
-        if s.error_code and (last_at is None or s.started_at >= last_at):
-            last_code, last_at = s.error_code, s.started_at
+        if s.error_code and (last_at is None or s.started >= last_at):
+            last_code, last_at = s.error_code, s.started
     done = len(syncs) - running
     return {"failures": failures, "partials": partials, "in_progress": running,
             "failure_rate": failures / done if done else 0.0,
@@ -440,12 +441,12 @@ def _first_after(expected: list[float], since: float) -> int:
 
 
 def _end(sync: Sync, until: float) -> float:
-    if sync.finished_at is not None:
-        return sync.finished_at.timestamp()
+    if sync.finished is not None:
+        return sync.finished
     if sync.status == "IN_PROGRESS":
         return until
-    ended = sync.ended_at
-    return ended.timestamp() if ended is not None else sync.started_at.timestamp()
+    ended = sync.ended
+    return ended if ended is not None else sync.started
 
 
 # -- DST: which policy did Segment follow? ------------------------------------------------------

@@ -287,6 +287,7 @@ class _Api:
         """
         path = f"/reverse-etl-models/{_seg(model_id)}/subscriptionId/{_seg(sub_id)}/syncs"
         out: list[Sync] = []
+        lo, hi = since.timestamp(), until.timestamp()
         cursor: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
@@ -303,16 +304,16 @@ class _Api:
                 if not isinstance(item, Sync):
                     self.stats.skipped_syncs += 1
                     continue
-                if item.started_at < since:
+                if item.started < lo:
                     older += 1
-                elif item.started_at <= until:
+                elif item.started <= hi:
                     out.append(item)
             cursor = self.next_cursor(path, data, seen)
             if cursor is None or not items or older == len(items):
                 break
         else:
             raise PullError(f"GET {path}: more than {MAX_PAGES} pages")
-        out.sort(key=lambda s: s.started_at)
+        out.sort(key=lambda s: s.started)
         return tuple(out)
 
     def next_cursor(self, path: str, data: Mapping[str, Any], seen: set[str]) -> str | None:

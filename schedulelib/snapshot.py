@@ -22,6 +22,7 @@ dictionaries at once.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import math
 import os
@@ -66,35 +67,47 @@ class SnapshotError(ScheduleError):
 
 
 class Sync(NamedTuple):
-    """One ReverseETLSyncStatus: a tuple, since a snapshot holds hundreds of thousands."""
+    """One ReverseETLSyncStatus: a tuple, since a snapshot holds hundreds of thousands.
+
+    ``started`` and ``finished`` are Unix seconds (floats keep the API's milliseconds and
+    cost half a datetime); :attr:`started_at` and :attr:`finished_at` give aware datetimes.
+    """
 
     sync_id: str
     status: str  # IN_PROGRESS, FAIL, SUCCESS, PARTIAL_SUCCESS (others kept as sent)
-    started_at: datetime
-    finished_at: datetime | None
+    started: float
+    finished: float | None
     duration: str | None  # as the API sent it; its format is not documented
     error_code: str | None
     error: str | None
 
     @property
+    def started_at(self) -> datetime:
+        return datetime.fromtimestamp(self.started, UTC)
+
+    @property
+    def finished_at(self) -> datetime | None:
+        return None if self.finished is None else datetime.fromtimestamp(self.finished, UTC)
+
+    @property
     def elapsed(self) -> timedelta | None:
         """How long it ran: ``finishedAt - startedAt``, else ``duration`` read leniently."""
-        if self.finished_at is not None:
-            return self.finished_at - self.started_at
+        if self.finished is not None:
+            return timedelta(seconds=round(self.finished - self.started, 6))
         return parse_duration_text(self.duration) if self.duration is not None else None
 
     @property
-    def ended_at(self) -> datetime | None:
-        """When it ended, if it did (``finishedAt``, else ``startedAt + duration``)."""
-        if self.finished_at is not None:
-            return self.finished_at
+    def ended(self) -> float | None:
+        """When it ended (Unix seconds), if known: ``finishedAt``, else start + duration."""
+        if self.finished is not None:
+            return self.finished
         elapsed = self.elapsed
-        return None if elapsed is None else self.started_at + elapsed
+        return None if elapsed is None else self.started + elapsed.total_seconds()
 
     def to_dict(self) -> dict[str, Any]:
         return {"syncId": self.sync_id, "syncStatus": self.status,
-                "startedAt": _iso(self.started_at),
-                "finishedAt": None if self.finished_at is None else _iso(self.finished_at),
+                "startedAt": _iso_ts(self.started),
+                "finishedAt": None if self.finished is None else _iso_ts(self.finished),
                 "duration": self.duration, "errorCode": self.error_code, "error": self.error}
 
 
@@ -191,16 +204,24 @@ def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
             size = os.fstat(fh.fileno()).st_size
             if size > MAX_BYTES:
                 raise _error("SL940", "", f"{label}: {size} bytes, more than a snapshot holds")
-            data = fh.read(MAX_BYTES + 1)
+            # Decoded at once, so the bytes are freed before the objects are built.
+            text = fh.read(MAX_BYTES + 1).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _error("SL940", "", f"{label}: not UTF-8 text ({exc.reason} at byte "
+                     f"{exc.start})") from None
     except IsADirectoryError:
         raise _error("SL940", "", f"{label}: is a directory") from None
     except OSError as exc:
         raise _error("SL940", "", f"{label}: cannot be read: {exc.strerror or exc}") from None
-    return parse_snapshot(data, name=label)
+    return parse_snapshot(text, name=label)
 
 
 def parse_snapshot(data: bytes | str, *, name: str = "<snapshot>") -> Snapshot:
     """Parse snapshot text (the bytes of a file written by ``pull``)."""
+    # Hundreds of thousands of new tuples would set off the cyclic collector again and again;
+    # none of them can be in a cycle, so it is paused while they are made.
+    paused = gc.isenabled()
+    gc.disable()
     try:
         doc = json.loads(data, object_hook=_hook, parse_constant=_no_constant)
     except RecursionError:
@@ -208,6 +229,9 @@ def parse_snapshot(data: bytes | str, *, name: str = "<snapshot>") -> Snapshot:
     except (ValueError, TypeError) as exc:
         # JSONDecodeError and UnicodeDecodeError are ValueErrors; the message has the position.
         raise _error("SL940", "", f"{name}: not JSON: {exc}") from None
+    finally:
+        if paused:
+            gc.enable()
     return _Builder(name).snapshot(doc)
 
 
@@ -219,60 +243,72 @@ def _no_constant(word: str) -> object:
     raise ValueError(f"{word} is not JSON")
 
 
-def _hook(obj: dict[str, Any]) -> object:
-    # Called for every object once it is complete; sync statuses become tuples at once.
-    if "syncStatus" in obj and "startedAt" in obj:
-        return _sync(obj)
-    return obj
 
 
 _STATUS: dict[str, str] = {s: s for s in ("SUCCESS", "FAIL", "PARTIAL_SUCCESS", "IN_PROGRESS")}
 
 
-def _sync(obj: Mapping[str, Any]) -> Sync | _BadSync:
+def _hook(obj: dict[str, Any]) -> object:
+    """json's object_hook: called for every object once it is complete; sync statuses become
+    :class:`Sync` tuples at once (or :class:`_BadSync`), everything else is kept."""
+    # The hot path of reading a snapshot: one call per object, so kept flat.
+    if "syncStatus" not in obj or "startedAt" not in obj:
+        return obj
     sync_id, status = obj.get("syncId"), obj.get("syncStatus")
-    if not isinstance(sync_id, str) or not isinstance(status, str):
+    if type(sync_id) is not str or type(status) is not str:
         return _BadSync("syncId and syncStatus must be strings")
-    started = _time(obj.get("startedAt"))
+    started = _ts(obj.get("startedAt"))
     if started is None:
         return _BadSync(f"startedAt {_show(obj.get('startedAt'))} is not a date-time with a "
                         "UTC offset")
-    finished: datetime | None = None
-    if obj.get("finishedAt") is not None:
-        finished = _time(obj["finishedAt"])
+    finished = obj.get("finishedAt")
+    if finished is not None:
+        finished = _ts(finished)
         if finished is None:
-            return _BadSync(f"finishedAt {_show(obj['finishedAt'])} is not a date-time with a "
-                            "UTC offset")
-    fields = [obj.get(k) for k in ("duration", "errorCode", "error")]
-    if fields[1] is None:
+            return _BadSync(f"finishedAt {_show(obj['finishedAt'])} is not a date-time with "
+                            "a UTC offset")
+    duration, code, error = obj.get("duration"), obj.get("errorCode"), obj.get("error")
+    if code is None and ("loadPhase" in obj or "extractPhase" in obj):
         # The API may put the code on the phase that failed only (loadPhase, extractPhase).
         for phase in ("loadPhase", "extractPhase"):
             value = obj.get(phase)
             if isinstance(value, dict) and isinstance(value.get("errorCode"), str):
-                fields[1] = value["errorCode"]
+                code = value["errorCode"]
                 break
-    if any(v is not None and not isinstance(v, str) for v in fields):
+    if (duration is not None and type(duration) is not str) \
+            or (code is not None and type(code) is not str) \
+            or (error is not None and type(error) is not str):
         return _BadSync("duration, errorCode and error must be strings or null")
-    return Sync(sync_id, _STATUS.get(status, status), started, finished,
-                fields[0], fields[1], fields[2])
+    # tuple.__new__ directly: the NamedTuple constructor is one more Python frame per sync.
+    return _new(Sync, (sync_id, _STATUS.get(status, status), started, finished, duration, code,
+                       error))
+
+
+_new = tuple.__new__
+
+
+def _ts(value: object) -> float | None:
+    """An RFC 3339 date-time (``Z`` or an offset) as Unix seconds, else None."""
+    # Cheap shape checks first (this runs twice per sync): fromisoformat alone would also take
+    # week dates, ordinal dates, bare dates and times without an offset.
+    if type(value) is not str or not 20 <= len(value) <= 35 or value[10] not in "Tt " \
+            or value[4] != "-" or value[7] != "-" or value[13] != ":" or value[16] != ":" \
+            or (value[-1] not in "Zz" and value[-6] not in "+-"):
+        return None
+    try:
+        dt = _fromisoformat(value)
+    except ValueError:
+        return None
+    return None if dt.tzinfo is None else dt.timestamp()
+
+
+_fromisoformat = datetime.fromisoformat
 
 
 def _time(value: object) -> datetime | None:
-    """An RFC 3339 date-time (``Z`` or an offset) as an aware UTC datetime, else None."""
-    if not isinstance(value, str) or len(value) > 64 or not _RFC3339.match(value):
-        return None
-    try:
-        dt = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        return None
-    return dt.astimezone(UTC)
-
-
-# RFC 3339 only: fromisoformat alone also takes week dates, ordinal dates and bare dates.
-_RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)\Z",
-                      re.ASCII)
+    """An RFC 3339 date-time as an aware UTC datetime, else None."""
+    ts = _ts(value)
+    return None if ts is None else datetime.fromtimestamp(ts, UTC)
 
 
 def _show(value: object, limit: int = 40) -> str:
@@ -395,11 +431,15 @@ class _Builder:
                             f"{where}/reverseETLSchedule")
 
 
-def _started(sync: Sync) -> datetime:
-    return sync.started_at
+def _started(sync: Sync) -> float:
+    return sync.started
 
 
 # -- writing ------------------------------------------------------------------------------------
+
+
+def _iso_ts(ts: float) -> str:
+    return _iso(datetime.fromtimestamp(ts, UTC))
 
 
 def _iso(dt: datetime) -> str:

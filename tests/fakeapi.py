@@ -154,10 +154,10 @@ class _Handler(BaseHTTPRequestHandler):
     # Headers and body go out in two writes; without this, Nagle and delayed ACKs add 40 ms.
     disable_nagle_algorithm = True
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         url = urlsplit(self.path)
         query = parse_qs(url.query)
         with self.api.lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -117,7 +118,7 @@ def histories(draw: st.DrawFn) -> tuple[Any, str, datetime, datetime, list[datet
     sched = _cron(spec, zone)
     runs = [r for r in _expected(sched, policy, since, until) if r + TOL <= until]
     assume(len(runs) >= 2)
-    gap = min(b - a for a, b in zip(runs, runs[1:], strict=False)).total_seconds()
+    gap = min(b - a for a, b in itertools.pairwise(runs)).total_seconds()
     limit = min(TOL.total_seconds(), gap / 2)
     delays = draw(st.lists(st.floats(0, limit), min_size=len(runs), max_size=len(runs)))
     return sched, policy, since, until, runs, delays
