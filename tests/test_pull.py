@@ -323,3 +323,13 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(api: FakeApi, tmp_path: P
     assert code == 0
     assert output.strip().splitlines()[0].startswith("wrote ")
     assert len(output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("span", ["0d", "-5h", "two weeks", "1" * 200, "99999999999d"],
+                         ids=["zero", "negative", "words", "huge-number", "huge-days"])
+def test_bad_history_spans_are_usage_errors(api: FakeApi, tmp_path: Path, span: str) -> None:
+    """--history takes days (14d) or a Go duration, positive; anything else is exit 2."""
+    code, output, out = _cli(api, tmp_path, "--history", span)
+    assert code == 2
+    assert output.startswith("Error: ")
+    assert not out.exists()
