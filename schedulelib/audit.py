@@ -61,6 +61,9 @@ DEFAULT_EARLY = timedelta(minutes=1)
 DEFAULT_MAX_FAILURE_RATE = 0.05
 #: How far before the history window expected runs are computed (step 4 above).
 LOOKBACK = timedelta(days=1)
+#: The longest window audited (its most recent part): keeps the work per subscription bounded
+#: whatever a snapshot's ``history`` claims (a */15 schedule has ~8,800 runs in 92 days).
+MAX_WINDOW = timedelta(days=92)
 #: Either side of a UTC-offset change, the span where the DST policies are compared.
 DST_SPAN = timedelta(days=1)
 
@@ -240,6 +243,9 @@ def audit(snapshot: Snapshot, *, dst: str = "go", tolerance: timedelta = DEFAULT
         raise ScheduleError(f"max_failure_rate must be between 0 and 1, got "
                             f"{max_failure_rate!r}")
     models = {m.id: m for m in snapshot.models}
+    history = snapshot.history
+    if history is not None and history[1] - history[0] > MAX_WINDOW:
+        history = (history[1] - MAX_WINDOW, history[1])
     results = []
     for name, sub in zip(subscription_names(snapshot), snapshot.subscriptions(), strict=True):
         dest = snapshot.destination(sub.destination_id) if sub.destination_id else None
@@ -251,12 +257,12 @@ def audit(snapshot: Snapshot, *, dst: str = "go", tolerance: timedelta = DEFAULT
             ("subscription", sub.enabled),
             ("destination", dest.enabled if dest is not None else True)) if not on)
         results.append(audit_subscription(
-            sub, snapshot.history, name=name, destination=dest.name if dest else "",
+            sub, history, name=name, destination=dest.name if dest else "",
             model=model.name if model is not None else sub.model_id, disabled_by=disabled_by,
             dst=policy, tolerance=tolerance, early=early, max_failure_rate=max_failure_rate))
     results.sort(key=_badness)
-    since = snapshot.history[0] if snapshot.history else None
-    until = snapshot.history[1] if snapshot.history else snapshot.pulled_at
+    since = history[0] if history else None
+    until = history[1] if history else snapshot.pulled_at
     return AuditReport(since, until, policy, tolerance, early, float(max_failure_rate),
                        tuple(results))
 
@@ -277,7 +283,10 @@ def audit_subscription(sub: Subscription, history: tuple[datetime, datetime] | N
                        disabled_by: tuple[str, ...] = (), dst: str = "go",
                        tolerance: timedelta = DEFAULT_TOLERANCE, early: timedelta = DEFAULT_EARLY,
                        max_failure_rate: float = DEFAULT_MAX_FAILURE_RATE) -> SubscriptionAudit:
-    """Audit one subscription over ``history`` (``(since, until)``; None: no history pulled)."""
+    """Audit one subscription over ``history`` (``(since, until)``; None: no history pulled).
+
+    The window should be at most :data:`MAX_WINDOW` long (``audit`` clips it).
+    """
     from .explain import describe
     from .schedule import Periodic, load
 

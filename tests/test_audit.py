@@ -408,3 +408,14 @@ def test_lookback_covers_a_day() -> None:
     (r,) = audit(_snapshot([("s", sched, [_sync(i, t) for i, t in enumerate(starts)
                                           if t >= SINCE])])).subscriptions
     assert (r.extra, r.missed) == (0, 0)
+
+
+def test_a_century_of_history_is_clipped_to_the_last_92_days() -> None:
+    """A tiny file claiming a huge window costs a bounded amount of work per subscription."""
+    from schedulelib.audit import MAX_WINDOW
+
+    since = UNTIL - timedelta(days=36500)
+    report = audit(_snapshot([("s", _cron("*/15 * * * *"), [])], since=since))
+    assert report.since == UNTIL - MAX_WINDOW
+    (r,) = report.subscriptions
+    assert (r.expected, r.missed + r.pending) == (92 * 96, 92 * 96)

@@ -333,3 +333,19 @@ def test_bad_history_spans_are_usage_errors(api: FakeApi, tmp_path: Path, span: 
     assert code == 2
     assert output.startswith("Error: ")
     assert not out.exists()
+
+
+def test_validate_never_imports_the_http_client(tmp_path: Path) -> None:
+    """httpx is imported by pull only: validate, even of a snapshot, does not load it."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"reverseETLSchedule": {"strategy": "manual"}}))
+    code = ("import sys; from schedulelib.cli import run; run(['validate', sys.argv[1]]); "
+            "run(['--help']); print(sorted(m for m in sys.modules if m.startswith(('httpx', "
+            "'schedulelib.pull', 'schedulelib.audit', 'schedulelib.snapshot'))))")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip().endswith("[]")
+    assert "pull" in out and "audit" in out  # listed in --help all the same
