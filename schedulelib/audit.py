@@ -390,7 +390,7 @@ def _classify(expected: list[float], starts: list[float], syncs: Sequence[Sync],
               until: float, tolerance: float, early: float, disabled: bool) -> dict[str, Any]:
     match = match_runs(expected, starts, early=early)
     # Syncs still running are taken to run until the snapshot was pulled.
-    ends = [_end(s, until) for s in syncs]
+    ends = [s.finished if s.finished is not None else _end(s, until) for s in syncs]
     first = _first_after(expected, since)  # runs before it only absorb early starts (step 4)
     delays: list[float] = []
     missed_at: list[datetime] = []

@@ -22,6 +22,7 @@ dictionaries at once.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import json
 import math
@@ -29,7 +30,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -169,6 +170,8 @@ class Snapshot:
     models: tuple[Model, ...]
     destinations: tuple[Destination, ...]
     version: int = FORMAT_VERSION
+    #: The path it was read from (``read_snapshot``), for labels of unnamed subscriptions.
+    source: str = field(default="", compare=False)
 
     def subscriptions(self) -> Iterator[Subscription]:
         """Every subscription, in file order."""
@@ -213,7 +216,7 @@ def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
         raise _error("SL940", "", f"{label}: is a directory") from None
     except OSError as exc:
         raise _error("SL940", "", f"{label}: cannot be read: {exc.strerror or exc}") from None
-    return parse_snapshot(text, name=label)
+    return dataclasses.replace(parse_snapshot(text, name=label), source=label)
 
 
 def parse_snapshot(data: bytes | str, *, name: str = "<snapshot>") -> Snapshot:
@@ -533,16 +536,29 @@ def parse_duration_text(text: str) -> timedelta | None:
 
 
 def subscription_names(snapshot: Snapshot) -> list[str]:
-    """Each subscription's report name, in file order: its ``name``, and ``name [n]`` for the
-    n-th of several with the same name (as ``calendar`` labels them)."""
-    names = [s.name or s.id for s in snapshot.subscriptions()]
+    """Each subscription's report name, in file order, as ``calendar`` and ``validate`` label
+    the schedules of the same file: its ``name`` (else ``FILE#/pointer``, or its id when the
+    snapshot was not read from a file); among subscriptions whose schedule can be read, the
+    n-th of several with the same name is ``name [n]``."""
+    from .errors import ScheduleError
+    from .schedule import load
+
+    subs = list(snapshot.subscriptions())
+    names = [s.name or (f"{snapshot.source}#{s.where}" if snapshot.source else s.id)
+             for s in subs]
+    readable = []
+    for sub in subs:
+        try:
+            readable.append(sub.schedule is not None and load(sub.schedule) is not None)
+        except ScheduleError:
+            readable.append(False)
     seen: dict[str, int] = {}
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
+    for name, ok in zip(names, readable, strict=True):
+        seen[name] = seen.get(name, 0) + ok
     counter: dict[str, int] = {}
     out: list[str] = []
-    for name in names:
-        if seen[name] > 1:
+    for name, ok in zip(names, readable, strict=True):
+        if ok and seen[name] > 1:
             counter[name] = counter.get(name, 0) + 1
             out.append(f"{name} [{counter[name]}]")
         else:

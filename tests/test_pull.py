@@ -349,3 +349,36 @@ def test_validate_never_imports_the_http_client(tmp_path: Path) -> None:
                          text=True, check=True).stdout
     assert out.strip().endswith("[]")
     assert "pull" in out and "audit" in out  # listed in --help all the same
+
+
+def test_progress_bar_on_a_terminal(api: FakeApi, tmp_path: Path) -> None:
+    """With standard error on a terminal, the pull draws a bar there (and never the token)."""
+    import os
+    import subprocess
+    import sys
+
+    pty = pytest.importorskip("pty")
+    main_fd, child_fd = pty.openpty()
+    out = tmp_path / "snap.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "schedulelib", "pull", "-o", str(out), "--api-url", api.url,
+         "--history", "1d"], stdout=subprocess.PIPE, stderr=child_fd,
+        env={**os.environ, "SEGMENT_PUBLIC_API_TOKEN": TOKEN})
+    os.close(child_fd)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main_fd, 4096)
+        except OSError:  # EIO once the child closes its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main_fd)
+    assert proc.wait(timeout=60) == 0
+    terminal = b"".join(chunks).decode()
+    assert "sync history" in terminal and "wrote " in terminal
+    assert proc.stdout is not None
+    with proc.stdout:
+        assert proc.stdout.read() == b""
+    assert TOKEN not in terminal

@@ -214,3 +214,25 @@ def test_explain_and_calendar_style_readers_see_the_schedules(tmp_path: Path) ->
     result = CliRunner().invoke(main, ["explain", str(path)])
     assert result.exit_code == 0
     assert result.stdout.startswith("Upsert Account: cron")
+
+
+def test_duration_keys_are_the_names_calendar_prints(tmp_path: Path) -> None:
+    """observed_durations keys the subscriptions exactly as calendar labels the same file."""
+    bad = _sub("Same", [_y(T0, 30)], "bad")
+    bad["reverseETLSchedule"] = {"strategy": "CRON", "config": {"spec": "*/5 * * * *",
+                                                                "timezone": "UTC"}}
+    subs = [_sub("Same", [_y(T0, 60)], "a"), bad, _sub("Same", [_y(T0, 120)], "b"),
+            _sub("", [_y(T0, 180)], "c"), _sub("Solo", [_y(T0, 240)], "d")]
+    path = tmp_path / "s.json"
+    write_snapshot(parse_snapshot(json.dumps(_doc(subs))), path)
+    # The calendar command's own path: schedules read as validate reads them, then made unique.
+    from schedulelib.cli import _read_schedules
+    from schedulelib.cli_calendar import _unique
+
+    good, _ = _read_schedules(str(path))
+    printed = set(_unique([name for name, _ in good]))
+    keys = observed_durations(read_snapshot(path))
+    assert printed == set(keys) - {"Same"}  # the unreadable one is left out of the calendar
+    assert keys[f"{path}#/destinations/0/subscriptions/3/reverseETLSchedule"] == \
+        timedelta(minutes=3)
+    assert keys["Same [2]"] == timedelta(minutes=2)
