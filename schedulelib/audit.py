@@ -247,17 +247,18 @@ def audit(snapshot: Snapshot, *, dst: str = "go", tolerance: timedelta = DEFAULT
     if history is not None and history[1] - history[0] > MAX_WINDOW:
         history = (history[1] - MAX_WINDOW, history[1])
     results = []
-    for name, sub in zip(subscription_names(snapshot), snapshot.subscriptions(), strict=True):
-        dest = snapshot.destination(sub.destination_id) if sub.destination_id else None
-        if dest is None:
-            dest = next((d for d in snapshot.destinations if sub in d.subscriptions), None)
+    # The destination a subscription is listed under is its destination (dict lookups only:
+    # the work stays linear however many destinations a snapshot holds).
+    parents = [d for d in snapshot.destinations for _ in d.subscriptions]
+    for name, sub, dest in zip(subscription_names(snapshot), snapshot.subscriptions(), parents,
+                               strict=True):
         model = models.get(sub.model_id)
         disabled_by = tuple(what for what, on in (
             ("model", model.enabled if model is not None else True),
             ("subscription", sub.enabled),
-            ("destination", dest.enabled if dest is not None else True)) if not on)
+            ("destination", dest.enabled)) if not on)
         results.append(audit_subscription(
-            sub, history, name=name, destination=dest.name if dest else "",
+            sub, history, name=name, destination=dest.name,
             model=model.name if model is not None else sub.model_id, disabled_by=disabled_by,
             dst=policy, tolerance=tolerance, early=early, max_failure_rate=max_failure_rate))
     results.sort(key=_badness)

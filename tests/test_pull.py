@@ -382,3 +382,19 @@ def test_progress_bar_on_a_terminal(api: FakeApi, tmp_path: Path) -> None:
     with proc.stdout:
         assert proc.stdout.read() == b""
     assert TOKEN not in terminal
+
+
+def test_a_cursor_that_repeats_stops_the_pull(api: FakeApi) -> None:
+    """A server that hands back the same next cursor twice cannot keep the client paging."""
+    page = json.dumps({"data": {"models": [], "pagination": {"current": "a", "next": "x"}}})
+    api.faults += [Fault("/reverse-etl-models", 200, {}, page.encode())] * 2
+    with pytest.raises(PullError, match="same next cursor"):
+        _pull(api)
+
+
+def test_ids_are_quoted_into_paths(api: FakeApi) -> None:
+    """An id holding '/' or '..' stays one path segment."""
+    api.ws.destinations.append({"id": "d/../x", "name": "Odd", "enabled": True})
+    api.ws.subscriptions["d/../x"] = []
+    _pull(api)
+    assert "/destinations/d%2F..%2Fx/subscriptions" in {p for p, _, _ in api.requests}
