@@ -299,15 +299,17 @@ def calendar_command(schedules: tuple[str, ...], view: View, start: str | None,
         sys.exit(1)
 
 
-def merge_durations(names: Sequence[tuple[str, str]],
-                    flags: Sequence[tuple[str, timedelta]]) -> dict[str, timedelta]:
-    """Where the busy durations of the picture are decided, the one place to add a source.
+def merge_durations(names: Sequence[tuple[str, str]], flags: Sequence[tuple[str, timedelta]],
+                    observed: Mapping[str, timedelta] | None = None) -> dict[str, timedelta]:
+    """Where the busy durations of the picture are decided: the one place to add a source.
 
-    Today only ``--duration`` gives them.  When ``calendar SNAPSHOT`` reads a snapshot, pass
-    its observed p95 durations here as ``observed`` (``snapshot.observed_durations(snap)``,
-    keyed by subscription name): ``resolve_durations`` lets an explicit ``--duration`` win.
+    Today only ``--duration`` gives them (``observed`` is None).  For ``calendar SNAPSHOT``,
+    pass the snapshot's observed p95 durations as ``observed``
+    (``snapshot.observed_durations(snapshot.read_snapshot(path))``, keyed by the report name,
+    which is the name shown here); ``resolve_durations`` lets an explicit ``--duration`` win
+    and bounds each duration to 0..MAX_DURATION.
     """
-    return resolve_durations(names, flags, observed=None)
+    return resolve_durations(names, flags, observed=observed)
 
 
 def _some(names: Any, limit: int = 10) -> str:
