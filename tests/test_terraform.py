@@ -532,3 +532,49 @@ def test_the_example_of_docs_terraform_md(tmp_path: Path) -> None:
                  for f in read_file(base / name, named=False).check()]
     assert [f"{Path(f.file).name}:{f.line}:{f.column}: {f.severity} {f.code} {f.message}"
             for f in found] == printed.splitlines()
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    | st.text(max_size=10) | st.sampled_from(["${var.iv}", "${", "${jsonencode({a = 1})}",
+                                              "%{if}", "${~x}", '{"interval":"5m"}', "$${x}"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["reverse_etl_schedule", "config", "strategy", "schedule_strategy",
+                         "schedule_config", "default", "//", "after", "values", "resources",
+                         "child_modules", "type", "address", "change", "after_unknown"]),
+        inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(JSON_VALUES, JSON_VALUES)
+def test_generated_tf_json_and_plans_never_raise(a: object, b: object) -> None:
+    """.tf.json files and plans of any shape give findings, never an exception."""
+    tf_json = {"variable": {"iv": a}, "locals": b, "resource": {
+        "segment_destination_subscription": {"s": a, "t": {"reverse_etl_schedule": b}},
+        "segment_reverse_etl_model": [{"m": b}]}}
+    plan = {"format_version": "1.2", "planned_values": {"root_module": {
+        "resources": [{"address": "x", "type": "segment_reverse_etl_model", "values": a}, b],
+        "child_modules": [b]}},
+        "resource_changes": [{"type": "segment_destination_subscription",
+                              "change": {"after": a, "after_unknown": b}}, a]}
+    for name, doc in (("main.tf.json", tf_json), ("plan.json", plan)):
+        for finding in scan(json.dumps(doc), name=name).check():
+            assert finding.line >= 1 and finding.column >= 1
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ('resource "a" "b" {\n' + " " * 50_000 + "!\n}\n", "SL001"),
+    ('resource "a" "b" {\n' + "# c # d  \n" * 50_000 + "x = @\n}\n", "SL001"),
+    ('resource "a" "b" {\n' + "\t\n" * 50_000 + "x = [\n" + " ," * 50_000 + "\n}\n", "SL001"),
+    ('resource "a" "b" {\n x = "' + "\\n" * 50_000 + '" y\n}\n', "SL001"),
+    ("locals {\n a = " + "[" * 50_000 + "\n}\n", "SL001"),
+    ('locals {\n a = "' + "${" * 50_000 + "\n}\n", "SL001"),
+    ("locals {\n a = <<EOT\n" + "x\n" * 50_000 + "}\n", "SL001"),
+    ("a = 1" + "0" * 50_000 + "\n", "SL905"),
+], ids=["white-space-run", "comment-lines", "blank-lines", "escapes", "deep-open",
+        "open-interpolations", "open-heredoc", "huge-number"])
+def test_hostile_hcl_ends_with_a_finding(text: str, code: str) -> None:
+    """Inputs that once took exponential time (a white-space run before a bad character) or
+    could, end with one finding: the reader does a bounded amount of work per character."""
+    assert [f.code for f in scan(text, name="x.tf").check()] == [code]

@@ -45,7 +45,7 @@ class _Tok:
 # here, so that such a file is read line by line instead of as one long line.  One match per
 # token, the white space and comments before it included: the loop below runs once a token.
 _HCL_PATTERN = r"""
-    (?:[ \t\f]+|(?:\#|//)[^\r\n]*)*
+    (?:[ \t\f]++|(?:\#|//)[^\r\n]*+)*+
     (?:
       (?P<nl>\r\n|\r|\n)
     | (?P<string>"(?:[^"\\$%\r\n]|[$%](?!\{))*")
@@ -57,8 +57,10 @@ _HCL_PATTERN = r"""
 """
 #: The start of an attribute (blank lines and comments before it included) and, when its
 #: value is one plain token, the value up to the end of its line (the new line is left).
+#: Possessive repeats: white space that is not followed by an attribute is never tried again
+#: in other splits (which took exponential time).
 _PLAIN_ATTRIBUTE = r"""
-    (?:[ \t\f\r\n]+|(?:\#|//)[^\r\n]*)*
+    (?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+
     ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* = (?![=>]) [ \t\f]*
     (?: (?: "(?:[^"\\$%\r\n]|[$%](?!\{)|\\[nrt"\\]|\\u[0-9A-Fa-f]{4})*"
           | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?

@@ -141,14 +141,15 @@ class Session:
         return self._var_values
 
     def _tfvars(self, name: str, *, quiet: bool) -> dict[str, Node]:
-        """The values of a .tfvars file; its problems become a Scan of it in var_scans (for
-        an automatically read one only when it has any)."""
+        """The values of a .tfvars file; a --var-file becomes a Scan in var_scans with its
+        problems (one read automatically is reported by the directory search that finds it:
+        a broken one gives no values)."""
         from .files import MAX_BYTES, read_file
 
         text = _read_text(name, MAX_BYTES)
         if text is None:
-            scan = read_file(name, kind="terraform")
-            if not quiet or scan.findings:
+            if not quiet:
+                scan = read_file(name, kind="terraform")
                 self.var_scans.append(scan if scan.findings else Scan(name, "terraform"))
             return {}
         src = Src(name, text)
@@ -163,7 +164,7 @@ class Session:
         except RecursionError:
             result.findings.append(Finding.at(name, src.lines.point(0), diagnostic(
                 "SL001", "", "the file is nested too deeply to read", "is this a .tfvars file?")))
-        if not quiet or result.findings:
+        if not quiet:
             self.var_scans.append(result)
         return values
 
