@@ -578,3 +578,32 @@ def test_hostile_hcl_ends_with_a_finding(text: str, code: str) -> None:
     """Inputs that once took exponential time (a white-space run before a bad character) or
     could, end with one finding: the reader does a bounded amount of work per character."""
     assert [f.code for f in scan(text, name="x.tf").check()] == [code]
+
+
+def test_outside_a_session_a_changed_file_is_read_again(tmp_path: Path) -> None:
+    """Scans outside `with session()` share what they read, but never a stale file."""
+    base = module(tmp_path, {"main.tf": sub("jsonencode({ interval = var.interval })"),
+                             "variables.tf": VARIABLES})
+    assert [f.code for f in read_file(base / "main.tf").check()] == ["SL202"]
+    # "12h": another size, as a new mtime may fall in the same clock tick.
+    (base / "variables.tf").write_text(VARIABLES.replace('"1d"', '"12h"'))
+    assert read_file(base / "main.tf").check() == []
+
+
+def test_outside_a_session_each_file_of_a_directory_is_read_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scanning the 30 files of one module one by one reads each sibling once, not 30 times."""
+    from schedulelib.sources import tfmodule
+
+    files = {f"s{i:02d}.tf": sub("jsonencode({ interval = var.interval })", label=f"s{i}")
+             for i in range(30)}
+    base = module(tmp_path, {**files, "variables.tf": VARIABLES})
+    reads: list[str] = []
+    real = tfmodule._read_text
+    monkeypatch.setattr(tfmodule, "_read_text",
+                        lambda path, limit: reads.append(path) or real(path, limit))
+    found = [f for name in sorted(files) for f in read_file(base / name).check()]
+    assert len(found) == 30 and {Path(f.file).name for f in found} == {"variables.tf"}
+    # The first file scanned is read by its own scan, the other 30 once for the module.
+    assert len(reads) == len(set(reads))
+    assert {Path(r).name for r in reads} == (set(files) | {"variables.tf"}) - {"s00.tf"}

@@ -14,6 +14,7 @@ directory of its file for itself.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,11 +28,13 @@ from .model import Finding, Lines, Scan
 class Src:
     """One file's text, as the Nodes read from it point into it."""
 
-    __slots__ = ("lines", "name", "reader", "text")
+    __slots__ = ("lines", "name", "reader", "stat", "text")
 
     def __init__(self, name: str, text: str) -> None:
         self.name, self.text, self.lines = name, text, Lines(text)
         self.reader: HclReader | None = None
+        #: (mtime_ns, size, inode) of the file when it was read; None: not known
+        self.stat: tuple[int, int, int] | None = None
 
 
 class Module:
@@ -80,45 +83,58 @@ class Module:
 class Session:
     """What one run shares: the modules read so far, and the ``--var-file`` files."""
 
-    def __init__(self, var_files: Sequence[str | Path] = ()) -> None:
+    def __init__(self, var_files: Sequence[str | Path] = (), *,
+                 revalidate: bool = False) -> None:
         self.var_files = [str(f) for f in var_files]
-        self._modules: dict[str, Module] = {}
+        self._modules: dict[str, tuple[Module, list[tuple[str, tuple[int, int, int]]]]] = {}
         self._var_values: dict[str, Node] | None = None
         #: The .tfvars files read, each with its own findings (syntax errors, unreadable).
         self.var_scans: list[Scan] = []
         self._sources: dict[str, Src] = {}
+        #: Check that a directory's files are unchanged before using what was read from them
+        #: (the session shared by scans made outside any ``with session()``).
+        self.revalidate = revalidate
+        self._lock = threading.Lock()
 
     def module(self, directory: str) -> Module:
         key = os.path.realpath(directory or ".")
-        if key not in self._modules:
-            self._modules[key] = self._read_module(directory)
-        return self._modules[key]
+        with self._lock:
+            cached = self._modules.get(key)
+            if cached is not None and not self.revalidate:
+                return cached[0]
+            listing = _listing(directory)
+            if cached is not None and cached[1] == listing:
+                return cached[0]
+            module = self._read_module(directory, listing)
+            self._modules[key] = (module, listing)
+            return module
+
+    def size(self) -> int:
+        return len(self._sources) + len(self._modules)
 
     def reader_for(self, name: str, text: str) -> Src | None:
         """The Src read already for file ``name``, if its text is ``text``."""
         src = self._sources.get(_key(name))
         return src if src is not None and src.text == text else None
 
-    def _read_module(self, directory: str) -> Module:
+    def _read_module(self, directory: str,
+                     listing: list[tuple[str, tuple[int, int, int]]]) -> Module:
         from .files import MAX_BYTES
 
         module = Module()
-        try:
-            with os.scandir(directory or ".") as entries:
-                names = sorted(e.name for e in entries if _regular(e))
-        except OSError:
-            names = []
-        for name in names:
+        names = [name for name, _stat in listing]
+        for name, stat in listing:
             lower = name.lower()
             if not (lower.endswith(".tf") or lower.endswith(".tf.json")):
                 continue
             path = os.path.join(directory, name)
             src = self._sources.get(_key(path))
-            if src is None:
+            if src is None or (self.revalidate and src.stat != stat):
                 text = _read_text(path, MAX_BYTES)
                 if text is None:
                     continue
                 src = Src(path, text)
+                src.stat = stat
                 src.reader = _definitions(src, json=lower.endswith(".json"))
                 self._sources[_key(path)] = src
             if src.reader is not None:
@@ -131,6 +147,8 @@ class Session:
         return module
 
     def remember(self, src: Src) -> None:
+        if self.revalidate:
+            src.stat = _stat(src.name)
         self._sources[_key(src.name)] = src
 
     def var_values(self) -> dict[str, Node]:
@@ -183,20 +201,59 @@ def session(var_files: Sequence[str | Path] = ()) -> Iterator[Session]:
         _current.reset(token)
 
 
+_shared: list[Session] = []
+#: What the shared session may hold (files and directories) before it starts afresh.
+SHARED_LIMIT = 4096
+
+
 def current() -> Session:
-    """The session of the enclosing ``with session()``, or a new one for a single scan."""
-    return _current.get() or Session()
+    """The session of the enclosing ``with session()``; outside one, a session shared by all
+    scans, which checks that files are unchanged before using what it read from them (so that
+    scanning the files of one directory one by one reads each once, not once per file)."""
+    explicit = _current.get()
+    if explicit is not None:
+        return explicit
+    with _shared_lock:
+        if not _shared or _shared[0].size() > SHARED_LIMIT:
+            _shared[:] = [Session(revalidate=True)]
+        return _shared[0]
+
+
+_shared_lock = threading.Lock()
 
 
 def _key(path: str) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
-def _regular(entry: os.DirEntry[str]) -> bool:
+def _listing(directory: str) -> list[tuple[str, tuple[int, int, int]]]:
+    """(name, (mtime_ns, size, inode)) of the regular files of ``directory`` Terraform reads,
+    sorted (FIFOs, devices and sockets are not files; links are followed)."""
+    out = []
     try:
-        return entry.is_file()  # follows links; FIFOs, devices and sockets are not files
+        with os.scandir(directory or ".") as entries:
+            for entry in entries:
+                lower = entry.name.lower()
+                if not lower.endswith((".tf", ".tf.json", ".tfvars")):
+                    continue
+                try:
+                    if entry.is_file():
+                        st = entry.stat()
+                        out.append((entry.name, (st.st_mtime_ns, st.st_size, st.st_ino)))
+                except OSError:
+                    continue
     except OSError:
-        return False
+        return []
+    out.sort()
+    return out
+
+
+def _stat(path: str) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
 
 
 def _read_text(path: str, limit: int) -> str | None:
