@@ -7,8 +7,8 @@ in the directory, then each ``--var-file`` in order, the last one winning, as Te
 documented precedence has it; ``TF_VAR_`` environment variables are not read).
 
 A :class:`Session` reads each file once for a whole run: ``with session(var_files=[...]):``
-around the scans (the ``validate`` command does this).  Without one, each scan reads the
-directory of its file for itself.
+around the scans (the ``validate`` command does this).  Outside one, scans share a session
+that checks a directory's files are unchanged (names, sizes, times) before using what it read.
 """
 
 from __future__ import annotations
