@@ -607,3 +607,12 @@ def test_outside_a_session_each_file_of_a_directory_is_read_once(
     # The first file scanned is read by its own scan, the other 30 once for the module.
     assert len(reads) == len(set(reads))
     assert {Path(r).name for r in reads} == (set(files) | {"variables.tf"}) - {"s00.tf"}
+
+
+def test_a_broken_auto_tfvars_is_reported_once_by_validate(tmp_path: Path) -> None:
+    """terraform.tfvars that is not HCL: one SL001 in it, and the default is used."""
+    base = module(tmp_path, {"main.tf": sub("jsonencode({ interval = var.interval })"),
+                             "variables.tf": VARIABLES, "terraform.tfvars": "interval = \n"})
+    run = CliRunner().invoke(main, ["validate", "--format", "json", str(base)])
+    assert [(f["code"], Path(f["file"]).name) for f in json.loads(run.stdout)] == [
+        ("SL001", "terraform.tfvars"), ("SL202", "variables.tf")]

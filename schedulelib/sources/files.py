@@ -12,8 +12,7 @@ from .model import Finding, Kind, Lines, Scan
 
 #: Files larger than this are not read (SL904): schedule configuration is small.
 MAX_BYTES = 16 * 1024 * 1024
-SUFFIXES: dict[str, Kind] = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".tf": "terraform",
-                             ".tfvars": "terraform"}
+SUFFIXES: dict[str, Kind] = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".tf": "terraform"}
 # Directories a search never enters: version control, Terraform's provider cache, dependencies.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__",
                        ".venv", ".tox"})
@@ -27,6 +26,8 @@ def kind_of(name: str, text: str | bytes | None = None) -> Kind | None:
     suffix = os.path.splitext(name)[1].lower()
     if suffix in SUFFIXES:
         return SUFFIXES[suffix]
+    if suffix == ".tfvars":  # named on the command line: Terraform variables, never YAML
+        return "terraform"
     if text is None:
         return None
     head = text[:4096].decode("utf-8", "replace") if isinstance(text, bytes) else text[:4096]

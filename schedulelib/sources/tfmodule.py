@@ -160,10 +160,12 @@ class Session:
 
     def _tfvars(self, name: str, *, quiet: bool) -> dict[str, Node]:
         """The values of a .tfvars file; a --var-file becomes a Scan in var_scans with its
-        problems (one read automatically is reported by the directory search that finds it:
-        a broken one gives no values)."""
+        problems, one read automatically only when it has any (it then gives no values)."""
         from .files import MAX_BYTES, read_file
 
+        # A broken terraform.tfvars / *.auto.tfvars is reported once, by the session of a
+        # run (which shows var_scans); the shared session has nobody to show it to.
+        report = not quiet or not self.revalidate
         text = _read_text(name, MAX_BYTES)
         if text is None:
             if not quiet:
@@ -182,7 +184,7 @@ class Session:
         except RecursionError:
             result.findings.append(Finding.at(name, src.lines.point(0), diagnostic(
                 "SL001", "", "the file is nested too deeply to read", "is this a .tfvars file?")))
-        if not quiet:
+        if not quiet or (report and result.findings):
             self.var_scans.append(result)
         return values
 
