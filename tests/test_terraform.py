@@ -616,3 +616,17 @@ def test_a_broken_auto_tfvars_is_reported_once_by_validate(tmp_path: Path) -> No
     run = CliRunner().invoke(main, ["validate", "--format", "json", str(base)])
     assert [(f["code"], Path(f["file"]).name) for f in json.loads(run.stdout)] == [
         ("SL001", "terraform.tfvars"), ("SL202", "variables.tf")]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("new.tf", [("SL202", "variables.tf")]),
+    (None, [("SL903", "<stdin>")]),
+], ids=["named-in-the-module", "plain-stdin"])
+def test_standard_input_joins_the_module_it_is_named_in(tmp_path: Path, name: str | None,
+                                                       expected: list[tuple[str, str]]) -> None:
+    """An editor's unsaved buffer named into a module sees that module's variables."""
+    base = module(tmp_path, {"variables.tf": VARIABLES})
+    options = ["--stdin-filename", str(base / name)] if name else []
+    run = CliRunner().invoke(main, ["validate", "--format", "json", *options, "-"],
+                             input=sub("jsonencode({ interval = var.interval })"))
+    assert [(f["code"], Path(f["file"]).name) for f in json.loads(run.stdout)] == expected

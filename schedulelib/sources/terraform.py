@@ -62,7 +62,12 @@ def scan_terraform(text: str, result: Scan) -> None:
 
 def scan_resources(src: Src, resources: list[Resource], result: Scan, sess: Session) -> None:
     """Every schedule of ``resources`` (read from ``src``) into ``result``."""
-    directory = os.path.dirname(result.file) if os.path.isfile(result.file) else None
+    # The module is the directory the file is (or, for text given with a file's name, would
+    # be) in; text with no Terraform file name (standard input) is a module of its own.
+    named = result.file.lower().endswith((".tf", ".tf.json"))
+    directory = os.path.dirname(result.file) if named else None
+    if directory is not None and not os.path.isdir(directory or "."):
+        directory = None
     cache: list[Module] = []
 
     def module() -> Module:
