@@ -313,6 +313,18 @@ RULES: dict[str, Rule] = _rules(
         "Use UTC, avoid the hours a DST change repeats or skips, or accept the one short gap.",
     ),
     Rule(
+        "SL410", "robfig-only-form", "error",
+        "The expression uses a form that robfig/cron v3 (the Go parser Segment's backend "
+        "uses) reads, but that the portable dialect refuses: a plus sign (`+5`), `*-5` or "
+        "`?-5` (read as `*`), empty list items (`1,,2`), `?` outside the day fields or with a "
+        "step (`?/2`), or a non-ASCII letter Go lower-cases to a name (`FRİ`).",
+        "These forms are accidents of robfig's parser: Debian cron, croniter and others reject "
+        "them or read them otherwise, and some hide a typo (a value lost between two commas). The "
+        "message says what robfig would have read (docs/decisions.md, D18-D22).",
+        '{"spec": "0 9 * * +5", ...}',
+        "Write the form the message gives (`5`, `*`, `1,2`, `*/2`, `FRI`).",
+    ),
+    Rule(
         "SL501", "timezone-not-string", "error",
         "`timezone` is not a string.",
         "Segment takes the zone as an IANA name such as \"America/New_York\".",

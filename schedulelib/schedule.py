@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Union
 
-from .cron import CronExpr, _compile, _never_problem, cron_warnings
+from ._text import int_text, preview, quote, shorten
+from .cron import CronExpr, _compile, _never_problem, cron_warnings, go_trim
 from .duration import HOUR, MINUTE, Duration, parse_duration
 from .errors import Diagnostic, DurationError, ScheduleError, diagnostic, pointer
 from .zones import zone_problems
@@ -214,8 +215,8 @@ class _Reader:
             return None
         for key in obj:
             if key not in ("strategy", "config"):
-                self.add("SL103", (str(key),), f"unknown key {key!r} in the schedule object",
-                         _closest_hint(str(key), ("strategy", "config"),
+                self.add("SL103", (_key(key),), f"unknown key {_quote_key(key)} in the schedule "
+                         "object", _closest_hint(_key(key), ("strategy", "config"),
                                        "a schedule has only 'strategy' and 'config'"))
         if "strategy" not in obj:
             self.add("SL101", (), "the schedule object has no 'strategy'",
@@ -259,15 +260,15 @@ class _Reader:
         else:
             hint = _closest_hint(raw.lower(), tuple(CONFIG_KEYS),
                                  "use one of manual, periodic, specific_days, cron, dbt_cloud")
-        self.add("SL102", ("strategy",), f"unknown strategy {raw!r}", hint)
+        self.add("SL102", ("strategy",), f"unknown strategy {quote(raw)}", hint)
 
     def _keys(self, strategy: str, config: Mapping[Any, Any]) -> None:
         wanted = CONFIG_KEYS[strategy]
         for key in config:
             if key not in wanted:
-                self.add("SL103", ("config", str(key)),
-                         f"unknown key {key!r} in a {strategy} config",
-                         _closest_hint(str(key), wanted, "allowed: " + ", ".join(wanted)))
+                self.add("SL103", ("config", _key(key)),
+                         f"unknown key {_quote_key(key)} in a {strategy} config",
+                         _closest_hint(_key(key), wanted, "allowed: " + ", ".join(wanted)))
         for key in wanted:
             if key not in config:
                 self.add("SL105", ("config",), f"the {strategy} config has no {key!r}",
@@ -287,16 +288,17 @@ class _Reader:
         try:
             interval = parse_duration(raw)
         except DurationError as exc:
-            self.add("SL202", ("config", "interval"), str(exc), _duration_hint(raw))
+            # Go's own text, which quotes the whole input: cut in the middle when long.
+            self.add("SL202", ("config", "interval"), shorten(str(exc)), _duration_hint(raw))
             return None
         ns = interval.nanoseconds
         if ns <= PERIODIC_MIN_NS:
             self.add("SL203", ("config", "interval"),
-                     f"interval {raw!r} ({interval}) is not greater than 10m",
+                     f"interval {quote(raw)} ({interval}) is not greater than 10m",
                      "Segment needs an interval greater than 10 minutes, e.g. \"15m\"")
         elif ns >= PERIODIC_MAX_NS:
             self.add("SL204", ("config", "interval"),
-                     f"interval {raw!r} ({interval}) is not shorter than 168h (one week)",
+                     f"interval {quote(raw)} ({interval}) is not shorter than 168h (one week)",
                      "use less than 168h, or a specific_days or cron schedule")
         return Periodic(interval, raw)
 
@@ -341,9 +343,9 @@ class _Reader:
                          f"write {int(item)}")
                 item = int(item)
             if not 0 <= item <= high:
-                extra = " (Sunday is 0)" if key == "days" and item == 7 else ""
-                self.add("SL304", where, f"{noun} {item} is outside {span}{extra}",
-                         f"use a {noun} from {span}")
+                extra = ": Sunday is 0, not 7" if key == "days" and item == 7 else ""
+                self.add("SL304", where, f"{noun} {int_text(item)} is outside {span}{extra}",
+                         f"use {'an' if noun == 'hour' else 'a'} {noun} from {span}")
                 ok = False
                 continue
             if item in seen:
@@ -398,7 +400,7 @@ class _Reader:
             self.add(problem.code, where, problem.message, problem.hint)
             return None
         if expr.min_gap < CRON_FLOOR:
-            self.add("SL407", where, f"cron expression {raw!r} runs more often than every 15 "
+            self.add("SL407", where, f"cron expression {quote(raw)} runs more often than every 15 "
                      f"minutes: {expr.closest_runs.describe()}",
                      "Segment needs at least 15 minutes between runs, e.g. '*/15 * * * *'")
             return None
@@ -412,7 +414,8 @@ class _Reader:
             raw = config[key]
             if not isinstance(raw, str) or not raw.strip():
                 what = "an empty string" if isinstance(raw, str) else f"{_kind(raw)} {_show(raw)}"
-                fix = f'write it as a string: "{raw}"' if isinstance(raw, int) else \
+                fix = f'write it as a string: "{int_text(raw)}"' if isinstance(raw, int) and \
+                    abs(raw) < 10**40 else \
                     "give the dbt Cloud id as a non-empty string"
                 self.add("SL601", ("config", key), f"{key} must be a non-empty string, got "
                          f"{what}", fix)
@@ -434,7 +437,11 @@ def _read(doc: object, as_of: datetime | None) -> tuple[Schedule | None, list[Di
     if isinstance(doc, str | bytes | bytearray):
         from ._jsontext import parse_json
 
-        doc, problems = parse_json(bytes(doc) if isinstance(doc, bytearray) else doc)
+        try:
+            doc, problems = parse_json(bytes(doc) if isinstance(doc, bytearray) else doc)
+        except ValueError as exc:  # the reader's own limits (digits of a number, ...)
+            return None, [diagnostic("SL001", "", f"the JSON text cannot be read: "
+                                     f"{shorten(str(exc), 200)}")]
         if any(d.code == "SL001" for d in problems):
             return None, problems
     else:
@@ -499,13 +506,18 @@ def _kind(value: object) -> str:
 
 
 def _show(value: object, limit: int = 60) -> str:
-    import json
+    return preview(value, limit)
 
-    try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=True, default=repr)
-    except (ValueError, TypeError, RecursionError):
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+def _key(key: object) -> str:
+    """A mapping key as a path part (a Python mapping may have non-string keys)."""
+    if isinstance(key, str):
+        return key
+    return int_text(key) if isinstance(key, int) and not isinstance(key, bool) else preview(key)
+
+
+def _quote_key(key: object) -> str:
+    return quote(key) if isinstance(key, str) else _key(key)
 
 
 def _closest_hint(word: str, choices: tuple[str, ...], fallback: str) -> str:
@@ -524,13 +536,16 @@ def _example_hint(strategy: str) -> str:
 
 
 def _duration_hint(raw: str) -> str:
-    stripped = raw.strip()
-    if stripped[:-1].isdigit() and stripped[-1:] in ("d", "D"):
-        return f'Go has no day unit: write "{int(stripped[:-1]) * 24}h"'
-    if stripped[:-1].isdigit() and stripped[-1:] in ("w", "W"):
-        return f'Go has no week unit: write "{int(stripped[:-1]) * 168}h"'
-    if stripped != raw or " " in raw:
+    # Go's ParseDuration trims nothing (D16): any white space, Go's or not, is an error.
+    stripped = go_trim(raw)
+    number, unit = stripped[:-1], stripped[-1:]
+    if 0 < len(number) <= 15 and number.isascii() and number.isdigit():
+        if unit in ("d", "D"):
+            return f'Go has no day unit: write "{int(number) * 24}h"'
+        if unit in ("w", "W"):
+            return f'Go has no week unit: write "{int(number) * 168}h"'
+    if stripped != raw or any(c.isspace() for c in raw):
         return 'no spaces: write the parts together, e.g. "1h30m"'
-    if raw[-1:].isdigit() and raw not in ("0",):
+    if len(raw) <= 30 and raw[-1:].isascii() and raw[-1:].isdigit() and raw != "0":
         return f'add a unit: "{raw}m" or "{raw}s" (units: ns, us, ms, s, m, h)'
     return 'units are ns, us (or µs), ms, s, m and h, e.g. "1h30m"'
