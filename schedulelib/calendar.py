@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Literal
 
 from .errors import ScheduleError
-from .schedule import Cron, DbtCloud, Manual, Periodic, Schedule, SpecificDays
+from .schedule import Cron, DbtCloud, Manual, Periodic, Schedule, SpecificDays, dst_policy
 
 if TYPE_CHECKING:
     from .analysis import DstEvent
@@ -250,10 +250,11 @@ def schedule_runs(schedule: Schedule, win: Window, *, dst: str = "go") -> list[d
     happened at ``win.start`` (the anchor), so its first run is one interval later.
     """
     start = win.start.astimezone(UTC)
+    policy = dst_policy(dst)
     if isinstance(schedule, Periodic):
-        it = schedule.runs(start, win.end, dst=dst, anchor=start)
+        it = schedule.runs(start, win.end, dst=policy, anchor=start)
     else:
-        it = schedule.runs(start - timedelta(microseconds=1), win.end, dst=dst)
+        it = schedule.runs(start - timedelta(microseconds=1), win.end, dst=policy)
     out: list[datetime] = []
     for run in it:
         if run >= win.end:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
 
-from ._text import quote
-from .errors import CronSyntaxError, diagnostic
+from .errors import CronSyntaxError, diagnostic, quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +121,9 @@ _MACROS = {
 
 # Go's unicode.IsSpace, which robfig's strings.Fields splits on (docs/decisions.md, D16).  Not
 # Python's str.split()/strip(): those also take U+001C-U+001F, which Go keeps as characters.
-GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + \
-    "\u2028\u2029\u202f\u205f\u3000"
-_GO_SPACE_RUN = re.compile(f"[{re.escape(GO_SPACE)}]+")
+GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007" \
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_PYTHON_ONLY_SPACE = "\x1c\x1d\x1e\x1f"
 
 # strings.ToLower maps only these non-ASCII letters to ASCII ones (Go's simple case mapping);
 # the Go vectors record the full list.  "FRİ" is Friday to robfig (D22).
@@ -139,7 +137,16 @@ _ROBFIG = "Segment's parser (robfig/cron v3)"
 
 def go_fields(text: str) -> list[str]:
     """Go's ``strings.Fields``: split on runs of Go white space, no empty parts."""
-    return [part for part in _GO_SPACE_RUN.split(text) if part]
+    # str.split() splits on Go's set plus U+001C-U+001F (the Go vectors prove the sets): it
+    # is exact, and fast, unless one of those four is present.
+    if any(char in text for char in _PYTHON_ONLY_SPACE):
+        return [part for part in _go_space_run().split(text) if part]
+    return text.split()
+
+
+@cache
+def _go_space_run() -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(GO_SPACE)}]+")
 
 
 def go_trim(text: str) -> str:
@@ -283,7 +290,9 @@ def _whole_spec_problem(spec: str, text: str) -> _Problem | None:
         shown_word = quote(word, 20)
         if word.lower() == "@every":
             rest = " ".join(words[1:2])
-            interval = json.dumps(rest if 0 < len(rest) <= 30 else "1h")
+            plain = 0 < len(rest) <= 30 and rest.isascii() and rest.isprintable() and \
+                '"' not in rest and "\\" not in rest
+            interval = f'"{rest if plain else "1h"}"'
             return _Problem(
                 "SL404",
                 f"cron expression {shown} uses the @every macro",

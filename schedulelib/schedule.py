@@ -11,16 +11,26 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
 
-from ._text import int_text, preview, quote, shorten
 from .cron import CronExpr, _compile, _never_problem, cron_warnings, go_trim
 from .duration import HOUR, MINUTE, Duration, parse_duration
-from .errors import Diagnostic, DurationError, ScheduleError, diagnostic, pointer
+from .errors import (
+    Diagnostic,
+    DurationError,
+    ScheduleError,
+    diagnostic,
+    int_text,
+    pointer,
+    preview,
+    quote,
+    shorten,
+)
 from .zones import zone_problems
 
 if TYPE_CHECKING:
     from ._dstwarn import ShortGap
+    from .analysis import Analysis
 
 # Both spellings real users write: the docs' lowercase and the API's / Terraform's uppercase.
 STRATEGIES: dict[str, str] = {
@@ -47,6 +57,21 @@ CRON_FLOOR = timedelta(minutes=15)
 
 WRAPPER_KEY = "reverseETLSchedule"
 
+#: The DST policies of the run-time engines (docs/dst.md): robfig/cron v3 (Segment's), Debian
+#: cron (cronsim), croniter.
+DstPolicy = Literal["go", "debian", "croniter"]
+
+
+def dst_policy(value: object) -> DstPolicy:
+    """``value`` if it names a DST policy; otherwise a :class:`ScheduleError` listing them."""
+    if value == "go":
+        return "go"
+    if value == "debian":
+        return "debian"
+    if value == "croniter":
+        return "croniter"
+    raise ScheduleError(f"dst must be one of 'go', 'debian', 'croniter', got {preview(value)}")
+
 
 # -- the values ---------------------------------------------------------------------------------
 
@@ -57,10 +82,10 @@ class _Base:
     time_driven: ClassVar[bool] = True
 
     def runs(self, after: datetime, until: datetime | None = None, *,
-             dst: str = "go") -> Iterator[datetime]:
+             dst: DstPolicy = "go") -> Iterator[datetime]:
         raise NotImplementedError
 
-    def next_runs(self, after: datetime, count: int, *, dst: str = "go") -> list[datetime]:
+    def next_runs(self, after: datetime, count: int, *, dst: DstPolicy = "go") -> list[datetime]:
         """The first ``count`` runs strictly after ``after``."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise ScheduleError(f"count must be a whole number >= 0, got {count!r}")
@@ -78,7 +103,7 @@ class _NoClock(_Base):
     time_driven: ClassVar[bool] = False
 
     def runs(self, after: datetime, until: datetime | None = None, *,
-             dst: str = "go") -> Iterator[datetime]:
+             dst: DstPolicy = "go") -> Iterator[datetime]:
         """No time-driven runs: an empty iterator (arguments are still checked)."""
         from .runs import check_aware, check_policy
 
@@ -125,7 +150,7 @@ class Periodic(_Base):
         return {"strategy": "periodic",
                 "config": {"interval": self.text or str(self.interval)}}
 
-    def runs(self, after: datetime, until: datetime | None = None, *, dst: str = "go",
+    def runs(self, after: datetime, until: datetime | None = None, *, dst: DstPolicy = "go",
              anchor: datetime | None = None) -> Iterator[datetime]:
         """``anchor + k * interval`` for k >= 1, strictly after ``after``.
 
@@ -161,7 +186,7 @@ class SpecificDays(_Base):
         return Cron(expr, self.timezone)
 
     def runs(self, after: datetime, until: datetime | None = None, *,
-             dst: str = "go") -> Iterator[datetime]:
+             dst: DstPolicy = "go") -> Iterator[datetime]:
         return self.to_cron().runs(after, until, dst=dst)
 
 
@@ -181,7 +206,7 @@ class Cron(_Base):
         return {"strategy": "cron", "config": {"spec": self.spec, "timezone": self.timezone}}
 
     def runs(self, after: datetime, until: datetime | None = None, *,
-             dst: str = "go") -> Iterator[datetime]:
+             dst: DstPolicy = "go") -> Iterator[datetime]:
         from .runs import iter_cron_runs
 
         return iter_cron_runs(self.expr, self.timezone, after, until, dst=dst)
@@ -484,6 +509,19 @@ def load(doc: object, *, as_of: datetime | None = None) -> Schedule:
     if value is None or any(d.severity == "error" for d in found):
         raise ScheduleError.from_diagnostics(found)
     return value
+
+
+def analyze(schedule: Schedule, start: datetime, end: datetime, *,
+            dst: DstPolicy = "go") -> Analysis:
+    """What ``schedule`` does in ``(start, end]`` under the ``dst`` policy (see docs/api.md).
+
+    Runs per day and per ISO week, the shortest and longest real gaps, and every DST event
+    that skipped, repeated or shifted a run the schedule names.  The run-time engine is
+    imported on first use: validation never needs it.
+    """
+    from .analysis import analyze as analyze_schedule
+
+    return analyze_schedule(schedule, start, end, dst=dst_policy(dst))
 
 
 # -- message helpers ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-from ._text import quote
+from .errors import quote
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,8 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from schedulelib import CronSyntaxError, parse_cron
-from schedulelib._text import quote
 from schedulelib.cron import _bits, cron_warnings
+from schedulelib.errors import quote
 
 # -- parsing -----------------------------------------------------------------------------------
 

@@ -121,3 +121,23 @@ def test_int64_overflow_is_refused_as_go_does() -> None:
     for row in rows:
         _, problems = _compile(row["spec"])
         assert any("out of range" in p.message for p in problems), row["spec"]
+
+
+@pytest.mark.parametrize("tail", ["", "\x1f"], ids=["plain", "with U+001F"])
+def test_fields_split_as_go_splits(tail: str) -> None:
+    """go_fields splits on a character exactly when Go's unicode.IsSpace says it is space."""
+    import sys
+
+    from schedulelib.cron import go_fields
+
+    spaces = set(VECTORS["meta"]["space"])
+    wrong = []
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        text = " a" + char + "b" + tail
+        expected = ["a", "b" + tail] if code in spaces else ["a" + char + "b" + tail]
+        if go_fields(text) != expected:
+            wrong.append(f"U+{code:04X}")
+    assert wrong == []

@@ -394,7 +394,7 @@ class _Counted(list[object]):
 
 def test_preview_of_a_huge_value_reads_only_what_it_shows() -> None:
     """The preview in a message stops early: a value of a million items is not walked."""
-    from schedulelib._text import preview
+    from schedulelib.errors import preview
 
     _Counted.read = 0
     huge = _Counted([_Counted(range(1000)) for _ in range(1000)])
