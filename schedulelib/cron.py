@@ -165,9 +165,17 @@ class _Problems:
     """The problems of one expression: the first MAX_PROBLEMS kept, the rest counted."""
 
     def __init__(self, spec: str) -> None:
-        self.shown = quote(spec)
+        self.spec = spec
         self.kept: list[_Problem] = []
         self.dropped = 0
+
+    @property
+    def shown(self) -> str:
+        return quote(self.spec)
+
+    def at(self, index: int) -> str:
+        """Where a problem is, for a message: ``minute field of '...'``."""
+        return f"{_FIELD_NAMES[index]} field of {self.shown}"
 
     def add(self, code: str, message: str, hint: str) -> None:
         if len(self.kept) < MAX_PROBLEMS:
@@ -270,6 +278,8 @@ def _compile_text(spec: str) -> tuple[CronExpr | None, tuple[_Problem, ...]]:
 
 
 def _whole_spec_problem(spec: str, text: str) -> _Problem | None:
+    if text and text[0] not in "@CcTtRr":  # the common case: nothing below can apply
+        return None
     shown = quote(spec)
     if not text:
         return _Problem("SL403", "cron expression is empty" + (
@@ -362,8 +372,8 @@ def _parse_field(index: int, field: str, problems: _Problems) -> tuple[int, bool
     return bits, star
 
 
-def _where(index: int, problems: _Problems) -> str:
-    return f"{_FIELD_NAMES[index]} field of {problems.shown}"
+def _q(item: str) -> str:
+    return quote(item, 30)
 
 
 def _empty_items(index: int, field: str, empty: int, total: int, problems: _Problems) -> None:
@@ -372,7 +382,7 @@ def _empty_items(index: int, field: str, empty: int, total: int, problems: _Prob
         did = "reads the field as matching nothing, so the schedule would never run"
     else:
         did = "skips them"
-    problems.add("SL410", f"{_where(index, problems)}: {quote(field, 30)} has {empty:,} empty "
+    problems.add("SL410", f"{problems.at(index)}: {quote(field, 30)} has {empty:,} empty "
                  f"list item{'s' if empty != 1 else ''}; {_ROBFIG} {did}",
                  "remove the extra commas: other crons reject an empty item")
 
@@ -380,15 +390,14 @@ def _empty_items(index: int, field: str, empty: int, total: int, problems: _Prob
 def _parse_item(index: int, item: str, problems: _Problems) -> tuple[int, bool]:
     """One comma item -> (bits, star); (0, False) after adding a problem."""
     low_bound, high_bound = _BOUNDS[index]
-    where = _where(index, problems)
-    shown = quote(item, 30)
-    feature = _feature_problem(index, item, where)
+    feature = _feature_problem(index, item, problems)
     if feature is not None:
         problems.add(feature.code, feature.message, feature.hint)
         return 0, False
     range_text, slash, step_text = item.partition("/")
     if "/" in step_text:
-        problems.add("SL403", f"{where}: {shown} has more than one '/'", _field_hint(index))
+        problems.add("SL403", f"{problems.at(index)}: {_q(item)} has more than one '/'",
+                     _field_hint(index))
         return 0, False
     step = 1
     if slash:
@@ -396,19 +405,21 @@ def _parse_item(index: int, item: str, problems: _Problems) -> tuple[int, bool]:
         if step < 0:
             return 0, False
         if step == 0:
-            problems.add("SL403", f"{where}: step {shown} must be at least 1",
+            problems.add("SL403", f"{problems.at(index)}: step {_q(item)} must be at least 1",
                          "use a step of 1 or more, e.g. '*/15'")
             return 0, False
     low_text, dash, high_text = range_text.partition("-")
     if low_text in ("*", "?"):
-        odd = _star_problem(index, item, low_text, dash, step_text if slash else None, where)
+        odd = _star_problem(index, item, low_text, dash, step_text if slash else None,
+                            problems)
         if odd is not None:
             problems.add("SL410", *odd)
             return 0, False
         # robfig/cron v3 getRange: '*' keeps its "star" bit unless the step is above 1.
         return _span(low_bound, high_bound, step), step == 1
     if "-" in high_text:
-        problems.add("SL403", f"{where}: {shown} has more than one '-'", _field_hint(index))
+        problems.add("SL403", f"{problems.at(index)}: {_q(item)} has more than one '-'",
+                     _field_hint(index))
         return 0, False
     low = _number(index, low_text, item, "value", problems)
     if dash:
@@ -425,11 +436,12 @@ def _parse_item(index: int, item: str, problems: _Problems) -> tuple[int, bool]:
                 problems.add("SL405", f"day of week 7 in {problems.shown}: Segment numbers "
                              "days 0 (Sunday) to 6", "use 0 or SUN for Sunday")
             else:
-                problems.add("SL403", f"{where}: {number} is outside {low_bound}-{high_bound}",
+                problems.add("SL403", f"{problems.at(index)}: {number} is outside "
+                             f"{low_bound}-{high_bound}",
                              _field_hint(index))
             return 0, False
     if low > high:
-        problems.add("SL403", f"{where}: range {shown} runs backwards",
+        problems.add("SL403", f"{problems.at(index)}: range {_q(item)} runs backwards",
                      f"write the smaller value first, or list the values: a range covers "
                      f"{low_bound}-{high_bound} without wrapping around")
         return 0, False
@@ -437,17 +449,16 @@ def _parse_item(index: int, item: str, problems: _Problems) -> tuple[int, bool]:
 
 
 def _star_problem(index: int, item: str, first: str, dash: str, step_text: str | None,
-                  where: str) -> tuple[str, str] | None:
+                  problems: _Problems) -> tuple[str, str] | None:
     """The forms robfig reads as '*' that the portable dialect refuses (D19, D21)."""
-    shown = quote(item, 30)
     step = f"/{step_text}" if step_text is not None else ""
     if dash:
         # getRange tests only the part before '-' for '*' or '?' and ignores the rest.
-        return (f"{where}: {shown} is not a range; {_ROBFIG} ignores what follows "
+        return (f"{problems.at(index)}: {_q(item)} is not a range; {_ROBFIG} ignores what follows "
                 f"{first + '-'!r} and reads it as {'*' + step!r}",
                 "write '*' for every value, or a range of numbers such as '0-5'")
     if first == "?" and (index not in (2, 4) or step_text is not None):
-        return (f"{where}: {shown} uses '?'" + (
+        return (f"{problems.at(index)}: {_q(item)} uses '?'" + (
                     " outside the day fields" if index not in (2, 4) else " with a step")
                 + f"; {_ROBFIG} reads it as {'*' + step!r}",
                 f"write {'*' + step!r}: other crons allow '?' only alone in a day field, "
@@ -461,21 +472,20 @@ def _number(index: int, text: str, item: str, what: str, problems: _Problems) ->
     Never converts more digits than an int64 has (Python refuses str -> int past 4,300
     digits, and robfig refuses past int64 anyway: D17).
     """
-    where = _where(index, problems)
-    shown = quote(item, 30)
     digits = text
     if text[:1] == "+" and text[1:2].isascii() and text[1:2].isdigit():
         digits = text[1:]
         if digits.isascii() and digits.isdigit():
             # strconv.Atoi takes a sign; '-' never reaches it, robfig splits on it (D18).
-            problems.add("SL410", f"{where}: {shown} has a plus sign; {_ROBFIG} reads "
-                         f"{quote(text, 30)} as {quote(digits.lstrip('0') or '0', 30)}",
+            problems.add("SL410", f"{problems.at(index)}: {_q(item)} has a plus sign; "
+                         f"{_ROBFIG} reads "
+                         f"{_q(text)} as {quote(digits.lstrip('0') or '0', 30)}",
                          "remove the '+': other crons reject a sign")
             return -1
     if digits.isascii() and digits.isdigit():
         significant = digits.lstrip("0")
         if len(significant) > 19 or int(significant or "0") > _INT64_MAX:
-            problems.add("SL403", f"{where}: {what} {quote(text, 30)} is out of range "
+            problems.add("SL403", f"{problems.at(index)}: {what} {_q(text)} is out of range "
                          f"({_ROBFIG} refuses numbers past {_INT64_MAX})", _field_hint(index))
             return -1
         return int(significant or "0")
@@ -486,15 +496,16 @@ def _number(index: int, text: str, item: str, what: str, problems: _Problems) ->
         if folded is not None and named is not None:
             if text.isascii():
                 return named
-            problems.add("SL410", f"{where}: {quote(text, 30)} is not ASCII; {_ROBFIG} "
+            problems.add("SL410", f"{problems.at(index)}: {_q(text)} is not ASCII; {_ROBFIG} "
                          f"lower-cases it to {folded!r} and reads it as {folded.upper()}",
                          f"write {folded.upper()!r}: other crons accept only ASCII names")
             return -1
         if names and text.isalpha():
-            problems.add("SL403", f"{where}: {quote(text, 30)} is not a {_FIELD_NAMES[index]} "
+            problems.add("SL403", f"{problems.at(index)}: {_q(text)} is not a "
+                         f"{_FIELD_NAMES[index]} "
                          "value", _field_hint(index))
             return -1
-    problems.add("SL403", f"{where}: {shown} is not a number, range, step or list",
+    problems.add("SL403", f"{problems.at(index)}: {_q(item)} is not a number, range, step or list",
                  _field_hint(index))
     return -1
 
@@ -524,8 +535,11 @@ def _field_hint(index: int) -> str:
     )[index] + "; items may be '*', 'a-b', '*/n', 'a-b/n', 'a/n' or comma lists"
 
 
-def _feature_problem(index: int, item: str, where: str) -> _Problem | None:
+def _feature_problem(index: int, item: str, problems: _Problems) -> _Problem | None:
     """Extensions of one engine or another: name the feature and the portable way."""
+    if item.isdigit():  # the common case, at no cost
+        return None
+    where = problems.at(index)
     upper = item[:3].upper()
     if "#" in item:
         return _Problem("SL404", f"{where} uses '#' (nth weekday of the month), a Quartz "

@@ -126,15 +126,12 @@ def test_int64_overflow_is_refused_as_go_does() -> None:
 @pytest.mark.parametrize("tail", ["", "\x1f"], ids=["plain", "with U+001F"])
 def test_fields_split_as_go_splits(tail: str) -> None:
     """go_fields splits on a character exactly when Go's unicode.IsSpace says it is space."""
-    import sys
-
     from schedulelib.cron import go_fields
 
     spaces = set(VECTORS["meta"]["space"])
     wrong = []
-    for code in range(sys.maxunicode + 1):
-        if 0xD800 <= code <= 0xDFFF:
-            continue
+    # Every white space of Go and of Python lies below U+3001; a few others beyond.
+    for code in [*range(0x3001), 0xFEFF, 0xFFFD, 0x1F600, 0x10FFFF]:
         char = chr(code)
         text = " a" + char + "b" + tail
         expected = ["a", "b" + tail] if code in spaces else ["a" + char + "b" + tail]

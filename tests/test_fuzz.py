@@ -198,6 +198,22 @@ def test_cli_validate_json_with_two_boms(tmp_path: Path) -> None:
     _validate(tmp_path, "s.json", "\ufeff\ufeff{\"strategy\": \"cron\"}".encode())
 
 
+HUGE_FILES = [
+    ("s.json", '{"strategy": "specific_days", "config": {"days": [1' + "0" * 5000 + '], '
+     '"hours": [1], "timezone": "UTC"}}'),
+    ("s.yaml", "strategy: specific_days\nconfig:\n  days: [1" + "0" * 5000 + "]\n  hours: [1]\n"
+     "  timezone: UTC\n"),
+]
+
+
+@pytest.mark.xfail(strict=False, reason="sources (issue 10 §3): a number past Python's 4,300 "
+                   "digits raises ValueError out of the JSON and YAML readers")
+@pytest.mark.parametrize(("name", "text"), HUGE_FILES, ids=[h[0] for h in HUGE_FILES])
+def test_cli_validate_number_past_the_digit_limit(tmp_path: Path, name: str, text: str) -> None:
+    """A 5,001-digit number in a file gets a finding, not a crash."""
+    _validate(tmp_path, name, text.encode())
+
+
 @pytest.mark.xfail(strict=False, reason="terraform/sources (issue 10 §3): a jsonencode() "
                    "inside jsonencode() raises TypeError out of the Terraform reader")
 def test_cli_validate_terraform_nested_jsonencode(tmp_path: Path) -> None:
