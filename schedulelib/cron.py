@@ -139,7 +139,8 @@ def go_fields(text: str) -> list[str]:
     """Go's ``strings.Fields``: split on runs of Go white space, no empty parts."""
     # str.split() splits on Go's set plus U+001C-U+001F (the Go vectors prove the sets): it
     # is exact, and fast, unless one of those four is present.
-    if any(char in text for char in _PYTHON_ONLY_SPACE):
+    if not (text.isascii() and text.isprintable()) and any(
+            char in text for char in _PYTHON_ONLY_SPACE):
         return [part for part in _go_space_run().split(text) if part]
     return text.split()
 
@@ -537,25 +538,25 @@ def _field_hint(index: int) -> str:
 
 def _feature_problem(index: int, item: str, problems: _Problems) -> _Problem | None:
     """Extensions of one engine or another: name the feature and the portable way."""
-    if item.isdigit():  # the common case, at no cost
+    if item.isdigit():  # the common cases, at no cost
         return None
-    where = problems.at(index)
     upper = item[:3].upper()
     if "#" in item:
-        return _Problem("SL404", f"{where} uses '#' (nth weekday of the month), a Quartz "
-                        "extension", "list the days of month it can fall on with the weekday, "
-                        "or use a specific_days schedule")
-    if upper.startswith("H") and (len(upper) == 1 or upper[1] in "(/"):
-        return _Problem("SL404", f"{where} uses Jenkins' 'H' (hash)",
-                        "choose a fixed value: Segment does not spread jobs for you")
-    if index in (2, 4) and ("L" in item or "l" in item):  # no day name contains an L
-        return _Problem("SL404", f"{where} uses 'L' (last), a Quartz extension",
-                        "list the days explicitly (e.g. 28-31 with care) or run on day 1 "
-                        "instead")
-    if index == 2 and item[-1:] in "wW" and item[:-1].isascii() and item[:-1].isdigit():
-        return _Problem("SL404", f"{where} uses 'W' (nearest weekday), a Quartz extension",
-                        "use a fixed day of month, or days of week 1-5")
-    return None
+        what = ("uses '#' (nth weekday of the month), a Quartz extension",
+                "list the days of month it can fall on with the weekday, or use a "
+                "specific_days schedule")
+    elif upper.startswith("H") and (len(upper) == 1 or upper[1] in "(/"):
+        what = ("uses Jenkins' 'H' (hash)",
+                "choose a fixed value: Segment does not spread jobs for you")
+    elif index in (2, 4) and ("L" in item or "l" in item):  # no day name contains an L
+        what = ("uses 'L' (last), a Quartz extension",
+                "list the days explicitly (e.g. 28-31 with care) or run on day 1 instead")
+    elif index == 2 and item[-1:] in "wW" and item[:-1].isascii() and item[:-1].isdigit():
+        what = ("uses 'W' (nearest weekday), a Quartz extension",
+                "use a fixed day of month, or days of week 1-5")
+    else:
+        return None
+    return _Problem("SL404", f"{problems.at(index)} {what[0]}", what[1])
 
 
 def _span(low: int, high: int, step: int) -> int:
