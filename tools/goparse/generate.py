@@ -19,6 +19,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(REPO, "tests", "data", "go", "cron_parse.json")
+OUT_DURATIONS = os.path.join(REPO, "tests", "data", "go", "duration_space.json")
 SEED = 20261125
 
 # Go's unicode.IsSpace set beyond ASCII, Python-only white space, and look-alikes of neither.
@@ -169,12 +170,24 @@ def corpus(rng: random.Random) -> list[tuple[str, str]]:
     return unique
 
 
+def duration_corpus() -> list[str]:
+    """Every white space (Go's, Python-only, look-alikes) around and inside durations."""
+    out = []
+    for sep in SEPARATORS:
+        for text in ("1h", "1h30m", "0", "-5m", "1.5s"):
+            out += [sep + text, text + sep, text[:1] + sep + text[1:], sep]
+        out.append("1h" + sep + "30m")
+    return list(dict.fromkeys(out))
+
+
 def main() -> int:
     oracle = Oracle()
     try:
         info = oracle.run("info")[0]
         rows = corpus(random.Random(SEED))
         answers = oracle.run("parse", [{"spec": s} for s, _ in rows])
+        durations = duration_corpus()
+        duration_answers = oracle.run("duration", [{"spec": s} for s in durations])
     finally:
         oracle.close()
     if len(answers) != len(rows):
@@ -201,6 +214,18 @@ def main() -> int:
             for (s, k), a in zip(rows, answers, strict=True)))
         f.write("\n]}\n")
     print(f"wrote {len(rows)} rows to {os.path.relpath(OUT, REPO)}", file=sys.stderr)
+    dmeta = {"go_version": info["go_version"], "generator": "tools/goparse/generate.py",
+             "oracle": "time.ParseDuration(text)", "count": len(durations),
+             "row_schema": {"text": "input", "ok": "Go accepted it",
+                            "error": "Go's error text ('' when ok)",
+                            "nanoseconds": "the value (0 when not ok)"}}
+    with open(OUT_DURATIONS, "w", encoding="utf-8", newline="\n") as f:
+        f.write('{"meta":' + json.dumps(dmeta, sort_keys=True) + ',\n"rows":[\n')
+        f.write(",\n".join(
+            json.dumps({"text": t, "ok": a["ok"], "error": a["error"],
+                        "nanoseconds": a["nanoseconds"]}, separators=(",", ":"))
+            for t, a in zip(durations, duration_answers, strict=True)))
+        f.write("\n]}\n")
     return 0
 
 

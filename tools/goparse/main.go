@@ -5,6 +5,7 @@
 //
 //	goparse info     -> {"go_version": ..., "space": [...], "lower_ascii": [...]}
 //	goparse parse    -> one {"ok", "error", "kind", "bits"} per {"spec"} line on stdin
+//	goparse duration -> one {"ok", "error", "nanoseconds"} per {"spec"} line: time.ParseDuration
 //
 // generate.py makes every input; this program only answers.
 package main
@@ -17,6 +18,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	cron "github.com/robfig/cron/v3"
@@ -59,6 +61,20 @@ func parse(spec string) (out output) {
 	}
 }
 
+type durationOutput struct {
+	OK          bool   `json:"ok"`
+	Error       string `json:"error"`
+	Nanoseconds int64  `json:"nanoseconds"`
+}
+
+func duration(text string) durationOutput {
+	d, err := time.ParseDuration(text)
+	if err != nil {
+		return durationOutput{OK: false, Error: err.Error()}
+	}
+	return durationOutput{OK: true, Nanoseconds: int64(d)}
+}
+
 func info() {
 	var space []int
 	var lower [][2]interface{}
@@ -84,16 +100,16 @@ func info() {
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: goparse info|parse")
+		fmt.Fprintln(os.Stderr, "usage: goparse info|parse|duration")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
 	case "info":
 		info()
 		return
-	case "parse":
+	case "parse", "duration":
 	default:
-		fmt.Fprintln(os.Stderr, "usage: goparse info|parse")
+		fmt.Fprintln(os.Stderr, "usage: goparse info|parse|duration")
 		os.Exit(2)
 	}
 	in := bufio.NewScanner(os.Stdin)
@@ -108,7 +124,13 @@ func main() {
 			fmt.Fprintf(os.Stderr, "bad input line: %v\n", err)
 			os.Exit(1)
 		}
-		if err := enc.Encode(parse(v.Spec)); err != nil {
+		var answer interface{}
+		if os.Args[1] == "duration" {
+			answer = duration(v.Spec)
+		} else {
+			answer = parse(v.Spec)
+		}
+		if err := enc.Encode(answer); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
