@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
 
-from .cron import CronExpr, _compile, _never_problem, cron_warnings, go_trim
+from .cron import MAX_PROBLEMS, CronExpr, _compile, _never_problem, cron_warnings, go_trim
 from .duration import HOUR, MINUTE, Duration, parse_duration
 from .errors import (
     Diagnostic,
@@ -238,11 +238,17 @@ class _Reader:
             self.add("SL004", (), f"a schedule must be an object, got {_kind(obj)}",
                      'write {"strategy": "...", "config": {...}}')
             return None
+        first = len(self.found)
+        skipped = 0
         for key in obj:
             if key not in ("strategy", "config"):
+                if len(self.found) - first >= MAX_PROBLEMS:
+                    skipped += 1  # counted, not described: difflib per key adds up
+                    continue
                 self.add("SL103", (_key(key),), f"unknown key {_quote_key(key)} in the schedule "
                          "object", _closest_hint(_key(key), ("strategy", "config"),
                                        "a schedule has only 'strategy' and 'config'"))
+        self._cap(first, "in the schedule object", skipped)
         if "strategy" not in obj:
             self.add("SL101", (), "the schedule object has no 'strategy'",
                      "add 'strategy': one of manual, periodic, specific_days, cron, dbt_cloud")
@@ -289,11 +295,17 @@ class _Reader:
 
     def _keys(self, strategy: str, config: Mapping[Any, Any]) -> None:
         wanted = CONFIG_KEYS[strategy]
+        first = len(self.found)
+        skipped = 0
         for key in config:
             if key not in wanted:
+                if len(self.found) - first >= MAX_PROBLEMS:
+                    skipped += 1
+                    continue
                 self.add("SL103", ("config", _key(key)),
                          f"unknown key {_quote_key(key)} in a {strategy} config",
                          _closest_hint(_key(key), wanted, "allowed: " + ", ".join(wanted)))
+        self._cap(first, "in the config", skipped)
         for key in wanted:
             if key not in config:
                 self.add("SL105", ("config",), f"the {strategy} config has no {key!r}",
@@ -351,6 +363,7 @@ class _Reader:
             ok = False
         values: list[int] = []
         seen: dict[int, int] = {}
+        first = len(self.found)
         for i, item in enumerate(items):
             where = ("config", key, i)
             if isinstance(item, bool) or not isinstance(item, int | float):
@@ -380,7 +393,20 @@ class _Reader:
             else:
                 seen[item] = i
             values.append(item)
+        self._cap(first, f"in {key}")
         return values if ok else None
+
+    def _cap(self, first: int, where: str, skipped: int = 0) -> None:
+        """Keep at most MAX_PROBLEMS of the findings added since ``first`` (``skipped`` more
+        were counted without being made), and say so on the last one kept."""
+        extra = len(self.found) - first - MAX_PROBLEMS + skipped
+        if extra > 0:
+            del self.found[first + MAX_PROBLEMS:]
+            last = self.found[-1]
+            self.found[-1] = Diagnostic(
+                last.code, last.severity, last.path,
+                f"{last.message} (and {extra:,} more problem{'s' if extra != 1 else ''} "
+                f"{where}, not listed)", last.hint)
 
     def _zone(self, config: Mapping[str, Any]) -> str | None:
         if "timezone" not in config:

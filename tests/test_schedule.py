@@ -401,3 +401,23 @@ def test_preview_of_a_huge_value_reads_only_what_it_shows() -> None:
     text = preview({"x": huge})
     assert len(text) <= 60 and text.startswith('{"x": [[0, 1, 2')
     assert _Counted.read < 60
+
+
+MANY = [
+    ("100,000 bad days", {"strategy": "specific_days", "config": {
+        "days": ["x"] * 100_000, "hours": [1], "timezone": "UTC"}}, "in days"),
+    ("100,000 unknown config keys", {"strategy": "periodic", "config": {
+        "interval": "1h", **{f"k{i}": 1 for i in range(100_000)}}}, "in the config"),
+    ("1,000 unknown schedule keys", {"strategy": "manual", **{f"k{i}": 1 for i in range(1000)}},
+     "in the schedule object"),
+]
+
+
+@pytest.mark.parametrize(("doc", "where"), [m[1:] for m in MANY], ids=[m[0] for m in MANY])
+def test_findings_per_value_are_capped(doc: object, where: str) -> None:
+    """At most MAX_PROBLEMS findings per value (plus the count check); the last says so."""
+    from schedulelib.cron import MAX_PROBLEMS
+
+    found = check(doc, as_of=AS_OF)
+    assert len(found) <= MAX_PROBLEMS + 1
+    assert f"more problems {where}, not listed)" in found[-1].message
