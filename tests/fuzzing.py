@@ -171,7 +171,7 @@ def document(rng: random.Random, big: bool = False) -> object:
     return doc
 
 
-def mutate(rng: random.Random, text: str, known_crashes: bool = True) -> str:
+def mutate(rng: random.Random, text: str) -> str:
     """A few character-level edits: insert, delete, duplicate a slice, or a BOM in front."""
     for _ in range(rng.choice([0, 0, 1, 3])):
         at = rng.randrange(len(text) + 1)
@@ -183,14 +183,11 @@ def mutate(rng: random.Random, text: str, known_crashes: bool = True) -> str:
         elif r < 0.9:
             text = text[:at] + text[at: at + rng.randint(1, 40)] + text[at:]
         else:
-            # Two BOMs crash the JSON reader (issue 10 §3): only where known crashes are wanted.
             text = "\ufeff" * rng.choice([1, 2]) + text
-    while not known_crashes and text.startswith("\ufeff\ufeff"):
-        text = text[1:]
     return text
 
 
-def json_text(rng: random.Random, big: bool = False, known_crashes: bool = True) -> str:
+def json_text(rng: random.Random, big: bool = False) -> str:
     doc = document(rng, big)
     try:
         text = json.dumps(doc, ensure_ascii=rng.random() < 0.3)
@@ -199,7 +196,7 @@ def json_text(rng: random.Random, big: bool = False, known_crashes: bool = True)
                 '{"days": [' + big_digits(rng, big) + '], "hours": [1], "timezone": "UTC"}}}')
     if rng.random() < 0.1:
         text = text.replace("}", ', "strategy": "manual"}', 1)  # a duplicate key, maybe
-    return mutate(rng, text, known_crashes)
+    return mutate(rng, text)
 
 
 def _yaml_scalar(rng: random.Random, text: str, big: bool) -> str:
@@ -215,7 +212,7 @@ def _yaml_scalar(rng: random.Random, text: str, big: bool) -> str:
                        "[*x]", "{a: 1}", "|\n      block", "&a x"])
 
 
-def yaml_text(rng: random.Random, big: bool = False, known_crashes: bool = True) -> str:
+def yaml_text(rng: random.Random, big: bool = False) -> str:
     """A YAML file holding a schedule, with anchors and aliases, tags, odd scalars, nesting."""
     spec = _yaml_scalar(rng, cron_spec(rng, big), big)
     zone = _yaml_scalar(rng, rng.choice(ZONES), big)
@@ -245,7 +242,7 @@ def yaml_text(rng: random.Random, big: bool = False, known_crashes: bool = True)
         text = text + "---\n" + text
     if rng.random() < 0.1:
         text = text.replace("\n", rng.choice(["\r\n", "\r"]))
-    return mutate(rng, text, known_crashes)
+    return mutate(rng, text)
 
 
 def _hcl_string(rng: random.Random, text: str, known_crashes: bool) -> str:
@@ -282,7 +279,7 @@ def terraform_text(rng: random.Random, big: bool = False, known_crashes: bool = 
             f"  }}\n}}\n")
     if rng.random() < 0.15:
         text = text.replace("\n", rng.choice(["\r\n", "\r"]))
-    return mutate(rng, text, known_crashes)
+    return mutate(rng, text)
 
 
 def instant(rng: random.Random) -> datetime:
