@@ -169,13 +169,18 @@ class _Problems:
         self.spec = spec
         self.kept: list[_Problem] = []
         self.dropped = 0
+        self._shown = ""
 
     @property
     def shown(self) -> str:
-        return quote(self.spec)
+        if not self._shown:  # made on the first problem only: a valid spec never pays
+            self._shown = quote(self.spec)
+        return self._shown
 
     def at(self, index: int) -> str:
         """Where a problem is, for a message: ``minute field of '...'``."""
+        if len(self.kept) >= MAX_PROBLEMS:
+            return ""  # the message will only be counted
         return f"{_FIELD_NAMES[index]} field of {self.shown}"
 
     def add(self, code: str, message: str, hint: str) -> None:
@@ -366,7 +371,10 @@ def _parse_field(index: int, field: str, problems: _Problems) -> tuple[int, bool
     if empty:
         _empty_items(index, field, empty, len(items), problems)
     for item in items:
-        if item:
+        if len(item) <= 2 and item.isascii() and item.isdigit() and \
+                low_bound <= int(item) <= high_bound:
+            bits |= 1 << int(item)  # a plain number: the commonest item of a list
+        elif item:
             value, item_star = _parse_item(index, item, problems)
             bits |= value
             star = star or item_star
