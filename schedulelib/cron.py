@@ -320,7 +320,10 @@ def _whole_spec_problem(spec: str, text: str) -> _Problem | None:
                             "time", "use the manual strategy for syncs you trigger yourself")
         equivalent = _MACROS.get(word.lower())
         if equivalent is not None:
-            return _Problem("SL404", f"cron expression {shown} uses the macro {word}",
+            # robfig reads a descriptor only when it is the whole spec, exactly (D3).
+            read = (f"; {_ROBFIG} reads it as {equivalent!r}"
+                    if spec == word.lower() else "")
+            return _Problem("SL404", f"cron expression {shown} uses the macro {word}{read}",
                             f"write the 5-field equivalent {equivalent!r}")
         return _Problem("SL404", f"cron expression {shown} uses an unknown macro {shown_word}",
                         "write 5 fields: minute hour day-of-month month day-of-week")
