@@ -275,7 +275,8 @@ def calendar_command(schedules: tuple[str, ...], view: View, start: str | None,
         raise CalendarUsageError("--only matches no schedule; the schedules are: "
                                  + _some(shown for shown, _ in names))
     shown_names = {shown for shown, _ in kept}
-    durations = merge_durations([(s, g) for s, g in names if s in shown_names], flags)
+    durations = resolve_durations([(s, g) for s, g in names if s in shown_names], flags,
+                                  observed=observed_durations(schedules))
     zone_key = zone_name or default_zone([s for _, s in kept])
     zone = resolve_zone(zone_key)
     if first is None:
@@ -299,17 +300,33 @@ def calendar_command(schedules: tuple[str, ...], view: View, start: str | None,
         sys.exit(1)
 
 
-def merge_durations(names: Sequence[tuple[str, str]], flags: Sequence[tuple[str, timedelta]],
-                    observed: Mapping[str, timedelta] | None = None) -> dict[str, timedelta]:
-    """Where the busy durations of the picture are decided: the one place to add a source.
+def observed_durations(arguments: Sequence[str]) -> dict[str, timedelta]:
+    """The p95 run durations observed in the snapshot files among ``arguments`` (``pull``).
 
-    Today only ``--duration`` gives them (``observed`` is None).  For ``calendar SNAPSHOT``,
-    pass the snapshot's observed p95 durations as ``observed``
-    (``snapshot.observed_durations(snapshot.read_snapshot(path))``, keyed by the report name,
-    which is the name shown here); ``resolve_durations`` lets an explicit ``--duration`` win
-    and bounds each duration to 0..MAX_DURATION.
+    A snapshot is recognised by its marker key near the start of the file; one that cannot be
+    read as a snapshot draws no busy spans (validate reports what is wrong with it), so the
+    calendar still shows its start marks.
     """
-    return resolve_durations(names, flags, observed=observed)
+    from .snapshot import MARK, SnapshotError, read_snapshot
+    from .snapshot import observed_durations as p95
+
+    out: dict[str, timedelta] = {}
+    for argument in arguments:
+        # Only regular files: a FIFO named here would block the open (validate says why).
+        if argument == "-" or argument.lstrip().startswith("{") or not os.path.isfile(argument):
+            continue
+        try:
+            with open(argument, "rb") as fh:
+                head = fh.read(4096)
+        except OSError:
+            continue
+        if f'"{MARK}"'.encode() not in head:
+            continue
+        try:
+            out.update(p95(read_snapshot(argument)))
+        except SnapshotError as exc:
+            click.echo(f"Warning: {argument}: no observed durations: {exc}", err=True)
+    return out
 
 
 def _some(names: Any, limit: int = 10) -> str:

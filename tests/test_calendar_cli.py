@@ -506,3 +506,42 @@ def test_parse_duration_flag_never_raises_anything_else(text: str) -> None:
     name, _, value = text.rpartition("=")
     assert pattern == name and timedelta(0) <= length <= MAX_DURATION
     assert length == parse_duration(value).to_timedelta()  # the Go parser is the oracle
+
+
+SNAPSHOT = str(ROOT / "examples" / "snapshot.json")
+
+
+def test_a_snapshot_draws_its_observed_p95_durations() -> None:
+    """`calendar SNAPSHOT` draws each subscription busy for its observed p95 sync duration."""
+    from schedulelib.calendar import span_text
+    from schedulelib.snapshot import observed_durations, read_snapshot
+
+    observed = observed_durations(read_snapshot(SNAPSHOT))
+    assert observed, "the example snapshot has sync history"
+    code, out, _ = run(SNAPSHOT, "--start", "2026-11-02")
+    assert code == 0
+    flat = " ".join(out.split())
+    for name, length in observed.items():
+        assert f"{name}: " in flat and f"busy {span_text(length)} a run" in flat
+
+
+def test_duration_flag_wins_over_the_snapshot() -> None:
+    """An explicit --duration replaces the duration a snapshot observed."""
+    from schedulelib.snapshot import observed_durations, read_snapshot
+
+    name = sorted(observed_durations(read_snapshot(SNAPSHOT)))[0]
+    code, out, _ = run(SNAPSHOT, "--start", "2026-11-02", "--duration", f"{name}=47m")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert f"{name}: " in flat and "busy 47m0s a run" in flat
+
+
+def test_a_damaged_snapshot_still_draws_its_start_marks(tmp_path: Path) -> None:
+    """A snapshot whose history cannot be read is drawn without durations, with a warning."""
+    text = Path(SNAPSHOT).read_text("utf-8").replace('"schedulelibSnapshot": 1',
+                                                     '"schedulelibSnapshot": 99', 1)
+    bad = tmp_path / "snap.json"
+    bad.write_text(text, "utf-8")
+    code, out, err = run(str(bad), "--start", "2026-11-02")
+    assert code == 0 and "3 schedules" in out
+    assert "busy" not in out and "no observed durations" in err
