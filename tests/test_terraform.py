@@ -630,3 +630,39 @@ def test_standard_input_joins_the_module_it_is_named_in(tmp_path: Path, name: st
     run = CliRunner().invoke(main, ["validate", "--format", "json", *options, "-"],
                              input=sub("jsonencode({ interval = var.interval })"))
     assert [(f["code"], Path(f["file"]).name) for f in json.loads(run.stdout)] == expected
+
+
+OBJECT_ITEMS = st.lists(st.sampled_from([
+    'strategy = "PERIODIC"', "strategy: \"CRON\",", 'config = jsonencode({ interval = "1d" })',
+    "config = jsonencode({\n interval = \"1d\"\n days = [1, 9]\n})", "config = null",
+    "config = local.c", "config = var.v.w", "x = -1", "x = 1.5e3 # n", 'x = "\\u00e9\\n"',
+    'strategy = "a" "b"', "strategy = true,", 'strategy = "PERIODIC" // c', "y = each.value",
+    'strategy = "${local.s}"', "z = 1 + 2", "z = [1,\n 2]", "w = {\n a = 1\n}", "strategy = ",
+    '"quoted" = 1', "for = 1", "e = <<EOT\nx\nEOT",
+]), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(OBJECT_ITEMS, st.sampled_from(["\n", "\r\n", "\r"]))
+def test_plain_items_read_a_line_at_a_time_agree_with_tokens(items: list[str],
+                                                             newline: str) -> None:
+    """Objects and wanted attributes read a line at a time give what tokens give."""
+    from schedulelib.sources.hcl import HclReader
+
+    body = "\n    ".join(items)
+    text = ('resource "segment_destination_subscription" "s" {\n  name = "n"\n'
+            f"  reverse_etl_schedule = {{\n    {body}\n  }}\n}}\n"
+            'locals {\n  c = { interval = "5m" }\n  s = "PERIODIC"\n}\n'
+            'variable "v" {\n  default = { w = { interval = "1h" } }\n}\n'
+            ).replace("\n", newline)
+
+    def judged() -> list[tuple[str, int, int, int, int, str]]:
+        return [(f.code, f.line, f.column, f.end_line, f.end_column, f.message)
+                for f in scan(text, name="m.tf").check()]
+
+    fast = judged()
+    HclReader.fast = False
+    try:
+        assert judged() == fast
+    finally:
+        HclReader.fast = True

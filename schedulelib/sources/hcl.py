@@ -62,11 +62,20 @@ _HCL_PATTERN = r"""
 _PLAIN_ATTRIBUTE = r"""
     (?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+
     ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* = (?![=>]) [ \t\f]*
-    (?: (?: "(?:[^"\\$%\r\n]|[$%](?!\{)|\\[nrt"\\]|\\u[0-9A-Fa-f]{4})*"
+    (?: (?P<value> "(?:[^"\\$%\r\n]|[$%](?!\{)|\\[nrt"\\]|\\u[0-9A-Fa-f]{4})*"
           | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
           | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
         [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$)
       | (?P<group>(?:[A-Za-z_][A-Za-z0-9_]*[ \t\f]*)?[(\[{]) )
+"""
+#: An object's item whose value is one plain token, alone on its line (a comma after it).
+_PLAIN_ITEM = r"""
+    (?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+
+    ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* [=:] (?![=>]) [ \t\f]*
+    (?P<value> "(?:[^"\\$%\r\n]|[$%](?!\{))*"
+      | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
+      | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
+    [ \t\f]* ,? [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$)
 """
 #: What may follow a skipped value on its line.
 _LINE_END = r"[ \t\f]*(?:(?:\#|//)[^\r\n]*)?(?=\r\n|\r|\n|$)"
@@ -446,10 +455,24 @@ class HclReader:
         line_end = re.compile(_LINE_END).match
         lexer = self.lexer
         while True:
-            if self.fast and not self.buf and not self.inline:
+            buf = self.buf
+            while buf and buf[0].kind == "nl":  # new lines read ahead: nothing to keep
+                del buf[0]
+            if self.fast and not buf and not self.inline:
                 # `name = "text"` (or a number, or a name) alone on its line, not wanted here:
                 # one match instead of four tokens, for most lines of a configuration.
                 m = plain(self.text, lexer.pos, lexer.n)
+                if m is not None and m.group("value") is not None \
+                        and self._wanted(m.group(1), depth, block, resource):
+                    name, at = m.group(1), m.start(1)
+                    if name in seen:
+                        raise HclSyntaxError(
+                            f"the attribute {name!r} is defined twice in one block (first on "
+                            f"line {_line_of(self.text, seen[name])})", at)
+                    seen[name] = at
+                    self._store(name, self._plain(m), depth, block, resource)
+                    lexer.pos = m.end()
+                    continue
                 if m is not None and not self._wanted(m.group(1), depth, block, resource):
                     stop = m.end()
                     if m.group("group") is not None:
@@ -538,19 +561,45 @@ class HclReader:
                 block == "variable" and name == "default") or block == "locals"
         return depth == 0 and self.tfvars
 
+    def _store(self, name: str, node: Node, depth: int, block: str,
+               resource: Resource | None) -> None:
+        """Keep the value of a wanted attribute where it belongs."""
+        if depth == 1 and resource is not None and name in WANTED[resource.type]:
+            resource.values[name] = node
+        elif depth == 1 and block == "variable" and name == "default":
+            self.variables[self._variable] = node
+        elif depth == 1 and block == "locals":
+            self.locals[name] = node
+        else:
+            self.attributes[name] = node
+
+    def _plain(self, m: re.Match[str]) -> Node:
+        """The Node of a value matched as one plain token (see _PLAIN_ATTRIBUTE)."""
+        text, start, end = m.group("value"), m.start("value"), m.end("value")
+        if text[0] == '"':
+            if "\\" in text:
+                close, parts = _string(self.text, start, end)
+                assert parts is not None and close == end
+                return self.node("lit", "".join(p for p in parts if isinstance(p, str)),
+                                 start, end)
+            return self.node("lit", text[1:-1], start, end)
+        if text[0] == "-" or text[0].isdigit():
+            return self.node("lit", _number(text), start, end)
+        names = text.split(".")
+        literal = {"true": True, "false": False, "null": None}
+        if len(names) == 1 and text in literal:
+            return self.node("lit", literal[text], start, end)
+        if len(names) > 1 and names[0] in ("var", "local", "each"):
+            return self.node("ref", (names[0], list(names[1:])), start, end)
+        return self.node("unk", None, start, end)
+
     def attribute(self, name: _Tok, depth: int, block: str, resource: Resource | None) -> None:
         first = self.peek()
         if first.kind in ("nl", "eof"):
             raise self.fail(f"expected a value after '{name.text} ='", first)
         stops = ("nl", "eof", "}")
-        if depth == 1 and resource is not None and name.text in WANTED[resource.type]:
-            resource.values[name.text] = self.value(stops, "/" + name.text)
-        elif depth == 1 and block == "variable" and name.text == "default":
-            self.variables[self._variable] = self.value(stops, "")
-        elif depth == 1 and block == "locals":
-            self.locals[name.text] = self.value(stops, "")
-        elif depth == 0 and self.tfvars:
-            self.attributes[name.text] = self.value(stops, "")
+        if self._wanted(name.text, depth, block, resource):
+            self._store(name.text, self.value(stops, "/" + name.text), depth, block, resource)
         else:
             self.skip(stops)
         end = self.peek()
@@ -734,7 +783,25 @@ class HclReader:
         opener = self.take()
         out: dict[str, Node] = {}
         first: dict[str, int] = {}
+        item_match = re.compile(_PLAIN_ITEM, re.VERBOSE).match
+        buf, lexer = self.buf, self.lexer
         while True:
+            while buf and buf[0].kind == "nl":
+                del buf[0]
+            m = item_match(self.text, lexer.pos, lexer.n) \
+                if self.fast and not buf and not self.inline else None
+            if m is not None:
+                # `key = "text"` alone on its line: one match, no tokens.
+                name, at = m.group(1), m.start(1)
+                node = self._plain(m)
+                if name in first:
+                    self.duplicates.setdefault(opener.start, []).append((name, Node(
+                        "lit", None, at, node.end, self.src), first[name]))
+                else:
+                    first[name] = at
+                    out[name] = node
+                lexer.pos = m.end()
+                continue
             tok = self.skip_newlines()
             if tok.kind == "punct" and tok.text == "}":
                 self.take()
