@@ -193,6 +193,8 @@ class Lines:
         self._starts: list[int] | None = None
 
     def at(self, offset: int) -> tuple[int, int]:
+        if offset <= 0:  # the whole-file span every scan makes: no table needed
+            return 1, 1
         if self._starts is None:
             self._starts = [0] + [m.end() for m in re.finditer("\r\n?|\n", self.text)]
         line = bisect_right(self._starts, offset)

@@ -310,11 +310,13 @@ def _collection(ev: _Eval, node: Node) -> list[tuple[Node, Node]] | None:
 
 def _label(res: Resource, ev: _Eval, label: str) -> str:
     node = res.values.get("name")
-    if node is not None:
-        probe = _Eval(ev.own, ev._module, ev.each)
-        name = probe.top(node, "")
-        if isinstance(name, str):
-            return name if "[" not in label else f"{name} ({label})"
+    name: object = None
+    if node is not None and node.kind == "lit":  # the usual case: no names to follow
+        name = node.value
+    elif node is not None:
+        name = _Eval(ev.own, ev._module, ev.each).top(node, "")
+    if isinstance(name, str):
+        return name if "[" not in label else f"{name} ({label})"
     return label
 
 
@@ -389,9 +391,9 @@ def _unknowns(value: object, where: str = "") -> Iterator[tuple[str, Unknown]]:
         elif isinstance(item, Encoded):
             stack.append((at, item.value))
         elif isinstance(item, dict):
-            stack.extend((at + pointer(k), v) for k, v in reversed(list(item.items())))
+            stack.extend((at + _step(str(k)), v) for k, v in reversed(list(item.items())))
         elif isinstance(item, list):
-            stack.extend((at + pointer(i), v) for i, v in reversed(list(enumerate(item))))
+            stack.extend((f"{at}/{i}", v) for i, v in reversed(list(enumerate(item))))
 
 
 def _add(result: Scan, ev: _Eval, doc: object, base: str, name: str, address: str,
