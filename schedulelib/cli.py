@@ -141,21 +141,27 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
                          else sources.too_large(name))
             continue
         path = Path(argument)
-        if path.is_dir():
-            files = [f for f in sources.iter_files(path) if _first(f, seen)]
-            if not files and fmt == "text":
+        if sources.is_dir(path):
+            unsearchable: list[Scan] = []
+            files = [f for f in sources.iter_files(path, unsearchable) if _first(f, seen)]
+            if not files and not unsearchable and fmt == "text":
                 click.echo(f"{argument}: no JSON, YAML or Terraform files here", err=True)
+            scans.extend(unsearchable)
             scans.extend(sources.read_file(f, named=False) for f in files)
         elif _first(path, seen):
             scans.append(sources.read_file(path))
     findings: list[Finding] = []
     for s in scans:
         findings.extend(s.check())
+        if s.note and fmt == "text":
+            click.echo(f"{s.file}: {s.note}", err=True)
     stdout = sys.stdout
     color = fmt == "text" and render.use_color(stdout)
     out = render.render(findings, fmt, color=color)
     if fmt == "text" and (findings or paths != ("-",)):
-        out += render.summary(findings, len(scans), sum(len(s.schedules) for s in scans))
+        skipped = sum(1 for s in scans if s.skipped)
+        out += render.summary(findings, len(scans) - skipped, sum(len(s.schedules) for s in scans),
+                              skipped)
     click.echo(out, nl=False, color=color)
     if any(s.unreadable for s in scans):
         ctx.exit(EXIT_USAGE)
@@ -167,7 +173,7 @@ def _first(path: Path, seen: set[Path]) -> bool:
     """False for a file already checked in this run (named twice, or inside a named dir)."""
     try:
         key = path.resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop, before Python 3.13
         key = path.absolute()
     if key in seen:
         return False

@@ -53,8 +53,18 @@ def scan_json(text: str, result: Scan) -> None:
         result.findings.append(Finding.at(result.file, where, problem))
     if any(p.code == "SL001" for p in problems):
         return
+    # A schedule holding a number Python cannot hold (SL008) is not checked.
+    unreadable: set[str] = set()
+    for problem in problems:
+        if problem.code == "SL008":
+            part = problem.path
+            while part and part not in unreadable:
+                unreadable.add(part)
+                part = part.rsplit("/", 1)[0]
+            unreadable.add("")
     for path, doc, label in find_in_value(value):
         base = pointer(*path)
+        static = base not in unreadable
         result.schedules.append(Found(
             doc, base, label or f"{result.file}#{base or '/'}",
-            lambda rel, base=base: span(base + rel)))  # type: ignore[misc]
+            lambda rel, base=base: span(base + rel), static=static))  # type: ignore[misc]

@@ -142,6 +142,12 @@ class Scan:
     unreadable: bool = False
     #: The decoded text the offsets of every :class:`Span` refer to (None: nothing decoded).
     text: str | None = None
+    #: True when the file was not judged: not about Segment schedules, or (inside a searched
+    #: directory) not a regular file.  A skipped scan has no findings.
+    skipped: bool = False
+    #: Why a file found by a directory search was skipped, for a note ("" for files that are
+    #: simply not about schedules, which are skipped in silence).
+    note: str = ""
 
     def check(self, checker: Callable[[object], list[Diagnostic]] | None = None) -> list[Finding]:
         """The file's own findings, then every schedule's, each with its line and column."""
