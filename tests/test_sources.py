@@ -320,7 +320,8 @@ def test_iter_files_skips_hidden_and_dependency_folders(tmp_path: Path) -> None:
        st.sampled_from(["json", "yaml", "terraform"]))
 def test_arbitrary_text_never_raises(text: str | bytes, kind: str) -> None:
     """Any text, of any kind, gives findings, never an exception; positions are 1-based."""
-    for finding in scan(text, name="f", kind=kind).check():  # type: ignore[arg-type]
+    for finding in scan(text, name="f", kind=kind,  # type: ignore[arg-type]
+                        everything=True).check():
         assert finding.line >= 1 and finding.column >= 1
 
 
@@ -335,4 +336,4 @@ HCL_PIECES = st.sampled_from([
 @given(st.lists(HCL_PIECES, max_size=40).map(" ".join))
 def test_hcl_token_soup_never_raises(text: str) -> None:
     """Near-HCL built from the reader's own tokens never makes it raise."""
-    scan(text, name="f.tf").check()
+    scan(text, name="f.tf", everything=True).check()

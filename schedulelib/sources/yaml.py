@@ -157,6 +157,22 @@ def _syntax_error(exc: yaml.MarkedYAMLError, lines: Lines, file: str) -> Finding
         "SL001", "", f"invalid YAML: {what}{context}", "correct the YAML at that position"))
 
 
+# An anchor (&name) or a tag (!tag, !!str, !<...>) before a value, and the space after it.
+_PROPERTY = re.compile(r"[&!][^\s,\[\]{}]*\s+")
+
+
+def _start(node: yaml.Node, text: str) -> tuple[int, bool]:
+    """Where a node's value starts, after its anchor and tag (PyYAML's start mark is before
+    them), and whether it has a tag written out."""
+    at, end, tagged = node.start_mark.index, node.end_mark.index, False
+    while (found := _PROPERTY.match(text, at, end)) is not None:
+        tagged = tagged or text[at] == "!"
+        at = found.end()
+    if text.startswith("!", at, end):  # a tag with nothing after it: an empty value
+        tagged = True
+    return at, tagged
+
+
 def _end(node: yaml.Node, text: str) -> int:
     """Where a node's text ends.  PyYAML's end mark of a block collection or block scalar is
     the start of what follows (blank lines and comments included): a block collection ends with
@@ -267,7 +283,8 @@ class _Document:
 
         def locate(rel: str) -> Span:
             at = marks[nearest(marks, rel)]
-            return lines.span(at.start_mark.index, _end(at, lines.text))
+            end = _end(at, lines.text)
+            return lines.span(min(_start(at, lines.text)[0], end), end)
 
         size = self.size(node)
         refused = None
@@ -282,7 +299,7 @@ class _Document:
                                  "write the schedule out, or with fewer aliases")
             return Found(None, where, name, locate, (problem,), static=False)
         self.budget[0] -= size or 0
-        builder = _Builder(self.loader, marks)
+        builder = _Builder(self.loader, marks, self.lines.text)
         doc = builder.build(node, "")
         return Found(doc, where, name, locate, tuple(builder.problems), static=builder.static)
 
@@ -315,8 +332,8 @@ class _Document:
 class _Builder:
     """Builds a schedule's value from its nodes, noting where each part is (``marks``)."""
 
-    def __init__(self, loader: yaml.SafeLoader, marks: dict[str, yaml.Node]) -> None:
-        self.loader, self.marks = loader, marks
+    def __init__(self, loader: yaml.SafeLoader, marks: dict[str, yaml.Node], text: str) -> None:
+        self.loader, self.marks, self.text = loader, marks, text
         self.problems: list[Diagnostic] = []
         self.static = True
 
@@ -364,14 +381,14 @@ class _Builder:
         return None
 
     def scalar(self, node: yaml.ScalarNode, where: str) -> object:
-        import yaml
 
         text = node.value
         try:
             if not node.style:  # plain: None from PyYAML, "" from libyaml
-                implicit = self.loader.resolve(  # type: ignore[no-untyped-call]
-                    yaml.ScalarNode, text, (True, False))
-                if node.tag == implicit:
+                # A tag written out settles the type; it may equal what YAML 1.1 would infer.
+                tagged = self.text.startswith(("!", "&"), node.start_mark.index) and \
+                    _start(node, self.text)[1]
+                if not tagged:
                     return self.plain(node, where)
             elif node.tag == _TAG + "str":
                 return text
@@ -407,7 +424,7 @@ class _Builder:
             raise _TooLong(node.value)
         try:
             return _construct(node)
-        except (ValueError, TypeError, _yaml_error()) as exc:
+        except (*_CONSTRUCT_ERRORS, _yaml_error()) as exc:
             self.problems.append(diagnostic(
                 "SL001", where, f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}: "
                 f"{exc}", "correct the value or remove the tag"))
@@ -415,6 +432,8 @@ class _Builder:
             return None
 
 
+# What PyYAML's scalar constructors raise for a value their tag does not fit ("" as !!int).
+_CONSTRUCT_ERRORS = (ValueError, TypeError, IndexError, KeyError, OverflowError)
 _KNOWN_SCALARS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null"))
 
 
@@ -432,7 +451,7 @@ def _yaml11(node: yaml.ScalarNode) -> object:
         raise _TooLong(node.value)
     try:
         return _construct(node)
-    except (ValueError, TypeError, _yaml_error()):
+    except (*_CONSTRUCT_ERRORS, _yaml_error()):
         return node.value  # e.g. a timestamp naming no date, which PyYAML itself refuses
 
 
