@@ -16,10 +16,11 @@ schedules and for duplicate keys, so a scan costs time linear in the file.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, diagnostic, pointer
 from .model import WRAPPER_KEY, Finding, Found, Lines, Scan, Span, nearest
@@ -115,9 +116,14 @@ def scan_yaml(text: str, result: Scan) -> None:
     import yaml
 
     lines = Lines(text)
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = loader_class(text)
+    loader = _loader_class(yaml)(text)
     budget = [FILE_BUDGET + 10 * len(text)]
+    # The node graph is many small objects that stay alive until the end of the scan: Python's
+    # cyclic collector, run again and again as it grows, made a scan of 20,000 schedules take
+    # 6x the time of 5,000.  Nodes form no cycles (a recursive alias is freed at the next
+    # collection), so the collector is paused while they exist, and restored as it was.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         index = 0
         while loader.check_node():
@@ -134,6 +140,8 @@ def scan_yaml(text: str, result: Scan) -> None:
             "SL001", "", f"invalid YAML: {exc}", "correct the YAML")))
     finally:
         loader.dispose()
+        if collecting:
+            gc.enable()
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, lines: Lines, file: str) -> Finding:
@@ -206,204 +214,259 @@ def _key_text(node: yaml.Node) -> str:
     return str(node.value) if isinstance(node, yaml.ScalarNode) else f"<{type(node).__name__}>"
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    import yaml
+# A path from a document's root, built as the walk goes down and turned into a JSON Pointer
+# only when needed (a pointer per node would cost more than the reading itself).
+_Path = tuple["_Path", str | int] | None
 
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
+
+def _pointer(path: _Path) -> str:
+    parts: list[str | int] = []
+    while path is not None:
+        path, part = path
+        parts.append(part)
+    return pointer(*reversed(parts))
+
+
+class _OverBudget(Exception):
+    """Aliases expand a schedule past its budget, or nest it too deeply."""
+
+
+def _loader_class(yaml: Any) -> type:
+    """libyaml's loader (PyYAML's when libyaml is missing) that leaves plain scalars untyped.
+
+    PyYAML's resolver, called for every plain scalar of the file, cost more than all the rest
+    of a scan; here plain scalars get the tag ``!plain`` (except the merge key ``<<``), so a
+    tag written out is told apart from an inferred one, and only the values of schedules are
+    typed, by :func:`core_value` (YAML 1.2) and, to compare, PyYAML's own resolver (1.1).
+    """
+    if _LOADER:
+        return _LOADER[0]
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
+            if kind is yaml.ScalarNode:
+                if implicit[0]:
+                    return _TAG + "merge" if value == "<<" else _PLAIN
+                return _TAG + "str"
+            return _TAG + ("seq" if kind is yaml.SequenceNode else "map")
+
+        def yaml11_tag(self, value: str) -> str:
+            tag: str = base.resolve(self, yaml.ScalarNode, value, (True, False))
+            return tag
+
+    _LOADER.append(Loader)
+    return Loader
+
+
+_LOADER: list[type] = []
+
+
+_PLAIN = "!plain"
+_MAX_DEPTH = 100
 
 
 class _Document:
     """One document of the stream: finds its schedules and builds their values."""
 
-    def __init__(self, loader: yaml.SafeLoader, lines: Lines, result: Scan, index: int,
+    def __init__(self, loader: Any, lines: Lines, result: Scan, index: int,
                  budget: list[int]) -> None:
         self.loader, self.lines, self.result, self.index = loader, lines, result, index
         self.budget = budget
-        self.sizes: dict[int, int] = {}
 
     def read(self, root: yaml.Node) -> None:
         import yaml
 
-        found: list[tuple[str, yaml.Node, str | None]] = []
-        if isinstance(root, yaml.MappingNode) and any(
+        mapping, sequence, scalar = yaml.MappingNode, yaml.SequenceNode, yaml.ScalarNode
+        found: list[tuple[_Path, yaml.Node, str | None]] = []
+        if isinstance(root, mapping) and any(
                 _key_text(k) == "strategy" for k, _ in root.value) and not any(
                 _key_text(k) == WRAPPER_KEY for k, _ in root.value):
-            found.append(("", root, None))
-        # (pointer, node, inside a schedule already): a schedule inside a schedule is checked
+            found.append((None, root, None))
+        # (path, node, inside a schedule already): a schedule inside a schedule is checked
         # as a part of the outer one, not on its own.
-        stack: list[tuple[str, yaml.Node, bool]] = [("", root, bool(found))]
+        stack: list[tuple[_Path, yaml.Node, bool]] = [(None, root, bool(found))]
         seen: set[int] = set()
         while stack:
-            where, node, inside = stack.pop()
+            path, node, inside = stack.pop()
             if id(node) in seen:  # an alias: walk the anchored node once
                 continue
             seen.add(id(node))
-            if isinstance(node, yaml.MappingNode):
+            if isinstance(node, mapping):
                 first: dict[str, yaml.Node] = {}
                 label = None
+                wrapped = len(found)
                 for key, value in node.value:
-                    if _key_text(key) == "name" and isinstance(value, yaml.ScalarNode):
-                        label = str(value.value)
-                for key, value in node.value:
-                    name = _key_text(key)
-                    here = where + pointer(name)
+                    name = str(key.value) if isinstance(key, scalar) else _key_text(key)
                     if name in first and name != "<<":
-                        span = self.lines.span(key.start_mark.index, _end(value, self.lines.text))
-                        self.result.findings.append(Finding.at(self.result.file, span, diagnostic(
-                            "SL003", here, f"key {name!r} appears twice in one mapping (first "
-                            f"on line {first[name].start_mark.line + 1})",
-                            "remove one of the two; YAML readers keep different ones")))
+                        self.duplicate(path, name, key, value, first[name])
                         continue
                     first[name] = key
+                    if name == "name" and isinstance(value, scalar):
+                        label = str(value.value)
+                    here = (path, name)
                     if name == WRAPPER_KEY and not inside:
-                        if not (isinstance(value, yaml.ScalarNode)
-                                and value.tag == _TAG + "null"):
-                            found.append((here, value, label))
+                        if not _is_null(value):
+                            found.append((here, value, None))
                         stack.append((here, value, True))
                         continue
-                    stack.append((here, value, inside))
-            elif isinstance(node, yaml.SequenceNode):
+                    if not isinstance(value, scalar):
+                        stack.append((here, value, inside))
+                if label is not None and len(found) > wrapped:
+                    found[wrapped] = (found[wrapped][0], found[wrapped][1], label)
+            elif isinstance(node, sequence):
                 for i, item in enumerate(node.value):
-                    stack.append((where + pointer(i), item, inside))
+                    if not isinstance(item, scalar):
+                        stack.append(((path, i), item, inside))
         found.sort(key=lambda f: f[1].start_mark.index)
-        for where, node, label in found:
-            self.result.schedules.append(self.schedule(where, node, label))
+        for path, node, label in found:
+            self.result.schedules.append(self.schedule(_pointer(path), node, label))
+
+    def duplicate(self, path: _Path, name: str, key: yaml.Node, value: yaml.Node,
+                  first: yaml.Node) -> None:
+        span = self.lines.span(key.start_mark.index, _end(value, self.lines.text))
+        self.result.findings.append(Finding.at(self.result.file, span, diagnostic(
+            "SL003", _pointer((path, name)), f"key {name!r} appears twice in one mapping "
+            f"(first on line {first.start_mark.line + 1})",
+            "remove one of the two; YAML readers keep different ones")))
 
     # -- building one schedule --
 
     def schedule(self, where: str, node: yaml.Node, label: str | None) -> Found:
         prefix = f"document {self.index + 1}: " if self.index else ""
         name = label or f"{prefix}{self.result.file}#{where or '/'}"
-        marks: dict[str, yaml.Node] = {"": node}
         lines = self.lines
+        marks: dict[str, yaml.Node] = {}
 
         def locate(rel: str) -> Span:
+            if not marks:  # built on the first finding only: most schedules have none
+                _mark(node, marks)
             at = marks[nearest(marks, rel)]
             end = _end(at, lines.text)
             return lines.span(min(_start(at, lines.text)[0], end), end)
 
-        size = self.size(node)
-        refused = None
-        if size is None:
-            refused = "this schedule contains itself through an alias"
-        elif size > SCHEDULE_BUDGET:
-            refused = f"aliases expand this schedule to more than {SCHEDULE_BUDGET:,} values"
-        elif size > self.budget[0]:
-            refused = "aliases expand the schedules of this file to too many values"
-        if refused is not None:
-            problem = diagnostic("SL007", "", f"{refused}; it is not read",
+        left = min(SCHEDULE_BUDGET, self.budget[0])
+        builder = _Builder(self.loader, left)
+        try:
+            doc = builder.build(node, None, 0)
+        except _OverBudget as exc:
+            problem = diagnostic("SL007", "", f"{exc}; this schedule is not read",
                                  "write the schedule out, or with fewer aliases")
             return Found(None, where, name, locate, (problem,), static=False)
-        self.budget[0] -= size or 0
-        builder = _Builder(self.loader, marks, self.lines.text)
-        doc = builder.build(node, "")
+        finally:
+            self.budget[0] -= left - builder.left
         return Found(doc, where, name, locate, tuple(builder.problems), static=builder.static)
 
-    def size(self, root: yaml.Node) -> int | None:
-        """How many values ``root`` expands to (capped just past the budget); None if it
-        contains itself.  Sizes are remembered, so each node is counted once per document."""
-        cap = SCHEDULE_BUDGET + 1
-        sizes = self.sizes
-        path: set[int] = set()
-        stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-        while stack:
-            node, done = stack.pop()
-            key = id(node)
-            if done:
-                path.discard(key)
-                sizes[key] = min(cap, 1 + sum(sizes[id(c)] for c in _children(node)))
-                continue
-            if key in sizes:
-                continue
-            path.add(key)
-            stack.append((node, True))
-            for child in _children(node):
-                if id(child) in path:
-                    return None
-                if id(child) not in sizes:
-                    stack.append((child, False))
-        return sizes[id(root)]
+
+def _is_null(node: yaml.Node) -> bool:
+    import yaml
+
+    if not isinstance(node, yaml.ScalarNode):
+        return False
+    if node.tag == _PLAIN:
+        return node.value in _CORE_NULL
+    return bool(node.tag == _TAG + "null")
+
+
+def _mark(root: yaml.Node, marks: dict[str, yaml.Node]) -> None:
+    """The node at each pointer inside a schedule (the first place, when aliases repeat)."""
+    import yaml
+
+    stack: list[tuple[str, yaml.Node]] = [("", root)]
+    seen: set[int] = set()
+    while stack:
+        where, node = stack.pop()
+        marks.setdefault(where, node)
+        if id(node) in seen:  # an alias: its inside is marked where it was first reached
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((where + pointer(_key_text(key)), value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                stack.append((where + pointer(i), item))
 
 
 class _Builder:
-    """Builds a schedule's value from its nodes, noting where each part is (``marks``)."""
+    """Builds a schedule's value from its nodes, within a budget of values."""
 
-    def __init__(self, loader: yaml.SafeLoader, marks: dict[str, yaml.Node], text: str) -> None:
-        self.loader, self.marks, self.text = loader, marks, text
+    def __init__(self, loader: Any, left: int) -> None:
+        self.loader, self.left = loader, left
         self.problems: list[Diagnostic] = []
         self.static = True
 
-    def build(self, node: yaml.Node, where: str) -> object:
+    def build(self, node: yaml.Node, path: _Path, depth: int) -> object:
         import yaml
 
-        self.marks.setdefault(where, node)
+        self.left -= 1
+        if self.left < 0:
+            raise _OverBudget(f"aliases expand this schedule to more than {SCHEDULE_BUDGET:,} "
+                              "values (or those of the file to too many)")
+        if depth > _MAX_DEPTH:
+            raise _OverBudget(f"this schedule is nested more than {_MAX_DEPTH} levels deep "
+                              "(an alias inside itself?)")
         if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node, where)
+            return self.scalar(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _TAG + "seq":
-                return self.unknown_tag(node, where)
-            return [self.build(item, where + pointer(i)) for i, item in enumerate(node.value)]
+                return self.unknown_tag(node, path)
+            return [self.build(item, (path, i), depth + 1) for i, item in enumerate(node.value)]
         if node.tag != _TAG + "map":
-            return self.unknown_tag(node, where)
+            return self.unknown_tag(node, path)
         out: dict[str, object] = {}
         merges: list[yaml.Node] = []
         for key, value in node.value:
-            name = _key_text(key)
-            if name == "<<" and key.tag == _TAG + "merge":
+            if key.tag == _TAG + "merge":
                 merges.append(value)
                 continue
-            out[name] = self.build(value, where + pointer(name))  # the last of duplicates
+            name = _key_text(key)
+            out[name] = self.build(value, (path, name), depth + 1)  # the last of duplicates
         # Merge keys (<<: *defaults): keys written here win, then earlier merged mappings.
         for merged in merges:
             sources = merged.value if isinstance(merged, yaml.SequenceNode) else [merged]
             for source in sources:
                 if not isinstance(source, yaml.MappingNode):
                     self.problems.append(diagnostic(
-                        "SL001", where, "'<<' merges mappings only",
+                        "SL001", _pointer(path), "'<<' merges mappings only",
                         "merge a mapping (an alias of one) or a list of them"))
                     self.static = False
                     continue
                 for key, value in source.value:
                     name = _key_text(key)
                     if name not in out:
-                        out[name] = self.build(value, where + pointer(name))
+                        out[name] = self.build(value, (path, name), depth + 1)
         return out
 
-    def unknown_tag(self, node: yaml.Node, where: str) -> object:
+    def unknown_tag(self, node: yaml.Node, path: _Path) -> object:
         self.problems.append(diagnostic(
-            "SL001", where, f"the tag {node.tag} is not a YAML type schedulelib can read",
-            "remove the tag"))
+            "SL001", _pointer(path), f"the tag {node.tag} is not a YAML type schedulelib can "
+            "read", "remove the tag"))
         self.static = False
         return None
 
-    def scalar(self, node: yaml.ScalarNode, where: str) -> object:
-
+    def scalar(self, node: yaml.ScalarNode, path: _Path) -> object:
         text = node.value
         try:
-            if not node.style:  # plain: None from PyYAML, "" from libyaml
-                # A tag written out settles the type; it may equal what YAML 1.1 would infer.
-                tagged = self.text.startswith(("!", "&"), node.start_mark.index) and \
-                    _start(node, self.text)[1]
-                if not tagged:
-                    return self.plain(node, where)
-            elif node.tag == _TAG + "str":
+            if node.tag == _PLAIN:
+                return self.plain(node, path)
+            if node.tag == _TAG + "str":
                 return text
-            return self.tagged(node, where)
+            return self.tagged(node, path)
         except _TooLong:
             self.problems.append(diagnostic(
-                "SL008", where, f"the number {text[:20]}... has {len(text):,} digits, more "
-                "than any schedule value (or Python's int) holds", "write the intended value"))
+                "SL008", _pointer(path), f"the number {text[:20]}... has {len(text):,} digits, "
+                "more than any schedule value (or Python's int) holds",
+                "write the intended value"))
             self.static = False
             return None
 
-    def plain(self, node: yaml.ScalarNode, where: str) -> object:
+    def plain(self, node: yaml.ScalarNode, path: _Path) -> object:
         text = node.value
+        if text and text[0] not in _TYPED_FIRST:
+            return text  # text in YAML 1.1 and 1.2 alike: the common case, made quick
         v12 = core_value(text)
-        v11 = _yaml11(node)
+        v11 = _yaml11(node, self.loader.yaml11_tag(text))
         if not _same(v12, v11):
             if isinstance(v12, str):
                 fix = f"quote it (\"{text}\") if you mean the text"
@@ -412,26 +475,29 @@ class _Builder:
             else:
                 fix = f"write {v12!r} so that both read the same"
             self.problems.append(diagnostic(
-                "SL005", where, f"{text} is {_describe(v12)} in YAML 1.2 (read here) but "
-                f"{_describe(v11)} in YAML 1.1 (PyYAML and the tools built on it)", fix))
+                "SL005", _pointer(path), f"{text} is {_describe(v12)} in YAML 1.2 (read here) "
+                f"but {_describe(v11)} in YAML 1.1 (PyYAML and the tools built on it)", fix))
         return v12
 
-    def tagged(self, node: yaml.ScalarNode, where: str) -> object:
+    def tagged(self, node: yaml.ScalarNode, path: _Path) -> object:
         """A scalar with an explicit tag (``!!str 08``, ``!!int "8"``)."""
         if node.tag not in _KNOWN_SCALARS:
-            return self.unknown_tag(node, where)
+            return self.unknown_tag(node, path)
         if node.tag == _TAG + "int" and len(node.value) > _digits_limit():
             raise _TooLong(node.value)
         try:
-            return _construct(node)
+            return _construct(node, node.tag)
         except (*_CONSTRUCT_ERRORS, _yaml_error()) as exc:
             self.problems.append(diagnostic(
-                "SL001", where, f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}: "
-                f"{exc}", "correct the value or remove the tag"))
+                "SL001", _pointer(path), f"{node.value!r} is not a valid "
+                f"{node.tag.rsplit(':', 1)[-1]}: {exc}", "correct the value or remove the tag"))
             self.static = False
             return None
 
 
+# The first characters of every plain scalar that YAML 1.1 or 1.2 reads as something other
+# than text (numbers, booleans, null, dates, the merge key); empty is null in both.
+_TYPED_FIRST = frozenset("0123456789+-.~<=nNtTfFyYoO")
 # What PyYAML's scalar constructors raise for a value their tag does not fit ("" as !!int).
 _CONSTRUCT_ERRORS = (ValueError, TypeError, IndexError, KeyError, OverflowError)
 _KNOWN_SCALARS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null"))
@@ -443,27 +509,29 @@ def _yaml_error() -> type[Exception]:
     return yaml.YAMLError
 
 
-def _yaml11(node: yaml.ScalarNode) -> object:
-    """A plain scalar as PyYAML (YAML 1.1) reads it, from the tag its resolver gave."""
-    if node.tag == _TAG + "str":
+def _yaml11(node: yaml.ScalarNode, tag: str) -> object:
+    """A plain scalar as PyYAML (YAML 1.1) reads it, given the tag its resolver infers."""
+    if tag == _TAG + "str":
         return node.value
-    if node.tag == _TAG + "int" and len(node.value) > _digits_limit():
+    if tag == _TAG + "int" and len(node.value) > _digits_limit():
         raise _TooLong(node.value)
     try:
-        return _construct(node)
+        return _construct(node, tag)
     except (*_CONSTRUCT_ERRORS, _yaml_error()):
         return node.value  # e.g. a timestamp naming no date, which PyYAML itself refuses
 
 
-_CONSTRUCTOR: list[yaml.constructor.SafeConstructor] = []
+_CONSTRUCTOR: list[Any] = []
 
 
-def _construct(node: yaml.ScalarNode) -> object:
-    """PyYAML's own value of a scalar with a core tag.  Its per-tag method is called directly:
+def _construct(node: yaml.ScalarNode, tag: str) -> object:
+    """PyYAML's own value of a scalar for a core tag.  Its per-tag method is called directly:
     ``construct_object`` would keep every node it saw."""
     if not _CONSTRUCTOR:
         from yaml.constructor import SafeConstructor
 
         _CONSTRUCTOR.append(SafeConstructor())
     made = _CONSTRUCTOR[0]
-    return made.yaml_constructors[node.tag](made, node)
+    if tag == _TAG + "merge" or tag not in made.yaml_constructors:
+        return node.value
+    return made.yaml_constructors[tag](made, node)
