@@ -133,7 +133,7 @@ def main() -> None:
         for kind in ("json", "yaml"):
             text = schedules_text(count, kind)
 
-            def run(text: str = text, kind: str = kind) -> None:
+            def run(text: str = text, kind: str = kind, count: int = count) -> None:
                 result = scan(text, name=f"x.{kind}")
                 assert len(result.schedules) == count and result.check() == []
 

@@ -414,8 +414,8 @@ RULES: dict[str, Rule] = _rules(
     ),
     Rule(
         "SL902", "empty-file", "error",
-        "Text checked as schedule configuration (standard input, or text given to the API "
-        "with `everything=True`) is empty, or holds no document.",
+        "Text given to the API as schedule configuration (`scan(..., everything=True)`) is "
+        "empty, or holds no document.",
         "An empty file usually means a failed export or an unsaved editor buffer. Files are "
         "first judged on whether they are about schedules at all (docs/decisions.md D23), and "
         "an empty file is not, so it is skipped.",

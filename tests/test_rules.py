@@ -48,7 +48,7 @@ def _file_codes(name: str, content: bytes | None) -> set[str]:
 
 
 def _scan_codes(text: str, name: str) -> set[str]:
-    """Codes the sources report for a text (standard input is judged whatever it holds)."""
+    """Codes the sources report for a text (named "-": judged whatever it holds)."""
     from schedulelib.sources import scan
 
     return {f.code for f in scan(text, name=name, everything=name == "-").check()}
