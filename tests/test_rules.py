@@ -54,6 +54,17 @@ def _scan_codes(text: str, name: str) -> set[str]:
     return {f.code for f in scan(text, name=name, everything=name == "-").check()}
 
 
+def _snapshot_codes(content: bytes) -> set[str]:
+    """Codes read_snapshot raises for one snapshot text."""
+    from schedulelib.snapshot import SnapshotError, parse_snapshot
+
+    try:
+        parse_snapshot(content)
+    except SnapshotError as exc:
+        return {d.code for d in exc.diagnostics}
+    return set()
+
+
 # One way to trigger each code; test_every_code_is_triggered checks the table is complete.
 TRIGGERS: dict[str, Callable[[], set[str]]] = {
     "SL001": lambda: _codes('{"strategy": "manual",}'),
@@ -94,6 +105,7 @@ TRIGGERS: dict[str, Callable[[], set[str]]] = {
     "SL407": lambda: _codes(_cron("*/5 * * * *")),
     "SL408": lambda: _codes(_cron("0 0 31 11 *")),
     "SL409": lambda: _codes(_cron("0,50 1 * * *", "America/New_York")),
+    "SL410": lambda: _codes(_cron("0 9 * * +5")),
     "SL501": lambda: _codes(_cron("0 * * * *", None)),  # type: ignore[arg-type]
     "SL502": lambda: _codes(_cron("0 * * * *", "")),
     "SL503": lambda: _codes(_cron("0 * * * *", "Europe/Atlantis")),
@@ -107,6 +119,10 @@ TRIGGERS: dict[str, Callable[[], set[str]]] = {
     "SL904": lambda: _file_codes("huge.json", b'{"reverseETLSchedule": null}'
                                  + b" " * (16 * 1024 * 1024)),
     "SL905": lambda: _file_codes("other.json", b'{"name": "x", "reverseETLSchedule": null}'),
+    "SL940": lambda: _snapshot_codes(b'{"schedulelibSnapshot": 99}'),
+    "SL941": lambda: _snapshot_codes(
+        b'{"schedulelibSnapshot": 1, "pulledAt": "2026-01-01T00:00:00Z", "history": '
+        b'{"since": "2026-01-02T00:00:00Z", "until": "2026-01-01T00:00:00Z"}}'),
 }
 
 
