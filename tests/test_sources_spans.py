@@ -203,3 +203,14 @@ def test_syntax_errors_cover_one_character(name: str, text: str, at: str) -> Non
     start = sum(len(x) + 1 for x in lines[: finding.line - 1]) + finding.column - 1
     assert (finding.end_line, finding.end_column) == (finding.line, finding.column + 1)
     assert text[start: start + 1] == at
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+@pytest.mark.parametrize("name", ["x.json", "x.yaml"])
+def test_every_line_end_counts_as_one(end: str, name: str) -> None:
+    """LF, CRLF and a lone CR all end a line (as in SARIF and editors)."""
+    text = ('{"strategy": "periodic",\n "config":\n  {"interval": "1d"}}' if name == "x.json"
+            else "strategy: periodic\nconfig:\n  interval: 1d\n").replace("\n", end)
+    [finding] = scan(text, name=name).check()
+    expected = (3, 16, 3, 20) if name == "x.json" else (3, 13, 3, 15)
+    assert (finding.line, finding.column, finding.end_line, finding.end_column) == expected

@@ -173,7 +173,11 @@ class Scan:
 
 
 class Lines:
-    """Character offset -> 1-based (line, column), built on first use."""
+    """Character offset -> 1-based (line, column), built on first use.
+
+    Lines end with LF, CRLF or a lone CR, as in SARIF and editors (a file saved with classic
+    Mac line ends is not one long line); columns count characters.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -181,7 +185,7 @@ class Lines:
 
     def at(self, offset: int) -> tuple[int, int]:
         if self._starts is None:
-            self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+            self._starts = [0] + [m.end() for m in re.finditer("\r\n?|\n", self.text)]
         line = bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
 
