@@ -135,9 +135,9 @@ RULES: dict[str, Rule] = _rules(
     ),
     Rule(
         "SL007", "yaml-alias-expansion", "error",
-        "YAML aliases expand a schedule to more than 10,000 values, or the schedules of a file "
-        "to more than 200,000 values plus 10 per character of the file, or nest a schedule more "
-        "than 100 levels deep (an alias inside itself).",
+        "A YAML schedule holds more than 10,000 values once its aliases are expanded, or the "
+        "schedules of a file more than 200,000 values plus 10 per character of the file, or "
+        "aliases nest a schedule more than 100 levels deep (an alias inside itself).",
         "A few hundred bytes of nested aliases (a \"billion laughs\") expand to gigabytes; "
         "schedulelib refuses to expand them rather than run out of memory. That schedule is "
         "not checked.",

@@ -255,3 +255,10 @@ def test_any_bytes_after_schedule_keys_never_raise(data: bytes, kind: str, bom: 
     result = scan(text, name="x", kind=kind)  # type: ignore[arg-type]
     for finding in result.check():
         assert finding.line >= 1 and finding.end_line >= finding.line
+
+
+@pytest.mark.parametrize("kind", ["json", "yaml", "terraform"])
+def test_a_lone_surrogate_in_text_is_a_finding(kind: str) -> None:
+    """Text given to the API may hold a lone surrogate (no file can): SL901 at it."""
+    [finding] = scan("reverseETLSchedule: \ud800\n", name="x", kind=kind).check()  # type: ignore[arg-type]
+    assert (finding.code, finding.line, finding.column) == ("SL901", 1, 21)

@@ -257,6 +257,14 @@ _NO_SCHEDULE_HINTS = {
 def _decode(text: str | bytes, result: Scan) -> str | None:
     if isinstance(text, str):
         decoded = text.removeprefix("\ufeff")
+        # Text given to the API may hold a lone surrogate, which no UTF-8 file can.
+        surrogate = _SURROGATE.search(decoded)
+        if surrogate is not None:
+            line, column = Lines(decoded).at(surrogate.start())
+            result.findings.append(Finding(result.file, line, column, diagnostic(
+                "SL901", "", f"the text is not Unicode: U+{ord(surrogate[0]):04X} at offset "
+                f"{surrogate.start()} is a lone surrogate", "remove it"), line, column + 1))
+            return None
     else:
         try:
             decoded = text.decode("utf-8").removeprefix("\ufeff")
@@ -285,6 +293,9 @@ def read_all(paths: Iterable[str]) -> Iterator[Scan]:
             yield from errors
         else:
             yield read_file(argument)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _undecodable(data: bytes, exc: UnicodeDecodeError, file: str) -> Finding:

@@ -401,8 +401,8 @@ class _Builder:
 
         self.left -= 1
         if self.left < 0:
-            raise _OverBudget(f"aliases expand this schedule to more than {SCHEDULE_BUDGET:,} "
-                              "values (or those of the file to too many)")
+            raise _OverBudget(f"this schedule holds more than {SCHEDULE_BUDGET:,} values once "
+                              "its aliases are expanded (or the file's schedules too many)")
         if depth > _MAX_DEPTH:
             raise _OverBudget(f"this schedule is nested more than {_MAX_DEPTH} levels deep "
                               "(an alias inside itself?)")
