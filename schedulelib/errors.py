@@ -453,11 +453,14 @@ RULES: dict[str, Rule] = _rules(
     Rule(
         "SL905", "no-schedule", "warning",
         "A file named on the command line names a schedule key (`reverseETLSchedule`, "
-        "`reverse_etl_schedule`, `schedule_strategy`) but holds no schedule.",
+        "`reverse_etl_schedule`, `schedule_strategy`) but holds no schedule, not even one "
+        "set to null.",
         "The key is there, so the file is about schedules, yet nothing was checked: the key "
-        "may sit in a comment or a string, or be null. Files that do not mention schedules at "
-        "all are skipped without this warning (docs/decisions.md D23).",
-        '{"name": "my model", "reverseETLSchedule": null}',
+        "may sit in a comment or a string, or under a name schedulelib does not read. Files "
+        "that do not mention schedules at all are skipped without this warning, and "
+        "`reverseETLSchedule: null` says plainly that there is no schedule "
+        "(docs/decisions.md D23).",
+        '{"name": "my model", "note": "reverseETLSchedule comes later"}',
         "Check that the schedule is where schedulelib looks for it; directories are searched "
         "without this warning.",
     ),

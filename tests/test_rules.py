@@ -118,7 +118,7 @@ TRIGGERS: dict[str, Callable[[], set[str]]] = {
                                  b'  reverse_etl_schedule = var.schedule\n}\n'),
     "SL904": lambda: _file_codes("huge.json", b'{"reverseETLSchedule": null}'
                                  + b" " * (16 * 1024 * 1024)),
-    "SL905": lambda: _file_codes("other.json", b'{"name": "x", "reverseETLSchedule": null}'),
+    "SL905": lambda: _file_codes("other.json", b'{"name": "x", "note": "reverseETLSchedule"}'),
     "SL940": lambda: _snapshot_codes(b'{"schedulelibSnapshot": 99}'),
     "SL941": lambda: _snapshot_codes(
         b'{"schedulelibSnapshot": 1, "pulledAt": "2026-01-01T00:00:00Z", "history": '

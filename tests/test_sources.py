@@ -96,12 +96,14 @@ def test_json_schedules_at_any_depth_point_at_the_value() -> None:
     ('{"strategy": "periodic"}', [("SL105", 1, 1, "")]),  # a missing key: its object
     ('{"strategy": "cron",\n "strategy": "manual"}', [("SL003", 2, 14, "/strategy")]),
     ('{"a": {"reverseETLSchedule": "periodic"}}', [("SL004", 1, 30, "/a/reverseETLSchedule")]),
-    ('{"x": 1, "reverseETLSchedule": null}', [("SL905", 1, 1, "")]),
+    ('{"x": 1, "reverseETLSchedule": null}', []),  # a subscription without a schedule
+    ('{"x": 1, "note": "reverseETLSchedule"}', [("SL905", 1, 1, "")]),
     ('{"strategy": 1,}', [("SL001", 1, 16, "")]),
     (b'{"strategy": "\xff"}', [("SL901", 1, 15, "")]),
     (b'\xef\xbb\xbf{"strategy": "manual"}', []),  # a UTF-8 byte order mark is fine
     (b'\xef\xbb\xbf\xef\xbb\xbf{"strategy": "manual"}', [("SL001", 1, 1, "")]),
-], ids=["bare", "missing-key", "duplicate", "not-object", "no-schedule", "trailing-comma",
+], ids=["bare", "missing-key", "duplicate", "not-object", "null", "no-schedule",
+        "trailing-comma",
         "not-utf8", "bom", "two-boms"])
 def test_json_file_level_problems(text: str | bytes, expected: list[tuple[str, int, int, str]],
                                   ) -> None:
@@ -163,8 +165,9 @@ def test_yaml_positions_and_duplicate_keys() -> None:
      [("SL102", 4, 32, "/reverseETLSchedule/strategy")]),
     ("reverseETLSchedule: [1, 2\n", [("SL001", 2, 1, "")]),
     ("a: &x {strategy: manual}\nb: {reverseETLSchedule: *x}\n", []),
-    ("reverseETLSchedule: ~\n", [("SL905", 1, 1, "")]),
-], ids=["bare", "second-document", "syntax", "alias", "null"])
+    ("reverseETLSchedule: ~\n", []),
+    ("# reverseETLSchedule: {strategy: manual}\nname: x\n", [("SL905", 1, 1, "")]),
+], ids=["bare", "second-document", "syntax", "alias", "null", "commented-out"])
 def test_yaml_documents(text: str, expected: list[tuple[str, int, int, str]]) -> None:
     """Every document of a YAML stream is searched; syntax errors have a position."""
     assert codes(scan(text, name="f.yaml").check()) == expected

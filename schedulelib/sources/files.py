@@ -235,7 +235,7 @@ def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool 
         # Only a "strategy" key, and no schedule after all (a Kubernetes deployment in JSON):
         # not about schedules.
         return Scan(name, kind, skipped=True)
-    if named and not result.schedules and not any(
+    if named and not result.schedules and not result.unscheduled and not any(
             f.severity == "error" for f in result.findings):
         result.findings.append(Finding.at(name, whole, diagnostic(
             "SL905", "", f"no schedule found in this {_KIND_NAMES[kind]} file",

@@ -145,6 +145,9 @@ class Scan:
     #: True when the file was not judged: not about Segment schedules, or (inside a searched
     #: directory) not a regular file.  A skipped scan has no findings.
     skipped: bool = False
+    #: Subscriptions that say they have no schedule (``reverseETLSchedule: null``,
+    #: ``schedule_strategy = ""``): the file is about schedules, though it holds none.
+    unscheduled: int = 0
     #: Why a file found by a directory search was skipped, for a note ("" for files that are
     #: simply not about schedules, which are skipped in silence).
     note: str = ""

@@ -308,6 +308,8 @@ class _Document:
                     if name == WRAPPER_KEY and not inside:
                         if not _is_null(value):
                             found.append((here, value, None))
+                        else:
+                            self.result.unscheduled += 1
                         stack.append((here, value, True))
                         continue
                     if not isinstance(value, scalar):
