@@ -196,9 +196,11 @@ def test_finding_end_is_the_end_of_the_value(name: str, text: str, code: str,
     ("x.tf", 'resource "a" "b" {\n  x = @\n}\n', "@"),
 ], ids=["json", "yaml", "terraform"])
 def test_syntax_errors_cover_one_character(name: str, text: str, at: str) -> None:
-    """A syntax error's span is the one character the reader stopped at."""
+    """A syntax error's span is the one character the reader stopped at; the message does not
+    repeat the position."""
     [finding] = scan(text, name=name, everything=True).check()
     assert finding.code == "SL001"
+    assert "line" not in finding.message and "column" not in finding.message  # given once
     lines = text.split("\n")
     start = sum(len(x) + 1 for x in lines[: finding.line - 1]) + finding.column - 1
     assert (finding.end_line, finding.end_column) == (finding.line, finding.column + 1)
