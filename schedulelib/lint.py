@@ -1,0 +1,267 @@
+"""``schedulelib validate`` without the command line: files in, findings and an exit status out.
+
+For each file: read and scan it (:mod:`.sources`), check every schedule with the file's
+``as-of``, keep the codes its configuration selects, drop those an inline comment or a
+per-file ignore silences, and report the comments that silenced nothing.  An exception in any
+of that is caught and becomes an SL922 finding for that file alone: one file never loses the
+report of the others, and machine formats stay whole.
+
+Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+from . import sources
+from .config import DEFAULT, Config, Finder, RuleSet, load_config
+from .errors import Diagnostic, diagnostic
+from .sources import Finding, Scan
+
+__all__ = ["Options", "Report", "Source", "lint"]
+
+#: Codes no selection, ignore or comment can silence: they say the check itself went wrong.
+UNSILENCEABLE = frozenset({"SL922"})
+EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line says; None leaves it to the configuration."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    extend_ignore: tuple[str, ...] = ()
+    as_of: datetime | None = None
+    strict: bool | None = None
+    config: Path | None = None
+    isolated: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    """One thing to check: a file (``data`` None) or text read already (standard input)."""
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+    #: Named by the user (not found by a directory search): SL905 applies.
+    named: bool = True
+
+
+@dataclass
+class Report:
+    """Every finding, in file order, and what the exit status should be."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    schedules: int = 0
+    #: A file could not be read, or checking it failed (SL922): exit 2.
+    trouble: bool = False
+    #: An error, or a warning in a file whose configuration (or --strict) makes warnings fail.
+    failing: bool = False
+
+    @property
+    def exit_status(self) -> int:
+        if self.trouble:
+            return EXIT_TROUBLE
+        return EXIT_FINDINGS if self.failing else EXIT_OK
+
+
+class Settings:
+    """The configuration of each file: one ``--config`` file, none (``--isolated``), or the
+    nearest one found upward."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self._fixed: Config | None = None
+        if options.isolated:
+            self._fixed = DEFAULT
+        elif options.config is not None:
+            self._fixed = load_config(options.config, required=True)
+        self._finder = Finder()
+
+    def for_file(self, name: str | Path) -> Config:
+        if self._fixed is not None:
+            return self._fixed
+        return self._finder.for_file(name)
+
+    def rules(self, config: Config, file: str | Path) -> RuleSet:
+        o = self.options
+        select = o.select if o.select is not None else config.select
+        ignore = o.ignore if o.ignore is not None else config.ignore
+        return RuleSet(select if select is not None else ("SL",),
+                       (*(ignore or ()), *config.extend_ignore, *o.extend_ignore,
+                        *config.file_ignores(file)))
+
+    def as_of(self, config: Config) -> datetime | None:
+        value = self.options.as_of or config.as_of
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+    def strict(self, config: Config) -> bool:
+        if self.options.strict is not None:
+            return self.options.strict
+        return bool(config.strict)
+
+
+def expand(arguments: Iterable[str], settings: Settings,
+           on_empty: Iterable[str] | None = None) -> Iterator[Source | Scan]:
+    """The sources named by ``arguments``: files as named, directories searched (``include`` /
+    ``exclude`` of each file's configuration applied), each file once."""
+    seen: set[Path] = set()
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            for item in sources.iter_files(path):
+                if not isinstance(item, Path):  # a reader's own record of a directory it
+                    yield item                  # could not search
+                    continue
+                if first(item, seen) and settings.for_file(item).walks_into(item):
+                    yield Source(str(item), item, named=False)
+        elif first(path, seen):
+            yield Source(argument, path)
+
+
+def first(path: Path, seen: set[Path]) -> bool:
+    """False for a file already checked in this run (named twice, or inside a named dir)."""
+    try:
+        key = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        key = path.absolute()
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def lint(items: Iterable[Source | Scan], options: Options = Options(),
+         settings: Settings | None = None) -> Report:
+    """Check every source; never raises for anything a file holds."""
+    settings = settings or Settings(options)
+    report = Report()
+    for item in items:
+        report.files += 1
+        try:
+            if isinstance(item, Scan):
+                name, scan, data = item.file, item, None
+            else:
+                name = item.name
+                scan, data = _read(item)
+            findings, trouble, failing = _check_one(name, scan, data, item, settings)
+            report.schedules += len(scan.schedules)
+        except Exception as exc:  # noqa: BLE001 -- one file must never lose the others' report
+            findings, trouble, failing = [internal_error(_name(item), exc)], True, True
+        report.findings.extend(findings)
+        report.trouble = report.trouble or trouble
+        report.failing = report.failing or failing
+    return report
+
+
+def _name(item: Source | Scan) -> str:
+    return item.file if isinstance(item, Scan) else item.name
+
+
+def _read(item: Source) -> tuple[Scan, bytes | None]:
+    if item.data is not None:
+        if len(item.data) > sources.MAX_BYTES:
+            return sources.too_large(item.name), None
+        return sources.scan(item.data, name=item.name, named=item.named), item.data
+    assert item.path is not None
+    return sources.read_file(item.path, named=item.named), None
+
+
+def _check_one(name: str, scan: Scan, data: bytes | None, item: Source | Scan,
+               settings: Settings) -> tuple[list[Finding], bool, bool]:
+    config = settings.for_file(name)
+    as_of = settings.as_of(config)
+    from .schedule import check
+
+    found = scan.check(partial(check, as_of=as_of) if as_of is not None else None)
+    if scan.kind in ("yaml", "terraform") and not scan.unreadable:
+        if data is None and isinstance(item, Source) and item.path is not None:
+            data = _regular_file_bytes(item.path)
+        if data is not None:
+            found = _inline(name, scan.kind, data, found)
+    # Selection comes after the comments: a comment silencing a code that is not selected in
+    # this run is still in use (a run with --select SL9 must not call it stale).
+    rules = settings.rules(config, name)
+    kept = [f for f in found if f.code in UNSILENCEABLE or rules.enabled(f.code)]
+    trouble = scan.unreadable or any(f.code in UNSILENCEABLE for f in kept)
+    strict = settings.strict(config)
+    failing = any(f.severity == "error" or strict for f in kept)
+    return kept, trouble, failing
+
+
+def _inline(name: str, kind: str, data: bytes, findings: list[Finding]) -> list[Finding]:
+    """``findings`` without those a ``schedulelib: ignore[...]`` comment silences, with SL920
+    for each comment's idle codes and SL921 for each comment that cannot be used."""
+    from . import suppress
+
+    text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+    found, problems = suppress.directives(text, kind)
+    if not found and not problems:
+        return findings
+    silenced = suppress.apply(findings, found)
+    out = [f for f, off in zip(findings, silenced, strict=True)
+           if not off or f.code in UNSILENCEABLE]
+    extra: list[Finding] = []
+    for problem in problems:
+        extra.append(_at(name, problem.line, problem.column,
+                         diagnostic("SL921", "", problem.message, problem.hint)))
+    for directive, idle in suppress.unused(found):
+        codes = ", ".join(idle)
+        extra.append(_at(name, directive.line, directive.column, diagnostic(
+            "SL920", "", f"no {codes} finding on line {directive.target} for this ignore "
+            "comment to silence",
+            "remove the code from the comment (or the whole comment): the finding it was "
+            "written for is gone")))
+    merged = out + extra
+    merged.sort(key=lambda f: (f.line, f.column))
+    return merged
+
+
+def _at(name: str, line: int, column: int, d: Diagnostic) -> Finding:
+    return Finding(name, line, column, d)
+
+
+def internal_error(name: str, exc: BaseException) -> Finding:
+    """SL922: checking ``name`` raised ``exc`` (a bug in schedulelib, never the user's)."""
+    what = f"{type(exc).__name__}: {exc}"
+    if len(what) > 300:
+        what = what[:297] + "..."
+    return Finding(name, 0, 0, diagnostic(
+        "SL922", "", f"internal error while checking this file ({what}); the other files "
+        "are still checked",
+        "this is a bug in schedulelib: please report it, with the file if you can share it"))
+
+
+def _regular_file_bytes(path: Path) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (never blocks on a FIFO), else None."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(sources.MAX_BYTES + 1)
+        return data if len(data) <= sources.MAX_BYTES else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def summary_counts(findings: Sequence[Finding]) -> tuple[int, int]:
+    errors = sum(1 for f in findings if f.severity == "error")
+    return errors, len(findings) - errors
