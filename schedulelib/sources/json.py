@@ -1,0 +1,67 @@
+"""Schedules in JSON files: any object under ``reverseETLSchedule`` at any depth, or a file that
+is itself a bare schedule (a top-level ``strategy`` key)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..errors import pointer
+from .model import WRAPPER_KEY, Finding, Found, Scan
+
+
+def find_in_value(root: object) -> Iterator[tuple[tuple[str | int, ...], object, str | None]]:
+    """(path, schedule, name) for every schedule in a parsed JSON / YAML value."""
+    if isinstance(root, dict) and "strategy" in root and WRAPPER_KEY not in root:
+        yield (), root, None
+        return
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), root)]
+    out: list[tuple[tuple[str | int, ...], object, str | None]] = []
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == WRAPPER_KEY:
+                    if value is not None:
+                        label = node.get("name")
+                        out.append(((*path, key), value, label if isinstance(label, str) else None))
+                    continue
+                if isinstance(value, dict | list):
+                    stack.append(((*path, str(key)), value))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                if isinstance(value, dict | list):
+                    stack.append(((*path, index), value))
+    out.sort(key=lambda item: [str(p).zfill(12) if isinstance(p, int) else p for p in item[0]])
+    yield from out
+
+
+_AT_LINE = re.compile(r"at line (\d+), column (\d+)")
+
+
+def scan_json(text: str, result: Scan) -> None:
+    from .._jsontext import JsonLocator, parse_json
+
+    value, problems = parse_json(text)
+    locator: JsonLocator | None = None
+
+    def locate(where: str) -> tuple[int, int]:
+        nonlocal locator
+        if locator is None:
+            locator = JsonLocator(text)
+        return locator.locate(where)
+
+    for problem in problems:
+        if problem.code == "SL001":
+            match = _AT_LINE.search(problem.message)
+            line, column = (int(match[1]), int(match[2])) if match else (1, 1)
+        else:
+            line, column = locate(problem.path)
+        result.findings.append(Finding(result.file, line, column, problem))
+    if any(p.code == "SL001" for p in problems):
+        return
+    for path, doc, label in find_in_value(value):
+        base = pointer(*path)
+        result.schedules.append(Found(
+            doc, base, label or f"{result.file}#{base or '/'}",
+            lambda rel, base=base: locate(base + rel)))  # type: ignore[misc]
