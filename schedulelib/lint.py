@@ -120,10 +120,17 @@ def expand(arguments: Iterable[str], settings: Settings,
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
+            if not os.access(path, os.R_OK | os.X_OK):
+                # os.walk skips what it cannot list without a word; a named one is an error.
+                yield _unreadable_scan(argument, "the directory cannot be searched: "
+                                       "permission denied", "check its permissions")
+                continue
             for item in sources.iter_files(path):
                 if not isinstance(item, Path):  # a reader's own record of a directory it
                     yield item                  # could not search
                     continue
+                if _special(item):
+                    continue  # a FIFO or device found by a search is not configuration
                 if first(item, seen) and settings.for_file(item).walks_into(item):
                     yield Source(str(item), item, named=False)
         elif first(path, seen):
@@ -175,7 +182,34 @@ def _read(item: Source) -> tuple[Scan, bytes | None]:
             return sources.too_large(item.name), None
         return sources.scan(item.data, name=item.name, named=item.named), item.data
     assert item.path is not None
+    special = _special(item.path)
+    if special:
+        # Opening a FIFO blocks until a writer comes; a device may never end.  Only regular
+        # files are read (the readers refuse them too; this keeps the command safe whatever
+        # they do).
+        return _unreadable_scan(item.name, f"the file is {special}, not a regular file",
+                                "name a regular file"), None
     return sources.read_file(item.path, named=item.named), None
+
+
+def _special(path: Path) -> str:
+    """What ``path`` is when it exists and is neither a regular file nor a directory."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return ""  # missing, a symlink loop, ...: the reader says which
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return ""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
+def _unreadable_scan(name: str, message: str, hint: str) -> Scan:
+    return Scan(name, None, unreadable=True, findings=[Finding(name, 0, 0, diagnostic(
+        "SL901", "", message, hint))])
 
 
 def _check_one(name: str, scan: Scan, data: bytes | None, item: Source | Scan,
