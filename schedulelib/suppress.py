@@ -49,6 +49,7 @@ def yaml_comments(text: str) -> tuple[list[Comment], list[int]]:
     comments: list[Comment] = []
     content: list[int] = []
     quote = ""  # the quote of a scalar still open at the end of the previous line
+    flow = 0  # depth of [ ] and { } collections, which may span lines
     block_indent = -1  # inside a block scalar: the indentation of its header's line
     for number, line in enumerate(_LINE_BREAK.split(text), 1):
         stripped = line.lstrip(" ")
@@ -60,6 +61,10 @@ def yaml_comments(text: str) -> tuple[list[Comment], list[int]]:
             block_indent = -1
         i, n = indent, len(line)
         has_content = bool(quote)
+        # A quote opens a scalar only where a scalar can start: first on the line, after
+        # "- ", "? ", ": ", after "[", "{" or "," (or ":" inside flow), or after an anchor or
+        # tag; elsewhere (``a ': x``, ``don't``) it is part of a plain scalar.
+        expect, prop = not quote, False
         while i < n:
             ch = line[i]
             if quote == '"':
@@ -74,14 +79,30 @@ def yaml_comments(text: str) -> tuple[list[Comment], list[int]]:
                         i += 2
                         continue
                     quote = ""
+            elif ch in " \t":
+                if prop:
+                    expect, prop = True, False
             elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
                 comments.append(Comment(number, i + 1, line[i + 1:], not has_content))
                 break
-            elif ch in "'\"" and (i == indent or line[i - 1] in " \t[{,:"):
-                quote = ch
+            else:
                 has_content = True
-            elif ch not in " \t":
-                has_content = True
+                if expect and ch in "'\"":
+                    quote, expect = ch, False
+                elif ch in "[{":
+                    flow += 1
+                    expect = True
+                elif ch in "]}":
+                    flow = max(flow - 1, 0)
+                    expect = False
+                elif ch == "," and flow:
+                    expect = True
+                elif ch in "-?:" and (i + 1 == n or line[i + 1] in " \t" or (ch == ":" and flow)):
+                    expect = True
+                elif expect and ch in "&!":
+                    expect, prop = False, True
+                else:
+                    expect = False
             i += 1
         if has_content:
             content.append(number)
