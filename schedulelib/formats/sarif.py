@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from ..errors import Rule
     from ..sources import Finding
 
-SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
+          "sarif-schema-2.1.0.json")
 FINGERPRINT = "schedulelib/v1"
 
 
