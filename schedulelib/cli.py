@@ -19,7 +19,7 @@ import click
 
 if TYPE_CHECKING:
     from .schedule import Schedule
-    from .sources import Finding, Scan
+    from .sources import Finding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 POLICIES = ("go", "debian", "croniter")
@@ -187,10 +187,13 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
     color = fmt == "text" and render.use_color(sys.stdout)
-    from .formats import Run
+    if fmt == "text":
+        out = render.text(report.findings, color=color)
+    else:
+        from .formats import Run
 
-    out = render.render(report.findings, fmt, color=color,
-                        run=Run(report.files, report.schedules, report.trouble))
+        out = render.render(report.findings, fmt,
+                            run=Run(report.files, report.schedules, report.trouble))
     if fmt == "text" and (report.findings or paths != ("-",)):
         out += render.summary(report.findings, report.files, report.schedules)
     click.echo(out, nl=False, color=color)
@@ -204,9 +207,9 @@ def _unique(items: list[Any]) -> list[Any]:
     seen: set[Path] = set()
     out = []
     for item in items:
-        if isinstance(item, lint.Source) and item.path is not None:
-            if not lint.first(item.path, seen):
-                continue
+        if (isinstance(item, lint.Source) and item.path is not None
+                and not lint.first(item.path, seen)):
+            continue
         out.append(item)
     return out
 
@@ -277,6 +280,17 @@ def _zone(name: str) -> Any:
     return load(name)
 
 
+def _configured_dst(schedule: str) -> str:
+    """``dst`` from the configuration nearest to SCHEDULE's file (or the working directory)."""
+    from .config import ConfigError, Finder
+
+    where = schedule if schedule != "-" and not schedule.lstrip().startswith("{") else "x"
+    try:
+        return Finder().for_file(where).dst or "go"
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+
+
 # -- next ---------------------------------------------------------------------------------------
 
 
@@ -286,13 +300,15 @@ def _zone(name: str) -> Any:
               help="How many runs.")
 @click.option("--after", metavar="ISO", help="List runs strictly after this instant (default: "
               "now); a time without an offset is read in --tz, else the schedule's zone.")
-@click.option("--dst", default="go", show_default=True, type=click.Choice(POLICIES),
-              help="Whose DST behaviour: robfig/cron (Go), Debian cron, or croniter.")
+@click.option("--dst", type=click.Choice(POLICIES),
+              help="Whose DST behaviour: robfig/cron (Go), Debian cron, or croniter "
+              "(default: `dst` of the configuration, else go).")
 @click.option("--tz", "tz_name", metavar="ZONE", help="Also show each run in this IANA zone.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.pass_context
-def next_command(ctx: click.Context, schedule: str, count: int, after: str | None, dst: str,
+def next_command(ctx: click.Context, schedule: str, count: int, after: str | None,
+                 dst: str | None,
                  tz_name: str | None, fmt: str) -> None:
     """The next runs of SCHEDULE (a file, '-', or inline JSON).
 
@@ -305,6 +321,8 @@ def next_command(ctx: click.Context, schedule: str, count: int, after: str | Non
     from .explain import upcoming
 
     tz = _zone(tz_name) if tz_name else None
+    if dst is None:
+        dst = _configured_dst(schedule)
     good, bad = _read_schedules(schedule)
     _report_bad(bad)
     reports = []

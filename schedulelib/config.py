@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -100,7 +99,6 @@ def check_codes(codes: Iterable[str], where: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True)
 class RuleSet:
     """Which codes are reported: ruff's rule, the longest matching prefix decides.
 
@@ -108,8 +106,10 @@ class RuleSet:
     with ``select = ["SL409"]`` keeps it.  On a tie, ignore wins.
     """
 
-    select: tuple[str, ...] = ("SL",)
-    ignore: tuple[str, ...] = ()
+    __slots__ = ("ignore", "select")
+
+    def __init__(self, select: tuple[str, ...] = ("SL",), ignore: tuple[str, ...] = ()) -> None:
+        self.select, self.ignore = select, ignore
 
     def enabled(self, code: str) -> bool:
         chosen = max((len(p) for p in self.select if code.startswith(p)), default=-1)
@@ -158,20 +158,26 @@ def glob_match(pattern: str, relative: str) -> bool:
 # -- the configuration ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Config:
-    """One configuration file's settings (all unset: :data:`DEFAULT`)."""
+    """One configuration file's settings (all unset: :data:`DEFAULT`).
 
-    path: Path | None = None
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] | None = None
-    extend_ignore: tuple[str, ...] = ()
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    as_of: datetime | None = None
-    dst: str | None = None
-    strict: bool | None = None
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
+    A plain class (not a dataclass) to keep ``validate``'s start-up short.
+    """
+
+    __slots__ = ("as_of", "dst", "exclude", "extend_ignore", "ignore", "include", "path",
+                 "per_file_ignores", "select", "strict")
+
+    def __init__(self, path: Path | None = None, *, select: tuple[str, ...] | None = None,
+                 ignore: tuple[str, ...] | None = None, extend_ignore: tuple[str, ...] = (),
+                 per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = (),
+                 as_of: datetime | None = None, dst: str | None = None,
+                 strict: bool | None = None, include: tuple[str, ...] = (),
+                 exclude: tuple[str, ...] = ()) -> None:
+        self.path = path
+        self.select, self.ignore, self.extend_ignore = select, ignore, extend_ignore
+        self.per_file_ignores = per_file_ignores
+        self.as_of, self.dst, self.strict = as_of, dst, strict
+        self.include, self.exclude = include, exclude
 
     @property
     def root(self) -> Path:
@@ -243,7 +249,7 @@ def load_config(path: Path, *, required: bool = False) -> Config | None:
         tool = data.get("tool")
         table = tool.get("schedulelib") if isinstance(tool, dict) else None
         if table is None:
-            return Config(path=path) if required else None
+            return Config(path) if required else None
         where += " [tool.schedulelib]"
     else:
         table = data
@@ -292,7 +298,7 @@ def _from_table(table: Mapping[str, object], path: Path, where: str) -> Config:
     for key in ("include", "exclude"):
         if key in table:
             values[key] = _strings(table[key], f"{where} {key}")
-    return Config(path=path, **values)  # type: ignore[arg-type]
+    return Config(path, **values)  # type: ignore[arg-type]
 
 
 class Finder:

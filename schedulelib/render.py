@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import IO, TYPE_CHECKING
 
@@ -17,8 +17,8 @@ from .sources import Finding
 
 if TYPE_CHECKING:
     from .analysis import DstEvent
-    from .formats import Run
     from .explain import Explanation, Upcoming
+    from .formats import Run
 
 FORMATS = ("text", "json", "github", "sarif", "gitlab")
 

@@ -95,9 +95,8 @@ def yaml_comments(text: str) -> tuple[list[Comment], list[int]]:
                 elif ch in "]}":
                     flow = max(flow - 1, 0)
                     expect = False
-                elif ch == "," and flow:
-                    expect = True
-                elif ch in "-?:" and (i + 1 == n or line[i + 1] in " \t" or (ch == ":" and flow)):
+                elif (ch == "," and flow) or (ch in "-?:" and (
+                        i + 1 == n or line[i + 1] in " \t" or (ch == ":" and flow))):
                     expect = True
                 elif expect and ch in "&!":
                     expect, prop = False, True
@@ -146,11 +145,11 @@ def hcl_comments(text: str) -> tuple[list[Comment], list[int]]:
                 continue
             if ch == '"':
                 stack.pop()
-            elif ch in "$%" and text.startswith("{", i + 1):
-                if not (i > 0 and text[i - 1] == ch):  # $${ and %%{ are literal
-                    stack.append(1)
-                    i += 2
-                    continue
+            elif (ch in "$%" and text.startswith("{", i + 1)
+                  and not (i > 0 and text[i - 1] == ch)):  # $${ and %%{ are literal
+                stack.append(1)
+                i += 2
+                continue
             content.add(line_of(i))
             i += 1
             continue

@@ -54,7 +54,7 @@ def validate(*args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
-# -- SARIF ----------------------------------------------------------------------------------------
+# -- SARIF -----------------------------------------------------------------------------------------
 
 
 def test_sarif_is_valid_against_the_official_schema(repo: Path) -> None:
@@ -129,7 +129,7 @@ def test_sarif_marks_a_run_that_failed(repo: Path, monkeypatch: pytest.MonkeyPat
     assert (status, json.loads(out)["runs"][0]["results"]) == (0, [])
 
 
-# -- JSON version 1 -------------------------------------------------------------------------------
+# -- JSON version 1 --------------------------------------------------------------------------------
 
 
 def test_json_matches_its_documented_schema(repo: Path) -> None:
@@ -160,7 +160,7 @@ def test_json_positions_and_urls(repo: Path) -> None:
         assert f["url"].endswith(f"#{f['code'].lower()}-{f['rule']}-{f['severity']}")
 
 
-# -- GitLab Code Quality --------------------------------------------------------------------------
+# -- GitLab Code Quality ---------------------------------------------------------------------------
 
 GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
 
@@ -184,7 +184,7 @@ def test_gitlab_code_quality_fields(repo: Path) -> None:
     assert validate("--format", "gitlab", "config/ok.json")[1] == "[]\n"
 
 
-# -- GitHub annotations ---------------------------------------------------------------------------
+# -- GitHub annotations ----------------------------------------------------------------------------
 
 
 def test_github_annotations(repo: Path) -> None:

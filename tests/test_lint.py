@@ -52,7 +52,7 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
-# -- selection ------------------------------------------------------------------------------------
+# -- selection -------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("args", "expected"), [
@@ -81,7 +81,7 @@ def test_unknown_code_on_the_command_line(repo: Path, args: list[str]) -> None:
         assert status == 1
 
 
-# -- configuration files --------------------------------------------------------------------------
+# -- configuration files ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("files", "expected"), [
@@ -160,7 +160,7 @@ def test_strict_from_config(tmp_path: Path, config: str, args: list[str], expect
     assert run("validate", *args, str(tmp_path / "alias.json"))[0] == expected
 
 
-# -- the date -------------------------------------------------------------------------------------
+# -- the date --------------------------------------------------------------------------------------
 
 
 def test_as_of_pins_the_date_dependent_findings(tmp_path: Path) -> None:
@@ -193,12 +193,12 @@ def test_as_of_pins_the_date_dependent_findings(tmp_path: Path) -> None:
         "explain-9999", "explain-year-1", "explain-garbage"])
 def test_dates_out_of_range_are_usage_errors(argv: list[str]) -> None:
     """Every command that takes a date: one line, exit 2, never a traceback."""
-    status, out, err = run(*argv)
+    status, _, err = run(*argv)
     assert status == 2 and err.startswith("Error: ") and "Traceback" not in err
     assert len(err) < 400
 
 
-# -- inline ignores -------------------------------------------------------------------------------
+# -- inline ignores --------------------------------------------------------------------------------
 
 YAML_IGNORES = """\
 subscriptions:
@@ -281,7 +281,7 @@ def test_ignore_of_a_code_not_selected_is_not_stale(tmp_path: Path) -> None:
     assert codes(str(path)) == []
 
 
-# -- one file's failure ---------------------------------------------------------------------------
+# -- one file's failure ----------------------------------------------------------------------------
 
 
 def _boom(*args: object, **kwargs: object) -> object:
@@ -328,7 +328,7 @@ def test_exit_2_wins_over_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert run("validate", "--strict", str(tmp_path / "a.json"))[0] == 2
 
 
-# -- real cases -----------------------------------------------------------------------------------
+# -- real cases ------------------------------------------------------------------------------------
 
 
 def _two_boms(tmp: Path) -> list[str]:
@@ -383,7 +383,6 @@ def _locked_dir(tmp: Path) -> list[str]:
 def test_hostile_files_beside_a_bad_one(make: object, statuses: set[int], fmt: str) -> None:
     """Whatever the readers make of it: no hang, no traceback, the bad file still reported."""
     import subprocess
-
     import tempfile
 
     # Root searches any directory: run as nobody then, in a folder nobody may read.

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from schedulelib.suppress import directives, hcl_comments, yaml_comments
 
-# -- YAML: where '#' starts a comment ------------------------------------------------------------
+# -- YAML: where '#' starts a comment --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -58,7 +58,7 @@ def test_no_comment_inside_any_scalar_pyyaml_writes(mapping: dict[str, object],
     assert [c.line for c in yaml_comments(text + "# end\n")[0]] == [lines + 1]
 
 
-# -- HCL --------------------------------------------------------------------------------------------
+# -- HCL -------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -67,6 +66,8 @@ def fingerprints(findings: Sequence[Finding]) -> Iterator[str]:
     file and the JSON Pointer, plus a counter for repeats.  Lines are left out, so editing
     above a finding does not make it a new one; so is the message, which can name dates
     (SL409) that move with the calendar."""
+    import hashlib
+
     seen: dict[str, int] = {}
     for f in findings:
         base = "\0".join((f.code, relative_path(f.file), f.pointer))
