@@ -125,7 +125,7 @@ def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...] | None:
         raise CommandError(str(exc)) from None
 
 
-@cli.command(short_help="Check the schedules in files and directories; exit 1 on findings.")
+@cli.command(short_help="Check every schedule in files and directories.")
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "gitlab"]),
               default="text", show_default=True, help="text for people; json (versioned), "

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -168,11 +168,11 @@ def lint(items: Iterable[Source | Scan], options: Options | None = None,
         report.files += 1
         try:
             if isinstance(item, Scan):
-                name, scan, data = item.file, item, None
+                name, scan = item.file, item
             else:
                 name = item.name
-                scan, data = _read(item)
-            findings, trouble, failing = _check_one(name, scan, data, item, settings)
+                scan = _read(item)
+            findings, trouble, failing = _check_one(name, scan, settings)
             report.schedules += len(scan.schedules)
         except Exception as exc:
             findings, trouble, failing = [internal_error(_name(item), exc)], True, True
@@ -186,11 +186,11 @@ def _name(item: Source | Scan) -> str:
     return item.file if isinstance(item, Scan) else item.name
 
 
-def _read(item: Source) -> tuple[Scan, bytes | None]:
+def _read(item: Source) -> Scan:
     if item.data is not None:
         if len(item.data) > sources.MAX_BYTES:
-            return sources.too_large(item.name), None
-        return sources.scan(item.data, name=item.name, named=item.named), item.data
+            return sources.too_large(item.name)
+        return sources.scan(item.data, name=item.name, named=item.named)
     assert item.path is not None
     special = _special(item.path)
     if special:
@@ -198,8 +198,8 @@ def _read(item: Source) -> tuple[Scan, bytes | None]:
         # files are read (the readers refuse them too; this keeps the command safe whatever
         # they do).
         return _unreadable_scan(item.name, f"the file is {special}, not a regular file",
-                                "name a regular file"), None
-    return sources.read_file(item.path, named=item.named), None
+                                "name a regular file")
+    return sources.read_file(item.path, named=item.named)
 
 
 def _special(path: Path) -> str:
@@ -222,18 +222,14 @@ def _unreadable_scan(name: str, message: str, hint: str) -> Scan:
         "SL901", "", message, hint))])
 
 
-def _check_one(name: str, scan: Scan, data: bytes | None, item: Source | Scan,
-               settings: Settings) -> tuple[list[Finding], bool, bool]:
+def _check_one(name: str, scan: Scan, settings: Settings) -> tuple[list[Finding], bool, bool]:
     config = settings.for_file(name)
     as_of = settings.as_of(config)
     from .schedule import check
 
     found = scan.check(partial(check, as_of=as_of) if as_of is not None else None)
-    if scan.kind in ("yaml", "terraform") and not scan.unreadable:
-        if data is None and isinstance(item, Source) and item.path is not None:
-            data = _regular_file_bytes(item.path)
-        if data is not None:
-            found = _inline(name, scan.kind, data, found)
+    if scan.kind in ("yaml", "terraform") and scan.text is not None:
+        found = _inline(name, scan.kind, scan.text, found)
     # Selection comes after the comments: a comment silencing a code that is not selected in
     # this run is still in use (a run with --select SL9 must not call it stale).
     rules = settings.rules(config, name)
@@ -244,12 +240,11 @@ def _check_one(name: str, scan: Scan, data: bytes | None, item: Source | Scan,
     return kept, trouble, failing
 
 
-def _inline(name: str, kind: str, data: bytes, findings: list[Finding]) -> list[Finding]:
+def _inline(name: str, kind: str, text: str, findings: list[Finding]) -> list[Finding]:
     """``findings`` without those a ``schedulelib: ignore[...]`` comment silences, with SL920
     for each comment's idle codes and SL921 for each comment that cannot be used."""
     from . import suppress
 
-    text = data.decode("utf-8", "replace").removeprefix("\ufeff")
     found, problems = suppress.directives(text, kind)
     if not found and not problems:
         return findings
@@ -258,11 +253,11 @@ def _inline(name: str, kind: str, data: bytes, findings: list[Finding]) -> list[
            if not off or f.code in UNSILENCEABLE]
     extra: list[Finding] = []
     for problem in problems:
-        extra.append(_at(name, problem.line, problem.column,
+        extra.append(_at(name, problem.line, problem.column, problem.end,
                          diagnostic("SL921", "", problem.message, problem.hint)))
     for directive, idle in suppress.unused(found):
         codes = ", ".join(idle)
-        extra.append(_at(name, directive.line, directive.column, diagnostic(
+        extra.append(_at(name, directive.line, directive.column, directive.end, diagnostic(
             "SL920", "", f"no {codes} finding on line {directive.target} for this ignore "
             "comment to silence",
             "remove the code from the comment (or the whole comment): the finding it was "
@@ -272,8 +267,8 @@ def _inline(name: str, kind: str, data: bytes, findings: list[Finding]) -> list[
     return merged
 
 
-def _at(name: str, line: int, column: int, d: Diagnostic) -> Finding:
-    return Finding(name, line, column, d)
+def _at(name: str, line: int, column: int, end: int, d: Diagnostic) -> Finding:
+    return Finding(name, line, column, d, line, end)
 
 
 def internal_error(name: str, exc: BaseException) -> Finding:
@@ -286,26 +281,3 @@ def internal_error(name: str, exc: BaseException) -> Finding:
         "are still checked",
         "this is a bug in schedulelib: please report it, with the file if you can share it"))
 
-
-def _regular_file_bytes(path: Path) -> bytes | None:
-    """The bytes of ``path`` if it is a regular file (never blocks on a FIFO), else None."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(sources.MAX_BYTES + 1)
-        return data if len(data) <= sources.MAX_BYTES else None
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
-def summary_counts(findings: Sequence[Finding]) -> tuple[int, int]:
-    errors = sum(1 for f in findings if f.severity == "error")
-    return errors, len(findings) - errors

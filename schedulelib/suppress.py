@@ -211,6 +211,8 @@ class Directive:
 
     line: int
     column: int
+    #: One past the directive's last character (the closing bracket).
+    end: int
     codes: tuple[str, ...]
     target: int
     used: set[str] = field(default_factory=set)
@@ -222,6 +224,7 @@ class Problem:
 
     line: int
     column: int
+    end: int
     message: str
     hint: str
 
@@ -240,8 +243,9 @@ def directives(text: str, kind: str | None) -> tuple[list[Directive], list[Probl
         column = comment.column + 1 + match.start()
         rest = comment.text[match.end():]
         codes = _CODES.match(rest)
+        end = column + (match.end() - match.start()) + (codes.end() if codes else 0)
         if codes is None:
-            problems.append(Problem(comment.line, column,
+            problems.append(Problem(comment.line, column, end,
                                     "a bare 'schedulelib: ignore' is refused: it would hide any "
                                     "finding on the line, today's and tomorrow's",
                                     "name the codes: # schedulelib: ignore[SL409]"))
@@ -251,7 +255,7 @@ def directives(text: str, kind: str | None) -> tuple[list[Directive], list[Probl
         if not names or bad:
             what = (f"unknown rule code {bad[0]!r}" if bad
                     else "'schedulelib: ignore[]' names no code")
-            problems.append(Problem(comment.line, column, f"{what} in an ignore comment",
+            problems.append(Problem(comment.line, column, end, f"{what} in an ignore comment",
                                     "write the codes the finding shows, e.g. "
                                     "# schedulelib: ignore[SL409, SL504]"))
             continue
@@ -259,7 +263,7 @@ def directives(text: str, kind: str | None) -> tuple[list[Directive], list[Probl
         if comment.own_line:
             after = bisect_right(content, comment.line)
             target = content[after] if after < len(content) else comment.line + 1
-        found.append(Directive(comment.line, column, tuple(dict.fromkeys(names)), target))
+        found.append(Directive(comment.line, column, end, tuple(dict.fromkeys(names)), target))
     return found, problems
 
 

@@ -79,7 +79,7 @@ def test_precommit_configurations(doc: str, config: dict[str, object]) -> None:
                 assert hook["language"] == "system"
                 command = shlex.split(hook["entry"]) + list(hook.get("args", []))
                 assert command[:2] == ["schedulelib", "validate"]
-                validate.make_context("validate", command[2:] + ["x.json"])
+                validate.make_context("validate", [*command[2:], "x.json"])
                 re.compile(hook["files"])
             continue
         assert repo["repo"] == GIT_URL

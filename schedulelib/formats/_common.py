@@ -36,15 +36,17 @@ def rule_url(code: str) -> str:
 
 
 def span(f: Finding) -> tuple[int, int, int, int]:
-    """(line, column, end_line, end_column), 1-based; the end falls back to the start when the
-    reader gives none, and a finding without a position is placed at 1:1."""
-    line, column = (f.line, f.column) if f.line > 0 else (1, 1)
-    column = max(column, 1)
+    """(line, column, end_line, end_column), 1-based, the end exclusive (one past the last
+    character, as SARIF's ``endColumn``).  A finding whose reader gives no end covers one
+    character; a finding without a position (a file that could not be read) is placed at 1:1."""
+    if f.line <= 0:
+        return 1, 1, 1, 2
+    line, column = f.line, max(f.column, 1)
     end_line = getattr(f, "end_line", 0) or 0
     end_column = getattr(f, "end_column", 0) or 0
-    if f.line <= 0 or end_line < line or (end_line == line and end_column < column):
-        end_line, end_column = line, column
-    return line, column, end_line, max(end_column, 1)
+    if (end_line, end_column) <= (line, column):
+        end_line, end_column = line, column + 1
+    return line, column, end_line, end_column
 
 
 def relative_path(name: str) -> str:

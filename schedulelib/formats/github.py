@@ -1,7 +1,8 @@
 """``--format github``: GitHub Actions workflow commands, shown as annotations on the diff.
 
-``::error file=F,line=L,col=C,endLine=EL,endColumn=EC,title=schedulelib (SL407)::message``;
-escaping follows actions/toolkit (core/src/command.ts).
+``::error file=F,line=L,col=C,endLine=EL,endColumn=EC,title=schedulelib (SL407)::message``
+(``endColumn`` one past the value's last character, as in the other formats); escaping follows
+actions/toolkit (core/src/command.ts).
 """
 
 from __future__ import annotations

@@ -52,10 +52,8 @@ def _location(f: Finding) -> dict[str, object]:
         artifact = {"uri": quote(name), "uriBaseId": "%SRCROOT%"}
     physical: dict[str, object] = {"artifactLocation": artifact}
     line, column, end_line, end_column = span(f)
-    # The end column is exclusive in SARIF: one past the last character of the span.
     physical["region"] = {"startLine": line, "startColumn": column, "endLine": end_line,
-                          "endColumn": end_column + (1 if (end_line, end_column) ==
-                                                     (line, column) else 0)}
+                          "endColumn": end_column}
     return {"physicalLocation": physical}
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import diagnostic
-from .model import Finding, Kind, Scan
+from .model import Finding, Kind, Lines, Scan
 
 #: Files larger than this are not read (SL904): schedule configuration is small.
 MAX_BYTES = 16 * 1024 * 1024
@@ -95,8 +95,11 @@ def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool 
     decoded = _decode(text, result)
     if decoded is None:
         return result
+    result.text = decoded
+    # A finding about the whole file covers its first character.
+    whole = Lines(decoded).point(0)
     if not decoded.strip():
-        result.findings.append(Finding(name, 1, 1, diagnostic(
+        result.findings.append(Finding.at(name, whole, diagnostic(
             "SL902", "", "the file is empty" if not decoded else "the file holds only white space",
             "write the configuration, or remove the file")))
         return result
@@ -116,13 +119,13 @@ def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool 
             scan_terraform(decoded, result)
     except RecursionError:
         result.schedules.clear()
-        result.findings.append(Finding(name, 1, 1, diagnostic(
+        result.findings.append(Finding.at(name, whole, diagnostic(
             "SL001", "", "the document is nested too deeply to read",
             "schedule configuration is never this deep: is this the right file?")))
         return result
     if named and not result.schedules and not any(
             f.severity == "error" for f in result.findings):
-        result.findings.append(Finding(name, 1, 1, diagnostic(
+        result.findings.append(Finding.at(name, whole, diagnostic(
             "SL905", "", f"no schedule found in this {_KIND_NAMES[kind]} file",
             _NO_SCHEDULE_HINTS[kind])))
     return result
@@ -150,8 +153,7 @@ def _decode(text: str | bytes, result: Scan) -> str | None:
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
         result.findings.append(Finding(result.file, line, column, diagnostic(
             "SL901", "", f"the file is not UTF-8 text: byte 0x{text[exc.start]:02x} at offset "
-            f"{exc.start} (line {line}, column {column}) cannot be decoded",
-            "save the file as UTF-8")))
+            f"{exc.start} cannot be decoded", "save the file as UTF-8"), line, column + 1))
         return None
 
 

@@ -207,12 +207,13 @@ _WANTED = {
 
 class Resource:
     """A wanted resource: its type and name, the values of the wanted attributes, where each
-    value (and each part of it, ``/attr/...``) starts, and duplicate keys found inside."""
+    value (and each part of it, ``/attr/...``) is written (start and end offsets), and
+    duplicate keys found inside."""
 
     def __init__(self, type_: str, label: str) -> None:
         self.type, self.label = type_, label
         self.values: dict[str, object] = {}
-        self.offsets: dict[str, int] = {}
+        self.offsets: dict[str, tuple[int, int]] = {}
         self.problems: list[Diagnostic] = []
 
 
@@ -335,14 +336,20 @@ class HclReader:
 
     def value(self, where: str, res: Resource, stops: tuple[str, ...]) -> object:
         tok = self.peek()
-        res.offsets.setdefault(where, tok.start)
+        # The outermost value at a place is its span (jsonencode(...) holds another); the first
+        # of two duplicate keys keeps it.
+        fresh = where not in res.offsets
+        if fresh:
+            res.offsets[where] = (tok.start, tok.end)
         value = self.primary(where, res)
         after = self.peek()
-        if after.kind in stops or (after.kind == "punct" and after.text in stops):
-            return value
-        # An operator, an index, a conditional...: an expression Terraform evaluates.
-        self.skip(stops)
-        return Unknown(tok.start, self.text[tok.start: self.peek().start].strip())
+        if not (after.kind in stops or (after.kind == "punct" and after.text in stops)):
+            # An operator, an index, a conditional...: an expression Terraform evaluates.
+            self.skip(stops)
+            value = Unknown(tok.start, self.text[tok.start: self.peek().start].strip())
+        if fresh:
+            res.offsets[where] = (tok.start, self.toks[self.p - 1].end)
+        return value
 
     def primary(self, where: str, res: Resource) -> object:
         tok = self.peek()
@@ -378,7 +385,6 @@ class HclReader:
                     raise self.fail(f"expected ')' to close jsonencode(, found {_show(closing)}",
                                     closing)
                 self.take()
-                res.offsets[where] = tok.start
                 return Encoded(inner)
             # A reference (var.x, local.y, a resource attribute) or another function call.
             start = tok.start
@@ -456,7 +462,7 @@ class HclReader:
                 res.problems.append(diagnostic(
                     "SL003", here, f"key {key!r} appears twice in one object (first on line "
                     f"{_line_of(self.text, first[key])})", "remove one of the two"))
-                res.offsets[here] = tok.start
+                res.offsets[here] = (tok.start, self.toks[self.p - 1].end)
             else:
                 first[key] = tok.start
                 out[key] = item

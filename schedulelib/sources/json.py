@@ -3,11 +3,10 @@ is itself a bare schedule (a top-level ``strategy`` key)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..errors import pointer
-from .model import WRAPPER_KEY, Finding, Found, Scan
+from .model import WRAPPER_KEY, Finding, Found, Lines, Scan, Span
 
 
 def find_in_value(root: object) -> Iterator[tuple[tuple[str | int, ...], object, str | None]]:
@@ -36,32 +35,26 @@ def find_in_value(root: object) -> Iterator[tuple[tuple[str | int, ...], object,
     yield from out
 
 
-_AT_LINE = re.compile(r"at line (\d+), column (\d+)")
-
-
 def scan_json(text: str, result: Scan) -> None:
-    from .._jsontext import JsonLocator, parse_json
+    from .._jsontext import JsonLocator, read_json
 
-    value, problems = parse_json(text)
+    value, problems, error_at = read_json(text)
+    lines = Lines(text)
     locator: JsonLocator | None = None
 
-    def locate(where: str) -> tuple[int, int]:
+    def span(where: str) -> Span:
         nonlocal locator
         if locator is None:
             locator = JsonLocator(text)
-        return locator.locate(where)
+        return lines.span(*locator.range(where))
 
     for problem in problems:
-        if problem.code == "SL001":
-            match = _AT_LINE.search(problem.message)
-            line, column = (int(match[1]), int(match[2])) if match else (1, 1)
-        else:
-            line, column = locate(problem.path)
-        result.findings.append(Finding(result.file, line, column, problem))
+        where = lines.point(error_at or 0) if problem.code == "SL001" else span(problem.path)
+        result.findings.append(Finding.at(result.file, where, problem))
     if any(p.code == "SL001" for p in problems):
         return
     for path, doc, label in find_in_value(value):
         base = pointer(*path)
         result.schedules.append(Found(
             doc, base, label or f"{result.file}#{base or '/'}",
-            lambda rel, base=base: locate(base + rel)))  # type: ignore[misc]
+            lambda rel, base=base: span(base + rel)))  # type: ignore[misc]

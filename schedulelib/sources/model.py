@@ -1,5 +1,6 @@
 """The records every reader produces: a :class:`Scan` of one file, the :class:`Found` schedules
-in it, and the :class:`Finding` diagnostics placed at a line and column."""
+in it, the :class:`Finding` diagnostics placed at a line and column, and the :class:`Span` of
+each value as written."""
 
 from __future__ import annotations
 
@@ -23,14 +24,22 @@ WRAPPER_KEY = "reverseETLSchedule"
 class Finding:
     """One diagnostic placed in a file: ``diagnostic.path`` is a JSON Pointer into the file.
 
-    ``line`` and ``column`` are 1-based; both are 0 when the problem has no position (a file
-    that could not be read at all).
+    ``line`` and ``column`` are 1-based and mark the start of the offending value;
+    ``end_line`` and ``end_column`` its end, exclusive (SARIF's ``endColumn``): a string's span
+    includes its quotes.  A syntax error covers the one character the reader stopped at.  All
+    four are 0 when the problem has no position (a file that could not be read at all).
     """
 
     file: str
     line: int
     column: int
     diagnostic: Diagnostic
+    end_line: int = 0
+    end_column: int = 0
+
+    @classmethod
+    def at(cls, file: str, span: Span, diagnostic: Diagnostic) -> Finding:
+        return cls(file, span.line, span.column, diagnostic, span.end_line, span.end_column)
 
     @property
     def code(self) -> str:
@@ -54,11 +63,32 @@ class Finding:
 
     def to_dict(self) -> dict[str, object]:
         return {"code": self.code, "severity": self.severity, "file": self.file,
-                "line": self.line, "column": self.column, "pointer": self.pointer,
+                "line": self.line, "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column, "pointer": self.pointer,
                 "message": self.message, "hint": self.hint}
 
 
-Locate = Callable[[str], tuple[int, int]]
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a value is written.
+
+    ``start`` / ``end`` are character offsets into the decoded file text (:attr:`Scan.text`):
+    ``text[start:end]`` is exactly the value as written (a string with its quotes, an object
+    with its braces), so replacing that slice replaces the value and nothing else.  ``line`` /
+    ``column`` and ``end_line`` / ``end_column`` are the same two places, 1-based, the end
+    exclusive.
+    """
+
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+#: A pointer relative to a schedule -> the span of the value there (or of its nearest ancestor).
+Locate = Callable[[str], Span]
 
 
 @dataclass(frozen=True)
@@ -84,6 +114,12 @@ class Found:
 
     def locate(self, relative: str) -> tuple[int, int]:
         """1-based (line, column) of the value at ``relative`` (a pointer into ``doc``)."""
+        span = self.locator(relative)
+        return span.line, span.column
+
+    def span(self, relative: str) -> Span:
+        """The :class:`Span` of the value at ``relative`` (a pointer into ``doc``); a pointer
+        to a member that is not there gives the span of its nearest ancestor."""
         return self.locator(relative)
 
     def file_pointer(self, relative: str) -> str:
@@ -104,6 +140,8 @@ class Scan:
     findings: list[Finding] = field(default_factory=list)
     #: True when the file could not be read at all (missing, a directory, no permission).
     unreadable: bool = False
+    #: The decoded text the offsets of every :class:`Span` refer to (None: nothing decoded).
+    text: str | None = None
 
     def check(self, checker: Callable[[object], list[Diagnostic]] | None = None) -> list[Finding]:
         """The file's own findings, then every schedule's, each with its line and column."""
@@ -123,8 +161,7 @@ class Scan:
             elif found.static:
                 problems += checker(found.doc)
             for d in problems:
-                line, column = found.locate(d.path)
-                out.append(Finding(self.file, line, column, Diagnostic(
+                out.append(Finding.at(self.file, found.span(d.path), Diagnostic(
                     d.code, d.severity, found.file_pointer(d.path), d.message, d.hint)))
         return out
 
@@ -141,6 +178,16 @@ class Lines:
             self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         line = bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(start, end, *self.at(start), *self.at(end))
+
+    def point(self, offset: int) -> Span:
+        """The span of the one character at ``offset`` (empty at a line end or the end)."""
+        offset = max(0, min(offset, len(self.text)))
+        end = offset + 1 if offset < len(self.text) and self.text[offset] not in "\r\n" \
+            else offset
+        return self.span(offset, end)
 
 
 def nearest(table: Mapping[str, object], where: str) -> str:

@@ -23,10 +23,8 @@ def scan_terraform(text: str, result: Scan) -> None:
         reader = HclReader(text)
         reader.body(None, None, 0)
     except HclSyntaxError as exc:
-        line, column = lines.at(exc.offset)
-        result.findings.append(Finding(result.file, line, column, diagnostic(
-            "SL001", "", f"invalid HCL at line {line}, column {column}: {exc}",
-            "correct the Terraform syntax at that position")))
+        result.findings.append(Finding.at(result.file, lines.point(exc.offset), diagnostic(
+            "SL001", "", f"invalid HCL: {exc}", "correct the Terraform syntax at that position")))
         return
     for res in reader.resources:
         if res.type == "segment_destination_subscription":
@@ -55,7 +53,7 @@ def _subscription(res: Resource, result: Scan, lines: Lines) -> None:
     doc = raw
     if isinstance(raw, dict) and "config" in raw:
         doc = dict(raw)
-        doc["config"] = _config(raw["config"], offsets.get("/config", 0), "config", problems)
+        doc["config"] = _config(raw["config"], "config", problems)
     _add(result, lines, doc, base + "/reverse_etl_schedule", _label(res), offsets, problems, ())
 
 
@@ -63,7 +61,7 @@ def _model(res: Resource, result: Scan, lines: Lines) -> None:
     strategy = res.values.get("schedule_strategy")
     if "schedule_strategy" not in res.values or strategy is None or strategy == "":
         return  # "" is how Segment's export writes "no schedule"
-    offsets = {"": res.offsets.get("/schedule_strategy", 0)}
+    offsets = {"": res.offsets.get("/schedule_strategy", (0, 0))}
     for key, new in (("schedule_strategy", "strategy"), ("schedule_config", "config")):
         for k, v in res.offsets.items():
             if k == "/" + key or k.startswith("/" + key + "/"):
@@ -72,13 +70,12 @@ def _model(res: Resource, result: Scan, lines: Lines) -> None:
                            d.message, d.hint) for d in res.problems]
     doc: dict[str, object] = {"strategy": strategy}
     if "schedule_config" in res.values:
-        doc["config"] = _config(res.values["schedule_config"], offsets.get("/config", 0),
-                                "schedule_config", problems)
+        doc["config"] = _config(res.values["schedule_config"], "schedule_config", problems)
     _add(result, lines, doc, pointer("resource", res.type, res.label), _label(res), offsets,
          problems, (("strategy", "schedule_strategy"), ("config", "schedule_config")))
 
 
-def _config(raw: object, offset: int, name: str, problems: list[Diagnostic]) -> object:
+def _config(raw: object, name: str, problems: list[Diagnostic]) -> object:
     """``config`` is a JSON string in Terraform: jsonencode(...) or a string literal."""
     if isinstance(raw, Encoded):
         return _plain(raw.value)
@@ -119,7 +116,7 @@ def _unknowns(value: object, where: str = "") -> Iterator[tuple[str, Unknown]]:
 
 
 def _add(result: Scan, lines: Lines, doc: object, base: str, label: str,
-         offsets: dict[str, int], problems: list[Diagnostic],
+         offsets: dict[str, tuple[int, int]], problems: list[Diagnostic],
          renames: tuple[tuple[str, str], ...]) -> None:
     unknown = list(_unknowns(doc))
     for where, item in unknown:
@@ -128,8 +125,8 @@ def _add(result: Scan, lines: Lines, doc: object, base: str, label: str,
             "SL903", where, f"{text} is only known when Terraform runs; this schedule is not "
             "checked", "write the schedule literally, or check the values where they are "
             "defined"))
-        offsets.setdefault(where, item.offset)
+        offsets.setdefault(where, (item.offset, item.offset + len(item.text)))
     result.schedules.append(Found(
-        doc, base, label, lambda rel: lines.at(offsets[nearest(offsets, rel)]),
+        doc, base, label, lambda rel: lines.span(*offsets[nearest(offsets, rel)]),
         tuple(problems), static=not unknown and not any(p.code == "SL001" for p in problems),
         renames=renames))

@@ -1,41 +1,74 @@
 """Schedules in YAML files (every document of a stream), read with PyYAML's node graph so
-that each value keeps its line and column."""
+that each value keeps where it is written."""
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 from ..errors import diagnostic, pointer
-from .model import WRAPPER_KEY, Finding, Found, Scan, nearest
+from .model import WRAPPER_KEY, Finding, Found, Lines, Scan, nearest
+
+if TYPE_CHECKING:
+    import yaml
 
 
 def scan_yaml(text: str, result: Scan) -> None:
     import yaml
 
+    lines = Lines(text)
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     loader = loader_class(text)
     try:
         index = 0
         while loader.check_node():
             node = loader.get_node()
-            _document(loader, node, index, result)
+            _document(loader, node, index, result, lines)
             index += 1
     except yaml.MarkedYAMLError as exc:
         result.schedules.clear()
         mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         what = exc.problem or exc.context or "cannot be read"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
-        result.findings.append(Finding(result.file, line, column, diagnostic(
-            "SL001", "", f"invalid YAML at line {line}, column {column}: {what}{context}",
-            "correct the YAML at that position")))
+        result.findings.append(Finding.at(result.file, lines.point(mark.index if mark else 0),
+                                          diagnostic("SL001", "", f"invalid YAML: {what}{context}",
+                                                     "correct the YAML at that position")))
     except yaml.YAMLError as exc:
         result.schedules.clear()
-        result.findings.append(Finding(result.file, 1, 1, diagnostic(
+        result.findings.append(Finding.at(result.file, lines.point(0), diagnostic(
             "SL001", "", f"invalid YAML: {exc}", "correct the YAML")))
     finally:
         loader.dispose()
 
 
-def _document(loader: object, root: object, index: int, result: Scan) -> None:
+def _end(node: yaml.Node, text: str) -> int:
+    """Where a node's text ends.  PyYAML's end mark of a block collection or block scalar is
+    the start of what follows (blank lines and comments included): a block collection ends with
+    its last item, a block scalar with its last non-blank character."""
+    import yaml
+
+    outer, last = node.end_mark.index, node
+    while isinstance(last, yaml.CollectionNode) and not last.flow_style and last.value:
+        item = last.value[-1]
+        last = item[1] if isinstance(item, tuple) else item
+    end = last.end_mark.index
+    if (isinstance(last, yaml.CollectionNode) and not last.flow_style) or (
+            isinstance(last, yaml.ScalarNode) and last.style in ("|", ">")):
+        while end > last.start_mark.index and text[end - 1] in " \t\r\n":
+            end -= 1
+    if last is not node and (end > outer or _TRAILER.fullmatch(text, end, outer) is None):
+        # The last item is an alias of a node written elsewhere: stop before the trailing
+        # white space only.
+        end = outer
+        while end > node.start_mark.index and text[end - 1] in " \t\r\n":
+            end -= 1
+    return end
+
+
+_TRAILER = re.compile(r"(?:\s|#[^\n]*)*")
+
+
+def _document(loader: object, root: object, index: int, result: Scan, lines: Lines) -> None:
     import yaml
 
     assert isinstance(root, yaml.Node)
@@ -44,7 +77,8 @@ def _document(loader: object, root: object, index: int, result: Scan) -> None:
     seen: set[int] = set()
 
     def mark(where: str, node: yaml.Node) -> None:
-        marks.setdefault(where, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if where not in marks:
+            marks[where] = (node.start_mark.index, _end(node, lines.text))
 
     def key_text(node: yaml.Node) -> str:
         return str(node.value) if isinstance(node, yaml.ScalarNode) else f"<{type(node).__name__}>"
@@ -72,8 +106,9 @@ def _document(loader: object, root: object, index: int, result: Scan) -> None:
                 here = where + pointer(name)
                 if name in first and name != "<<":
                     mark(here, value)
-                    result.findings.append(Finding(
-                        result.file, key.start_mark.line + 1, key.start_mark.column + 1,
+                    span = lines.span(key.start_mark.index, _end(value, lines.text))
+                    result.findings.append(Finding.at(
+                        result.file, span,
                         diagnostic("SL003", here, f"key {name!r} appears twice in one mapping "
                                    f"(first on line {first[name].start_mark.line + 1})",
                                    "remove one of the two; YAML readers keep different ones")))
@@ -97,4 +132,5 @@ def _document(loader: object, root: object, index: int, result: Scan) -> None:
         doc = loader.construct_object(node, deep=True)  # type: ignore[attr-defined]
         result.schedules.append(Found(
             doc, where, label or f"{prefix}{result.file}#{where or '/'}",
-            lambda rel, where=where: marks[nearest(marks, where + rel)]))  # type: ignore[misc]
+            lambda rel, where=where: lines.span(  # type: ignore[misc]
+                *marks[nearest(marks, where + rel)])))
