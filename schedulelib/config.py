@@ -83,17 +83,18 @@ def check_codes(codes: Iterable[str], where: str) -> tuple[str, ...]:
     out = []
     for raw in codes:
         if not isinstance(raw, str):
-            raise ConfigError(f"{where}: {raw!r} is not a rule code (a string such as 'SL409' "
-                              "or a prefix such as 'SL4')")
+            raise ConfigError(f"{where}: {_short(raw)} is not a rule code (a string such as "
+                              "'SL409' or a prefix such as 'SL4')")
         code = raw.strip().upper()
         if not code or not _known_prefix(code):
             from difflib import get_close_matches
 
             from .errors import RULES
 
-            close = get_close_matches(code, list(RULES), n=1)
+            close = get_close_matches(code, list(RULES), n=1) if len(code) < 20 else []
             hint = f" (did you mean {close[0]}?)" if close else ""
-            raise ConfigError(f"{where}: unknown rule code {raw!r}{hint}; `schedulelib rule` "
+            shown = raw if len(raw) <= 40 else raw[:37] + "..."
+            raise ConfigError(f"{where}: unknown rule code {shown!r}{hint}; `schedulelib rule` "
                               "lists them, and a prefix such as 'SL4' selects a group")
         out.append(code)
     return tuple(out)
@@ -216,9 +217,15 @@ class Config:
 DEFAULT = Config()
 
 
+def _short(value: object) -> str:
+    """``repr(value)``, cut to 60 characters: a message quotes the culprit, not a whole file."""
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
 def _strings(value: object, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where} must be a list of strings, not {value!r}")
+        raise ConfigError(f"{where} must be a list of strings, not {_short(value)}")
     return tuple(value)
 
 
@@ -263,9 +270,10 @@ def _from_table(table: Mapping[str, object], path: Path, where: str) -> Config:
         if key not in KEYS:
             from difflib import get_close_matches
 
-            close = get_close_matches(key.replace("_", "-"), KEYS, n=1)
+            close = get_close_matches(key.replace("_", "-"), KEYS, n=1) if len(key) < 40 else []
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ConfigError(f"{where}: unknown key {key!r}{hint}; known keys: "
+            shown = key if len(key) <= 40 else key[:37] + "..."
+            raise ConfigError(f"{where}: unknown key {shown!r}{hint}; known keys: "
                               f"{', '.join(KEYS)}")
     values: dict[str, object] = {}
     for key in ("select", "ignore", "extend-ignore"):
@@ -277,23 +285,24 @@ def _from_table(table: Mapping[str, object], path: Path, where: str) -> Config:
         if not isinstance(raw, dict):
             raise ConfigError(f"{where} per-file-ignores must be a table of glob = [codes]")
         values["per_file_ignores"] = tuple(
-            (pattern, check_codes(_strings(codes, f"{where} per-file-ignores {pattern!r}"),
-                                  f"{where} per-file-ignores {pattern!r}"))
+            (pattern, check_codes(_strings(codes, f"{where} per-file-ignores {_short(pattern)}"),
+                                  f"{where} per-file-ignores {_short(pattern)}"))
             for pattern, codes in raw.items())
     if "as-of" in table:
         raw = table["as-of"]
         text = raw.isoformat() if hasattr(raw, "isoformat") else raw
         if not isinstance(text, str):
-            raise ConfigError(f"{where} as-of must be a date such as 2026-01-01, not {raw!r}")
+            raise ConfigError(f"{where} as-of must be a date such as 2026-01-01, not {_short(raw)}")
         values["as_of"] = parse_date(text, f"{where} as-of")
     if "dst" in table:
         if table["dst"] not in POLICIES:
             raise ConfigError(f"{where} dst must be one of {', '.join(POLICIES)}, not "
-                              f"{table['dst']!r}")
+                              f"{_short(table['dst'])}")
         values["dst"] = table["dst"]
     if "strict" in table:
         if not isinstance(table["strict"], bool):
-            raise ConfigError(f"{where} strict must be true or false, not {table['strict']!r}")
+            raise ConfigError(f"{where} strict must be true or false, not "
+                              f"{_short(table['strict'])}")
         values["strict"] = table["strict"]
     for key in ("include", "exclude"):
         if key in table:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from schedulelib.cli import cli
 
@@ -410,3 +412,63 @@ def test_hostile_files_beside_a_bad_one(make: object, statuses: set[int], fmt: s
     assert "SL407" in done.stdout
     if fmt != "text":
         json.loads(done.stdout)
+
+
+# -- hostile settings -----------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300) | st.sampled_from([
+    "select = ['" + "SL4" * 30_000 + "']", "as-of = 9999-12-31", "as-of = 0001-01-01T00:00:00Z",
+    "per-file-ignores = {'[' = ['SL4']}", "include = ['" + "*" * 5_000 + "']",
+    "a = " + "[" * 5_000 + "]" * 5_000, "[tool]\nschedulelib = 1",
+]))
+@example("\x00")
+def test_any_configuration_text_is_a_verdict_or_a_named_error(tmp_path: Path, text: str) -> None:
+    """Whatever the TOML holds: exit 0, 1 or 2 with 'Error:', never a traceback."""
+    (tmp_path / "a.json").write_text(GOOD)
+    (tmp_path / ".schedulelib.toml").write_text(text, encoding="utf-8", errors="surrogatepass")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 1, 2)
+    if result.exit_code == 2:
+        assert result.stderr.startswith("Error: ") and ".schedulelib.toml" in result.stderr
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=50), st.text(max_size=50))
+@example("SL4,,SL5", "")
+@example("ALL", "sl")
+def test_any_code_option_is_a_verdict_or_a_usage_error(select: str, ignore: str) -> None:
+    """--select / --ignore with any text: a run, or exit 2 naming the value."""
+    result = CliRunner().invoke(cli, ["validate", "--select", select, "--ignore", ignore,
+                                      "--format", "json", "-"], input=GOOD)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 2)
+    if result.exit_code == 0:
+        assert json.loads(result.stdout)["version"] == 1
+
+
+@pytest.mark.parametrize(("pattern", "path", "expected"), [
+    ("*.json", "a.json", True),
+    ("*.json", "deep/down/a.json", True),
+    ("sub/*.json", "sub/a.json", True),
+    ("sub/*.json", "sub/x/a.json", False),
+    ("sub/**/*.json", "sub/a.json", True),
+    ("sub/**/*.json", "sub/x/y/a.json", True),
+    ("sub", "sub/x/a.json", True),
+    ("vendor/", "vendor/a.tf", True),
+    ("./legacy/*.yaml", "legacy/a.yaml", True),
+    ("a?.json", "ab.json", True),
+    ("a?.json", "a/.json", False),
+    ("[ab].json", "a.json", False),
+    ("*.json", "a.yaml", False),
+], ids=["name", "name-anywhere", "one-level", "not-deeper", "double-star-zero",
+        "double-star-many", "directory", "directory-slash", "dot-slash", "question",
+        "question-no-slash", "brackets-literal", "other-suffix"])
+def test_globs(pattern: str, path: str, expected: bool) -> None:
+    """'*' within a folder, '**' across, '?' one character, a bare name anywhere."""
+    from schedulelib.config import glob_match
+
+    assert glob_match(pattern, path) is expected
