@@ -60,7 +60,7 @@ class _LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
         for name in self.list_commands(ctx):
-            if name in self.lazy and name not in self.commands:
+            if name in self.lazy:  # the same line whether or not it was loaded already
                 rows.append((name, self.lazy[name][2]))
             else:
                 cmd = self.commands[name]
