@@ -8,6 +8,7 @@ import json
 import os
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import jsonschema
 import pytest
@@ -34,6 +35,7 @@ FILES = {
                       '    config = jsonencode({ interval = "1d" })\n  }\n}\n',
     "config/broken.json": '{"reverseETLSchedule": {',
     "config/ok.json": '{"strategy": "manual"}\n',
+    "config/Zürich office/s.json": '{"strategy": "periodic", "config": {"interval": "5m"}}\n',
 }
 
 
@@ -88,6 +90,9 @@ def test_sarif_has_what_code_scanning_needs(repo: Path) -> None:
         [location] = result["locations"]
         artifact = location["physicalLocation"]["artifactLocation"]
         assert artifact["uriBaseId"] == "%SRCROOT%" and artifact["uri"].startswith("config/")
+        # A URI reference: spaces and non-ASCII letters percent-encoded, '/' kept.
+        assert re.fullmatch(r"[A-Za-z0-9/._~%-]+", artifact["uri"])
+        assert (repo / unquote(artifact["uri"])).is_file()
         region = location["physicalLocation"]["region"]
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
         assert (region["endLine"], region["endColumn"]) > (region["startLine"],
@@ -141,7 +146,7 @@ def test_json_matches_its_documented_schema(repo: Path) -> None:
     data = json.loads(out)
     validator.validate(data)
     assert status == 2 and data["summary"]["complete"] is False
-    assert data["summary"]["files"] == 6
+    assert data["summary"]["files"] == 7
     codes = {f["code"] for f in data["findings"]}
     assert {"SL407", "SL504", "SL203", "SL202", "SL001", "SL901"} <= codes
     _, out = validate("--format", "json", "config/ok.json")

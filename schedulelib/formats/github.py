@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ._common import Run, span
+from ._common import Run, relative_path, span
 
 if TYPE_CHECKING:
     from ..sources import Finding
@@ -27,7 +27,8 @@ def _property(value: str) -> str:
 def render(findings: Sequence[Finding], run: Run) -> str:
     out = []
     for f in findings:
-        props = [f"file={_property(f.file)}"]
+        # Annotations attach to paths from the repository root (the working directory in CI).
+        props = [f"file={_property(relative_path(f.file))}"]
         if f.line > 0:
             line, column, end_line, end_column = span(f)
             props += [f"line={line}", f"col={column}", f"endLine={end_line}",
