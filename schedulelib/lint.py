@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from . import sources
-from .config import DEFAULT, Config, Finder, RuleSet, load_config
+from .config import DEFAULT, Config, ConfigError, Finder, RuleSet, load_config
 from .errors import Diagnostic, diagnostic
 from .sources import Finding, Scan
 
@@ -174,7 +174,9 @@ def lint(items: Iterable[Source | Scan], options: Options | None = None,
                 scan = _read(item)
             findings, trouble, failing = _check_one(name, scan, settings)
             report.schedules += len(scan.schedules)
-        except Exception as exc:
+        except ConfigError:
+            raise  # a settings file the run cannot use: a usage error for the whole run
+        except Exception as exc:  # one file must never lose the others' report
             findings, trouble, failing = [internal_error(_name(item), exc)], True, True
         report.findings.extend(findings)
         report.trouble = report.trouble or trouble

@@ -135,10 +135,13 @@ def test_config_option_and_isolated(repo: Path) -> None:
     ("select = [\n", "not valid TOML"),
 ], ids=["unknown-key", "unknown-code", "not-a-list", "per-file-code", "as-of-number",
         "as-of-range", "dst", "strict", "bad-toml"])
-def test_bad_configuration_is_an_error_naming_it(repo: Path, text: str, words: str) -> None:
+@pytest.mark.parametrize("named", [False, True], ids=["directory", "file"])
+def test_bad_configuration_is_an_error_naming_it(repo: Path, text: str, words: str,
+                                                 named: bool) -> None:
     """An unknown key, code or value stops the run with exit 2 and names the culprit."""
     (repo / ".schedulelib.toml").write_text(text)
-    status, out, err = run("validate", str(repo))
+    status, out, err = run("validate", "--format", "json",
+                           str(repo / "bad.json") if named else str(repo))
     assert status == 2 and words in err and ".schedulelib.toml" in err and out == ""
 
 
