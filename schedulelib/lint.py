@@ -258,7 +258,7 @@ def _inline(name: str, kind: str, text: str, findings: list[Finding]) -> list[Fi
         extra.append(_at(name, problem.line, problem.column, problem.end,
                          diagnostic("SL921", "", problem.message, problem.hint)))
     for directive, idle in suppress.unused(found):
-        codes = ", ".join(idle)
+        codes = ", ".join(idle[:5]) + (f" and {len(idle) - 5} more" if len(idle) > 5 else "")
         extra.append(_at(name, directive.line, directive.column, directive.end, diagnostic(
             "SL920", "", f"no {codes} finding on line {directive.target} for this ignore "
             "comment to silence",

@@ -253,7 +253,8 @@ def directives(text: str, kind: str | None) -> tuple[list[Directive], list[Probl
         names = [c.strip().upper() for c in codes.group(1).split(",") if c.strip()]
         bad = [c for c in names if not _known(c)]
         if not names or bad:
-            what = (f"unknown rule code {bad[0]!r}" if bad
+            shown = bad[0] if bad and len(bad[0]) <= 20 else bad[0][:17] + "..." if bad else ""
+            what = (f"unknown rule code {shown!r}" if bad
                     else "'schedulelib: ignore[]' names no code")
             problems.append(Problem(comment.line, column, end, f"{what} in an ignore comment",
                                     "write the codes the finding shows, e.g. "
