@@ -173,17 +173,17 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
         config=config_path, isolated=isolated)
     try:
         settings = lint.Settings(options)
-        items: list[lint.Source | sources.Scan] = []
-        for argument in paths or (".",):
-            if argument == "-":
-                data = sys.stdin.buffer.read(sources.MAX_BYTES + 1)
-                items.append(lint.Source(stdin_filename or "<stdin>", data=data))
-                continue
-            found = list(lint.expand([argument], settings))
-            if not found and Path(argument).is_dir() and fmt == "text":
+
+        def stdin() -> lint.Source:
+            data = sys.stdin.buffer.read(sources.MAX_BYTES + 1)
+            return lint.Source(stdin_filename or "<stdin>", data=data)
+
+        def empty(argument: str) -> None:
+            if fmt == "text":
                 click.echo(f"{argument}: no JSON, YAML or Terraform files here", err=True)
-            items.extend(found)
-        report = lint.lint(_unique(items), options, settings)
+
+        report = lint.lint(lint.expand(paths or (".",), settings, stdin=stdin, on_empty=empty),
+                           options, settings)
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
     color = fmt == "text" and render.use_color(sys.stdout)
@@ -198,20 +198,6 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
         out += render.summary(report.findings, report.files, report.schedules)
     click.echo(out, nl=False, color=color)
     ctx.exit(report.exit_status)
-
-
-def _unique(items: list[Any]) -> list[Any]:
-    """Each file once, though named twice or inside two named directories."""
-    from . import lint
-
-    seen: set[Path] = set()
-    out = []
-    for item in items:
-        if (isinstance(item, lint.Source) and item.path is not None
-                and not lint.first(item.path, seen)):
-            continue
-        out.append(item)
-    return out
 
 
 # -- reading one SCHEDULE argument (next, explain) ----------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -122,37 +122,47 @@ class Settings:
         return bool(config.strict)
 
 
-def expand(arguments: Iterable[str], settings: Settings,
-           on_empty: Iterable[str] | None = None) -> Iterator[Source | Scan]:
+def expand(arguments: Iterable[str], settings: Settings, *,
+           stdin: Callable[[], Source] | None = None,
+           on_empty: Callable[[str], None] | None = None) -> Iterator[Source | Scan]:
     """The sources named by ``arguments``: files as named, directories searched (``include`` /
-    ``exclude`` of each file's configuration applied), each file once."""
-    seen: set[Path] = set()
+    ``exclude`` of each file's configuration applied), each file once; ``-`` is ``stdin()``.
+    ``on_empty(argument)`` is called for a directory holding no file to check."""
+    seen: set[str] = set()
     for argument in arguments:
+        if argument == "-" and stdin is not None:
+            yield stdin()
+            continue
         path = Path(argument)
-        if path.is_dir():
-            if not os.access(path, os.R_OK | os.X_OK):
-                # os.walk skips what it cannot list without a word; a named one is an error.
-                yield _unreadable_scan(argument, "the directory cannot be searched: "
-                                       "permission denied", "check its permissions")
+        if not path.is_dir():
+            if first(argument, seen):
+                yield Source(argument, path)
+            continue
+        if not os.access(path, os.R_OK | os.X_OK):
+            # os.walk skips what it cannot list without a word; a named one is an error.
+            yield _unreadable_scan(argument, "the directory cannot be searched: "
+                                   "permission denied", "check its permissions")
+            continue
+        empty = True
+        for item in sources.iter_files(path):
+            if not isinstance(item, Path):  # a reader's own record of a directory it
+                yield item                  # could not search
                 continue
-            for item in sources.iter_files(path):
-                if not isinstance(item, Path):  # a reader's own record of a directory it
-                    yield item                  # could not search
-                    continue
-                if _special(item):
-                    continue  # a FIFO or device found by a search is not configuration
-                if first(item, seen) and settings.for_file(item).walks_into(item):
-                    yield Source(str(item), item, named=False)
-        elif first(path, seen):
-            yield Source(argument, path)
+            if _special(item):
+                continue  # a FIFO or device found by a search is not configuration
+            if first(str(item), seen) and settings.for_file(item).walks_into(item):
+                empty = False
+                yield Source(str(item), item, named=False)
+        if empty and on_empty is not None:
+            on_empty(argument)
 
 
-def first(path: Path, seen: set[Path]) -> bool:
+def first(path: str, seen: set[str]) -> bool:
     """False for a file already checked in this run (named twice, or inside a named dir)."""
     try:
-        key = path.resolve()
-    except (OSError, RuntimeError):  # a symlink loop
-        key = path.absolute()
+        key = os.path.realpath(path)
+    except (OSError, ValueError):
+        key = os.path.abspath(path)
     if key in seen:
         return False
     seen.add(key)
