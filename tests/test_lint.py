@@ -475,3 +475,18 @@ def test_globs(pattern: str, path: str, expected: bool) -> None:
     from schedulelib.config import glob_match
 
     assert glob_match(pattern, path) is expected
+
+
+@pytest.mark.parametrize(("config", "args", "policy"), [
+    ("", [], "go"),
+    ("dst = 'debian'\n", [], "debian"),
+    ("dst = 'debian'\n", ["--dst", "croniter"], "croniter"),
+], ids=["default", "from-config", "option-wins"])
+def test_next_takes_its_dst_policy_from_the_configuration(tmp_path: Path, config: str,
+                                                          args: list[str], policy: str) -> None:
+    """`dst` in the nearest configuration is the default of `next --dst`."""
+    (tmp_path / ".schedulelib.toml").write_text(config)
+    (tmp_path / "s.yaml").write_text(DST)
+    status, out, _ = run("next", str(tmp_path / "s.yaml"), "-n", "1", "--after", "2026-01-01",
+                         "--format", "json", *args)
+    assert status == 0 and json.loads(out)[0]["policy"] == policy
