@@ -55,6 +55,17 @@ def _internal_error() -> set[str]:
         return _file_codes("a.json", b'{"strategy": "manual"}')
 
 
+def _snapshot_codes(content: bytes) -> set[str]:
+    """Codes read_snapshot raises for one snapshot text."""
+    from schedulelib.snapshot import SnapshotError, parse_snapshot
+
+    try:
+        parse_snapshot(content)
+    except SnapshotError as exc:
+        return {d.code for d in exc.diagnostics}
+    return set()
+
+
 # One way to trigger each code; test_every_code_is_triggered checks the table is complete.
 TRIGGERS: dict[str, Callable[[], set[str]]] = {
     "SL001": lambda: _codes('{"strategy": "manual",}'),
@@ -101,6 +112,10 @@ TRIGGERS: dict[str, Callable[[], set[str]]] = {
     "SL920": lambda: _file_codes("a.yaml", b"strategy: manual  # schedulelib: ignore[SL407]\n"),
     "SL921": lambda: _file_codes("a.yaml", b"strategy: manual  # schedulelib: ignore\n"),
     "SL922": _internal_error,
+    "SL940": lambda: _snapshot_codes(b'{"schedulelibSnapshot": 99}'),
+    "SL941": lambda: _snapshot_codes(
+        b'{"schedulelibSnapshot": 1, "pulledAt": "2026-01-01T00:00:00Z", "history": '
+        b'{"since": "2026-01-02T00:00:00Z", "until": "2026-01-01T00:00:00Z"}}'),
 }
 
 
