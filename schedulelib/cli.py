@@ -197,9 +197,13 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
         from .formats import Run
 
         out = render.render(report.findings, fmt,
-                            run=Run(report.files, report.schedules, report.trouble))
+                            run=Run(report.files, report.schedules, report.skipped,
+                                    report.trouble))
+    if fmt == "text":
+        for note in report.notes:
+            click.echo(note, err=True)
     if fmt == "text" and (report.findings or paths != ("-",)):
-        out += render.summary(report.findings, report.files, report.schedules)
+        out += render.summary(report.findings, report.files, report.schedules, report.skipped)
     click.echo(out, nl=False, color=color)
     ctx.exit(report.exit_status)
 

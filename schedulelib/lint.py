@@ -60,6 +60,15 @@ class Source:
         self.name, self.path, self.data, self.named = name, path, data, named
 
 
+class Skipped:
+    """A file a directory search found and left unread, with the note that says why."""
+
+    __slots__ = ("name", "note")
+
+    def __init__(self, name: str, note: str) -> None:
+        self.name, self.note = name, note
+
+
 class Report:
     """Every finding, in file order, and what the exit status should be.
 
@@ -68,11 +77,15 @@ class Report:
     warnings fail: exit 1.
     """
 
-    __slots__ = ("failing", "files", "findings", "schedules", "trouble")
+    __slots__ = ("failing", "files", "findings", "notes", "schedules", "skipped", "trouble")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
+        #: Files judged; ``skipped`` those left unread or not about schedules.
         self.files = 0
+        self.skipped = 0
+        #: "FILE: why" for each file skipped with a reason worth saying.
+        self.notes: list[str] = []
         self.schedules = 0
         self.trouble = False
         self.failing = False
@@ -124,7 +137,7 @@ class Settings:
 
 def expand(arguments: Iterable[str], settings: Settings, *,
            stdin: Callable[[], Source] | None = None,
-           on_empty: Callable[[str], None] | None = None) -> Iterator[Source | Scan]:
+           on_empty: Callable[[str], None] | None = None) -> Iterator[Source | Scan | Skipped]:
     """The sources named by ``arguments``: files as named, directories searched (``include`` /
     ``exclude`` of each file's configuration applied), each file once; ``-`` is ``stdin()``.
     ``on_empty(argument)`` is called for a directory holding no file to check."""
@@ -134,7 +147,7 @@ def expand(arguments: Iterable[str], settings: Settings, *,
             yield stdin()
             continue
         path = Path(argument)
-        if not path.is_dir():
+        if not os.path.isdir(path):  # never raises (Path.is_dir does under a locked folder)
             if first(argument, seen):
                 yield Source(argument, path)
             continue
@@ -144,16 +157,23 @@ def expand(arguments: Iterable[str], settings: Settings, *,
                                    "permission denied", "check its permissions")
             continue
         empty = True
-        for item in sources.iter_files(path):
-            if not isinstance(item, Path):  # a reader's own record of a directory it
-                yield item                  # could not search
+        unsearchable: list[Scan] = []
+        try:
+            # Readers that report the folders os.walk could not list take a list to fill.
+            walk = sources.iter_files(path, unsearchable)  # type: ignore[call-arg,unused-ignore]
+        except TypeError:
+            walk = sources.iter_files(path)
+        for item in walk:
+            special = _special(item)
+            if special:
+                # A FIFO or device found by a search is not configuration: never opened.
+                yield Skipped(str(item), f"skipped: {special}, not a regular file")
                 continue
-            if _special(item):
-                continue  # a FIFO or device found by a search is not configuration
             if first(str(item), seen) and settings.for_file(item).walks_into(item):
                 empty = False
                 yield Source(str(item), item, named=False)
-        if empty and on_empty is not None:
+        yield from unsearchable
+        if empty and not unsearchable and on_empty is not None:
             on_empty(argument)
 
 
@@ -169,32 +189,45 @@ def first(path: str, seen: set[str]) -> bool:
     return True
 
 
-def lint(items: Iterable[Source | Scan], options: Options | None = None,
+def lint(items: Iterable[Source | Scan | Skipped], options: Options | None = None,
          settings: Settings | None = None) -> Report:
     """Check every source; never raises for anything a file holds."""
     settings = settings or Settings(options or Options())
     report = Report()
     for item in items:
-        report.files += 1
+        if isinstance(item, Skipped):
+            report.skipped += 1
+            report.notes.append(f"{item.name}: {item.note}")
+            continue
         try:
             if isinstance(item, Scan):
                 name, scan = item.file, item
             else:
                 name = item.name
                 scan = _read(item)
+            if getattr(scan, "skipped", False):
+                # Not about Segment schedules (or not a regular file): no finding at all.
+                report.skipped += 1
+                note = getattr(scan, "note", "")
+                if note:
+                    report.notes.append(f"{name}: {note}")
+                continue
             findings, trouble, failing = _check_one(name, scan, settings)
             report.schedules += len(scan.schedules)
         except ConfigError:
             raise  # a settings file the run cannot use: a usage error for the whole run
         except Exception as exc:  # one file must never lose the others' report
             findings, trouble, failing = [internal_error(_name(item), exc)], True, True
+        report.files += 1
         report.findings.extend(findings)
         report.trouble = report.trouble or trouble
         report.failing = report.failing or failing
     return report
 
 
-def _name(item: Source | Scan) -> str:
+def _name(item: Source | Scan | Skipped) -> str:
+    if isinstance(item, Skipped):
+        return item.name
     return item.file if isinstance(item, Scan) else item.name
 
 

@@ -491,3 +491,16 @@ def test_next_takes_its_dst_policy_from_the_configuration(tmp_path: Path, config
     status, out, _ = run("next", str(tmp_path / "s.yaml"), "-n", "1", "--after", "2026-01-01",
                          "--format", "json", *args)
     assert status == 0 and json.loads(out)[0]["policy"] == policy
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX named pipes")
+def test_special_file_in_a_directory_is_skipped_with_a_note(tmp_path: Path) -> None:
+    """A FIFO found by a search is never opened: a note, counted as skipped, exit 0."""
+    (tmp_path / "good.json").write_text(GOOD)
+    os.mkfifo(tmp_path / "pipe.yaml")
+    status, out, err = run("validate", str(tmp_path))
+    assert status == 0
+    assert f"{tmp_path / 'pipe.yaml'}: skipped: a named pipe (FIFO), not a regular file" in err
+    assert out == "checked 1 schedule in 1 file (1 skipped): no problems\n"
+    data = json.loads(run("validate", "--format", "json", str(tmp_path))[1])
+    assert (data["summary"]["files"], data["summary"]["skipped"]) == (1, 1)

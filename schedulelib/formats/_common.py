@@ -21,6 +21,8 @@ class Run:
 
     files: int = 0
     schedules: int = 0
+    #: Files left unread: not about schedules, or not regular files.
+    skipped: int = 0
     #: A file could not be read or checking it failed: the run is not a full verdict.
     trouble: bool = False
 

@@ -42,7 +42,8 @@ def render(findings: Sequence[Finding], run: Run) -> str:
     return json.dumps({
         "version": VERSION,
         "tool": {"name": "schedulelib", "version": __version__},
-        "summary": {"files": run.files, "schedules": run.schedules, "errors": errors,
+        "summary": {"files": run.files, "skipped": run.skipped, "schedules": run.schedules,
+                    "errors": errors,
                     "warnings": len(findings) - errors, "complete": not run.trouble},
         "findings": [finding(f) for f in findings],
     }, indent=2, ensure_ascii=False) + "\n"
