@@ -3,6 +3,7 @@ one file's failure never costing the others' report."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from schedulelib.cli import cli
+from schedulelib.sources import iter_files
 
 # One finding each: SL407 (error), SL409 (a date-dependent warning), SL504 (a warning).
 TOO_OFTEN = '{"strategy": "cron", "config": {"spec": "*/5 * * * *", "timezone": "UTC"}}\n'
@@ -376,6 +378,18 @@ def _locked_dir(tmp: Path) -> list[str]:
     return [str(folder)]
 
 
+def _locked_subdir(tmp: Path) -> list[str]:
+    folder = tmp / "top"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "locked" / "bad.json").write_text(TOO_OFTEN)
+    (folder / "locked").chmod(0)
+    return [str(folder)]
+
+
+# The readers report folders os.walk cannot list through iter_files(directory, errors).
+_READERS_REPORT_FOLDERS = "errors" in inspect.signature(iter_files).parameters
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file system features")
 @pytest.mark.parametrize(("make", "statuses"), [
     (_two_boms, {1, 2}),
@@ -384,7 +398,11 @@ def _locked_dir(tmp: Path) -> list[str]:
     (_fifo, {2}),
     (_fifo_in_dir, {1, 2}),
     (_locked_dir, {2}),
-], ids=["two-boms", "symlink-loop", "symlink-loop-in-dir", "fifo", "fifo-in-dir", "locked-dir"])
+    pytest.param(_locked_subdir, {2}, marks=pytest.mark.xfail(
+        not _READERS_REPORT_FOLDERS, strict=True,
+        reason="the readers do not report unsearchable folders")),
+], ids=["two-boms", "symlink-loop", "symlink-loop-in-dir", "fifo", "fifo-in-dir", "locked-dir",
+        "locked-subdir"])
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
 def test_hostile_files_beside_a_bad_one(make: object, statuses: set[int], fmt: str) -> None:
     """Whatever the readers make of it: no hang, no traceback, the bad file still reported."""
@@ -392,7 +410,7 @@ def test_hostile_files_beside_a_bad_one(make: object, statuses: set[int], fmt: s
     import tempfile
 
     # Root searches any directory: run as nobody then, in a folder nobody may read.
-    as_nobody = os.geteuid() == 0 and make is _locked_dir
+    as_nobody = os.geteuid() == 0 and make in (_locked_dir, _locked_subdir)
     if as_nobody and shutil.which("setpriv") is None:
         pytest.skip("running as root without setpriv")
     with tempfile.TemporaryDirectory() as name:
