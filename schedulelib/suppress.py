@@ -35,36 +35,62 @@ class Comment:
     own_line: bool
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Lines are numbered as the readers number the lines of a finding (``sources.model.Lines``):
+# by "\n" alone, a "\r" before it belonging to the line end.  A comment is then always on
+# the same line as the findings it names, whatever other characters PyYAML takes for breaks.
+_LINE_BREAK = re.compile(r"\r?\n")
 
 
 # -- YAML ----------------------------------------------------------------------------------------
 
+# YAML 1.1 line breaks (PyYAML, libyaml): the scanner follows them, while the comments are
+# numbered as the readers number findings, by "\n" alone (see _LINE_BREAK).
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 # A block scalar header (``key: |``, ``- >-``, ``|2+``) at the end of a line's content.
 _BLOCK_HEADER = re.compile(r"(?:^|[\s:?-])[|>](?:[1-9][+-]?|[+-][1-9]?)?\s*$")
+
+
+def _yaml_lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """(readers' line number, column of the first character, text) of each YAML line."""
+    number, line_start, start = 1, 0, 0
+    for match in _YAML_BREAK.finditer(text):
+        yield number, start - line_start, text[start:match.start()]
+        start = match.end()
+        if match.group().endswith("\n"):
+            number, line_start = number + 1, start
+    yield number, start - line_start, text[start:]
 
 
 def yaml_comments(text: str) -> tuple[list[Comment], list[int]]:
     """The comments of a YAML text, and the lines that hold content (sorted, 1-based)."""
     comments: list[Comment] = []
-    content: list[int] = []
+    content: dict[int, None] = {}
     quote = ""  # the quote of a scalar still open at the end of the previous line
     flow = 0  # depth of [ ] and { } collections, which may span lines
     block_indent = -1  # inside a block scalar: the indentation of its header's line
-    for number, line in enumerate(_LINE_BREAK.split(text), 1):
+    # A plain scalar that may go on over the next lines: the indentation of its first line.
+    plain_indent = -1
+    for number, base, line in _yaml_lines(text):
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
         if block_indent >= 0:
             if not stripped.strip() or indent > block_indent:
-                content.append(number)
+                content[number] = None
                 continue
             block_indent = -1
+        if not stripped.strip(" \t"):
+            continue  # a blank line changes nothing, not even inside a multi-line scalar
         i, n = indent, len(line)
-        has_content = bool(quote)
+        has_content = bool(quote) or number in content
+        # A more indented line goes on with a plain scalar (``key: a b`` then ``  "c``).
+        plain = not quote and plain_indent >= 0 and indent > plain_indent
         # A quote opens a scalar only where a scalar can start: first on the line, after
         # "- ", "? ", ": ", after "[", "{" or "," (or ":" inside flow), or after an anchor or
         # tag; elsewhere (``a ': x``, ``don't``) it is part of a plain scalar.
-        expect, prop = not quote, False
+        expect, prop = not quote and not plain, False
+        # The column of the node a plain scalar on this line belongs to: the line's indentation,
+        # or the last "- " / "? " / leading ": " indicator before it (``: - a`` nests at 2).
+        node = indent
         while i < n:
             ch = line[i]
             if quote == '"':
@@ -83,33 +109,41 @@ def yaml_comments(text: str) -> tuple[list[Comment], list[int]]:
                 if prop:
                     expect, prop = True, False
             elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
-                comments.append(Comment(number, i + 1, line[i + 1:], not has_content))
+                comments.append(Comment(number, base + i + 1, line[i + 1:], not has_content))
+                end, plain = i, False
                 break
             else:
                 has_content = True
                 if expect and ch in "'\"":
-                    quote, expect = ch, False
-                elif ch in "[{":
+                    quote, expect, plain = ch, False, False
+                elif ch in "[{" and expect:  # elsewhere part of a plain scalar
                     flow += 1
-                    expect = True
-                elif ch in "]}":
-                    flow = max(flow - 1, 0)
-                    expect = False
-                elif (ch == "," and flow) or (ch in "-?:" and (
-                        i + 1 == n or line[i + 1] in " \t" or (ch == ":" and flow))):
-                    expect = True
+                elif ch in "]}" and flow:
+                    flow -= 1
+                    expect = plain = False
+                elif (ch == "," and flow) or (
+                        # "- " and "? " only where a node starts; ": " after any key.
+                        (ch == ":" or (expect and ch in "-?"))
+                        and (i + 1 == n or line[i + 1] in " \t" or (ch == ":" and flow))):
+                    expect, plain = True, False
+                    if ch in "-?" or i == indent:
+                        node = i
                 elif expect and ch in "&!":
                     expect, prop = False, True
                 else:
-                    expect = False
+                    if not plain:
+                        plain_indent = node  # a plain scalar starts on this line
+                    expect, plain = False, True
             i += 1
+        else:
+            end = n
         if has_content:
-            content.append(number)
-        if not quote:
-            end = comments[-1].column - 1 if comments and comments[-1].line == number else n
-            if _BLOCK_HEADER.search(line[:end]):
-                block_indent = indent
-    return comments, content
+            content[number] = None
+        if not plain:
+            plain_indent = -1
+        if not quote and _BLOCK_HEADER.search(line[:end]):
+            block_indent = indent
+    return comments, sorted(content)
 
 
 # -- HCL (Terraform) -----------------------------------------------------------------------------
@@ -132,7 +166,7 @@ def hcl_comments(text: str) -> tuple[list[Comment], list[int]]:
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
-        if ch in "\r\n":
+        if ch == "\n":
             if stack and stack[-1] == "s":
                 # HCL strings end at the line; an unclosed one must not swallow the file.
                 stack.clear()
@@ -175,7 +209,7 @@ def hcl_comments(text: str) -> tuple[list[Comment], list[int]]:
             if match:
                 content.add(line_of(i))
                 tag = match.group(1)
-                closing = re.compile(r"^[ \t]*" + re.escape(tag) + r"[ \t]*$", re.MULTILINE)
+                closing = re.compile(r"^[ \t]*" + re.escape(tag) + r"[ \t]*\r?$", re.MULTILINE)
                 body = match.end()
                 found = closing.search(text, body)
                 stop = n if found is None else found.end()
