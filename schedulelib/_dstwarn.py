@@ -1,7 +1,8 @@
 """SL409: runs closer than 15 real minutes on a DST change day, looked for ahead of ``as_of``.
 
 ``check()`` calls this for every valid cron schedule, so it stays light: the run engine
-(runs.py) is imported only when some run time lies near one of the zone's coming transitions.
+(``runs.gaps``) is imported only when some run time lies near one of the zone's coming
+transitions.  The engine never imports this module.
 """
 
 from __future__ import annotations
@@ -59,9 +60,12 @@ def short_real_gaps(expr: CronExpr, zone_key: str, as_of: datetime | None) -> li
     for transition in zone.transitions(start, start + int(LOOK_AHEAD.total_seconds())):
         if not _runs_near(expr.minutes, expr.hours, transition):
             continue
-        from .runs import _gaps_at  # the engine, only now that a run is near a change
+        from .runs.gaps import gaps_at  # the engine, only now that a run is near a change
 
-        out.extend(g for g in _gaps_at(expr, zone_key, transition.at) if g.second > as_of)
+        for first, second in gaps_at(expr, zone_key, transition.at):
+            a, b = zone.local(first), zone.local(second)
+            if b > as_of:
+                out.append(ShortGap(a.date(), a, b, timedelta(seconds=second - first)))
     return out
 
 
@@ -83,8 +87,6 @@ def _runs_near(minutes: int, hours: int, transition: Transition) -> bool:
             if min(distance, 1440 - distance) <= reach:
                 return True
     return False
-
-
 
 
 @lru_cache(maxsize=1024)

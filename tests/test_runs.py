@@ -12,6 +12,7 @@ import pytest
 
 import schedulelib
 from schedulelib import ScheduleError, parse_cron
+from schedulelib._dstwarn import short_real_gaps
 from schedulelib._tzcalc import get_zone
 from schedulelib.runs import (
     iter_cron_runs,
@@ -19,7 +20,6 @@ from schedulelib.runs import (
     iter_slow,
     next_cron_runs,
     plan_for,
-    short_real_gaps,
 )
 
 from .conftest import DATA

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from schedulelib import check, parse_cron
 from schedulelib._dstwarn import _runs_near
 from schedulelib._tzcalc import get_zone
-from schedulelib.runs import _gaps_at
+from schedulelib.runs.gaps import gaps_at
 
 ZONES = ["America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Antarctica/Troll",
          "America/Sao_Paulo", "America/Havana", "Pacific/Chatham", "Africa/Casablanca"]
@@ -32,7 +32,7 @@ def test_skipped_transitions_have_no_short_gap(spec: str, zone: str) -> None:
     end = int(datetime(2027, 1, 1, tzinfo=UTC).timestamp())
     for transition in get_zone(zone).transitions(start, end):
         if not _runs_near(expr.minutes, expr.hours, transition):
-            assert _gaps_at(expr, zone, transition.at) == ()
+            assert gaps_at(expr, zone, transition.at) == ()
 
 
 def test_sl409_names_the_day_and_the_runs() -> None:

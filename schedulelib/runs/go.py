@@ -1,0 +1,115 @@
+"""The ``go`` policy: robfig/cron v3.0.1 ``ParseStandard`` with ``CRON_TZ=<zone>``, iterating
+``next = Next(previous)``.
+
+``go_next`` is ``SpecSchedule.Next`` step for step in Unix seconds.  Fields are read on the
+wall clock of the zone; ``Add`` and ``Truncate`` work on absolute time, ``time.Date`` and
+``AddDate`` normalise through :meth:`Zone.go_date`, as in Go.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from .._tzcalc import Zone
+from ..cron import CronExpr
+from .plan import Plan, ahead, jump, times_of_day
+
+
+class Hung(Exception):
+    """robfig's Next never returns (Pacific/Apia 2011-12-30: its day loop cannot advance)."""
+
+
+def go_plan(expr: CronExpr) -> Plan:
+    """robfig's reading of ``expr``: the parser's bitsets as they are."""
+    # robfig dayMatches: AND when either day field is a star, else OR.
+    return Plan("go", expr.minutes, expr.hours, expr.days, expr.months, expr.weekdays,
+                not (expr.dom_star or expr.dow_star), times_of_day(expr.minutes, expr.hours))
+
+
+def go_next(plan: Plan, zone: Zone, after: float) -> int | None:
+    """robfig/cron v3.0.1 ``SpecSchedule.Next`` from instant ``after``, in Unix seconds.
+
+    ``None`` is Go's zero time (nothing within five years); :class:`Hung` where Go loops.
+    """
+    t = math.floor(after) + 1  # t.Add(1*time.Second - nanoseconds)
+    added = False
+    lt = zone.local(t)
+    year_limit = lt.year + 5
+    steps = 0
+    while True:  # WRAP
+        lt = zone.local(t)
+        if lt.year > year_limit:
+            return None
+        wrapped = False
+        while not plan.months >> lt.month & 1:
+            if not added:
+                added = True
+                t = zone.go_date(lt.year, lt.month, 1, 0, 0, 0)
+                lt = zone.local(t)
+            t = zone.go_date(lt.year, lt.month + 1, lt.day, lt.hour, lt.minute, lt.second)
+            lt = zone.local(t)
+            if lt.month == 1:
+                wrapped = True
+                break
+        if wrapped:
+            continue
+        while not _day_matches(plan, lt):
+            if not added:
+                added = True
+                t = zone.go_date(lt.year, lt.month, lt.day, 0, 0, 0)
+                lt = zone.local(t)
+            before = t
+            t = zone.go_date(lt.year, lt.month, lt.day + 1, lt.hour, lt.minute, lt.second)
+            lt = zone.local(t)
+            # robfig: "Notice if the hour is no longer midnight due to DST."
+            if lt.hour != 0:
+                t += (24 - lt.hour) * 3600 if lt.hour > 12 else -lt.hour * 3600
+                lt = zone.local(t)
+            if t == before:
+                raise Hung
+            if lt.day == 1:
+                wrapped = True
+                break
+        if wrapped:
+            continue
+        while not plan.hours >> lt.hour & 1:
+            if not added:
+                added = True
+                t = zone.go_date(lt.year, lt.month, lt.day, lt.hour, 0, 0)
+                lt = zone.local(t)
+            # Go adds one hour at a time; with no offset change on the way, jump straight to
+            # the hour where its loop would stop (a matching hour, or 0 to wrap).
+            t = jump(zone, t, 3600, ahead(plan.hours, lt.hour, 24))
+            lt = zone.local(t)
+            if lt.hour == 0:
+                wrapped = True
+                break
+        if wrapped:
+            continue
+        while not plan.minutes >> lt.minute & 1:
+            if not added:
+                added = True
+                t -= t % 60  # Truncate(time.Minute): absolute time, not the wall clock
+                lt = zone.local(t)
+            t = jump(zone, t, 60, ahead(plan.minutes, lt.minute, 60))
+            lt = zone.local(t)
+            if lt.minute == 0:
+                wrapped = True
+                break
+        if wrapped:
+            continue
+        if lt.second != 0:  # the seconds field is "0": step to the next second 0 and WRAP
+            added = True
+            t += 60 - lt.second
+            steps += 1
+            if steps > 1000:
+                raise Hung
+            continue
+        return t
+
+
+def _day_matches(plan: Plan, lt: datetime) -> bool:
+    dom = plan.doms >> lt.day & 1
+    dow = plan.dows >> ((lt.weekday() + 1) % 7) & 1
+    return bool(dom | dow) if plan.day_or else bool(dom & dow)
