@@ -9,9 +9,10 @@ wall clock of the zone; ``Add`` and ``Truncate`` work on absolute time, ``time.D
 from __future__ import annotations
 
 import math
+from calendar import monthrange
 from datetime import datetime
 
-from .._tzcalc import Zone
+from .._tzcalc import DAY, Zone
 from ..cron import CronExpr
 from .plan import Plan, ahead, jump, times_of_day
 
@@ -47,7 +48,15 @@ def go_next(plan: Plan, zone: Zone, after: float) -> int | None:
                 added = True
                 t = zone.go_date(lt.year, lt.month, 1, 0, 0, 0)
                 lt = zone.local(t)
-            t = zone.go_date(lt.year, lt.month + 1, lt.day, lt.hour, lt.minute, lt.second)
+            # Go adds one month at a time; with no offset change on the way, and a day every
+            # month has (AddDate turns 31 September into 1 October), go straight to the month
+            # where its loop stops (a matching month, or January to wrap).
+            k = _months_ahead(plan.months, lt.month) if lt.day <= 28 else 1
+            step = zone.go_date(lt.year, lt.month + k, lt.day, lt.hour, lt.minute, lt.second)
+            if k > 1 and zone.changes_between(t, step):
+                step = zone.go_date(lt.year, lt.month + 1, lt.day, lt.hour, lt.minute,
+                                    lt.second)
+            t = step
             lt = zone.local(t)
             if lt.month == 1:
                 wrapped = True
@@ -60,7 +69,13 @@ def go_next(plan: Plan, zone: Zone, after: float) -> int | None:
                 t = zone.go_date(lt.year, lt.month, lt.day, 0, 0, 0)
                 lt = zone.local(t)
             before = t
-            t = zone.go_date(lt.year, lt.month, lt.day + 1, lt.hour, lt.minute, lt.second)
+            k = _days_ahead(plan, lt) if lt.hour == 0 else 1
+            if k > 1 and not zone.changes_between(t, t + k * DAY):
+                # At midnight with no offset change on the way each AddDate adds one day of
+                # absolute time: go straight to where the loop stops.
+                t += k * DAY
+            else:
+                t = zone.go_date(lt.year, lt.month, lt.day + 1, lt.hour, lt.minute, lt.second)
             lt = zone.local(t)
             # robfig: "Notice if the hour is no longer midnight due to DST."
             if lt.hour != 0:
@@ -99,14 +114,39 @@ def go_next(plan: Plan, zone: Zone, after: float) -> int | None:
                 break
         if wrapped:
             continue
-        if lt.second != 0:  # the seconds field is "0": step to the next second 0 and WRAP
+        if lt.second != 0:
+            # The seconds field is "0": Go adds one second at a time until the wall clock's
+            # second is 0, then WRAPs.  Across a change of a fraction of a minute (local mean
+            # time to a whole offset: Monrovia 1972) the first jump lands off second 0.
             added = True
-            t += 60 - lt.second
+            while lt.second != 0:
+                t = jump(zone, t, 1, 60 - lt.second)
+                lt = zone.local(t)
             steps += 1
             if steps > 1000:
                 raise Hung
             continue
         return t
+
+
+def _months_ahead(months: int, month: int) -> int:
+    """Months from ``month`` to the next one in ``months``, or to January (the wrap)."""
+    for k in range(1, 13 - month):
+        if months >> (month + k) & 1:
+            return k
+    return 13 - month
+
+
+def _days_ahead(plan: Plan, lt: datetime) -> int:
+    """Days from ``lt`` to the next matching day of its month, or to the 1st of the next."""
+    length = monthrange(lt.year, lt.month)[1]
+    weekday = (lt.weekday() + 1) % 7
+    for k in range(1, length - lt.day + 1):
+        dom = plan.doms >> (lt.day + k) & 1
+        dow = plan.dows >> ((weekday + k) % 7) & 1
+        if (dom | dow) if plan.day_or else (dom & dow):
+            return k
+    return length - lt.day + 1
 
 
 def _day_matches(plan: Plan, lt: datetime) -> bool:

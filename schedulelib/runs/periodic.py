@@ -40,7 +40,11 @@ def _periodic(interval_ns: int, after: datetime, until: datetime | None,
         ns = start + k * interval_ns
         if limit is not None and ns > limit:
             return
-        yield (_EPOCH + timedelta(microseconds=ns // 1000)).astimezone(tz)
+        try:
+            run = (_EPOCH + timedelta(microseconds=ns // 1000)).astimezone(tz)
+        except OverflowError:  # past 9999-12-31, in UTC or in after's zone: the calendar ends
+            return
+        yield run
         k += 1
 
 

@@ -7,7 +7,7 @@ from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Final, Literal
 
 from .._tzcalc import Zone
@@ -114,32 +114,57 @@ def field_number(index: int, text: str) -> int:
 def year_matches(plan: Plan, year: int) -> array[int]:
     """Ordinals of the dates of ``year`` on which ``plan`` runs (by its day rule)."""
     out = array("i")
-    ordinal = date(year, 1, 1).toordinal()
+    jan1 = date(year, 1, 1).toordinal()
+    lengths = _month_lengths(year)
+    ordinal = jan1
     for month in range(1, 13):
-        length = (date(year + month // 12, month % 12 + 1, 1) - date(year, month, 1)).days
+        length = lengths[month - 1]
         if plan.months >> month & 1:
-            for day in range(1, length + 1):
-                o = ordinal + day - 1
-                dom = plan.doms >> day & 1
-                dow = plan.dows >> (o % 7) & 1
-                if (dom | dow) if plan.day_or else (dom & dow):
-                    out.append(o)
+            # Days of the month as bits 1..length; the weekdays as bits of day numbers too.
+            days = plan.doms & ((1 << (length + 1)) - 2)
+            weekday_days = _weekday_days(ordinal % 7, length, plan.dows)
+            picked = (days | weekday_days) if plan.day_or else (days & weekday_days)
+            while picked:
+                low = picked & -picked
+                out.append(ordinal + low.bit_length() - 2)
+                picked ^= low
         ordinal += length
     return out
 
 
-@lru_cache(maxsize=128)
-def year_table(plan: Plan, year: int) -> tuple[array[int], tuple[timedelta, ...]]:
-    """For plans with few runs a day: every run of ``year`` as (minute of the year, offset
-    from local 1 January 00:00), so a stretch of clean dates is one ``map`` over a slice."""
+@lru_cache(maxsize=8)
+def _month_lengths(year: int) -> tuple[int, ...]:
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+@lru_cache(maxsize=1024)
+def _weekday_days(first_dow: int, length: int, dows: int) -> int:
+    """Bits 1..length for the days of a month starting on ``first_dow`` (0 Sunday) whose
+    day of the week is in ``dows``."""
+    bits = 0
+    for day in range(1, length + 1):
+        if dows >> ((first_dow + day - 1) % 7) & 1:
+            bits |= 1 << day
+    return bits
+
+
+MINUTES = partial(timedelta, 0, 0, 0, 0)  # timedelta(minutes=m), callable from map() in C
+
+
+@lru_cache(maxsize=512)
+def year_keys(plan: Plan, year: int) -> array[int]:
+    """For plans with few runs a day: every run of ``year`` as its minute of the year."""
     jan1 = date(year, 1, 1).toordinal()
-    keys = array("i")
-    offsets = []
-    for o in year_matches(plan, year):
-        for t in plan.times:
-            keys.append((o - jan1) * 1440 + t)
-            offsets.append(timedelta(days=o - jan1, minutes=t))
-    return keys, tuple(offsets)
+    times = plan.times
+    return array("i", [(o - jan1) * 1440 + t for o in year_matches(plan, year) for t in times])
+
+
+@lru_cache(maxsize=128)
+def year_offsets(plan: Plan, year: int) -> tuple[timedelta, ...]:
+    """``year_keys`` as offsets from local 1 January 00:00, so that a long stretch of clean
+    dates is one ``map`` over a slice (built only when a stretch is long)."""
+    return tuple(map(MINUTES, year_keys(plan, year)))
 
 
 # -- wall-clock helpers (more than one engine) --------------------------------------------------

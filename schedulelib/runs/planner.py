@@ -22,7 +22,20 @@ from ..cron import CronExpr
 from .croniter import croniter_next, croniter_plan
 from .debian import debian_next, debian_plan
 from .go import Hung, go_next, go_plan
-from .plan import Plan, Policy, check_aware, check_policy, year_matches, year_table
+from .plan import (
+    MINUTES,
+    Plan,
+    Policy,
+    check_aware,
+    check_policy,
+    year_keys,
+    year_matches,
+    year_offsets,
+)
+
+_LAST_YEAR = 9999
+# Engines look at most 50 years ahead: beyond that from the end, running off it is a bug.
+_EDGE = 51 * 366 * DAY
 
 
 @lru_cache(maxsize=1024)
@@ -78,6 +91,12 @@ def _step(plan: Plan, zone: Zone, prev: float) -> int | None:
             run = slow_next(plan, zone, probe)
     except Hung:
         return None
+    except (OverflowError, ValueError):
+        # An engine walks past year 9999 (or its day tables do) only when no run is left
+        # before the end of the calendar; anywhere else this is a bug to hear about.
+        if zone.last_instant - prev > _EDGE:
+            raise
+        return None
     return run
 
 
@@ -115,10 +134,17 @@ def next_cron_runs(expr: CronExpr, zone: str, after: datetime, count: int, *,
 
 
 def runs_between(plan: Plan, zone: Zone, after: float, until: float) -> Iterator[datetime]:
+    """Runs strictly after instant ``after``, at or before ``until``, within the calendar.
+
+    Runs end at the last instant whose wall clock (in the zone and in UTC) is in year 9999,
+    and start after the first in year 1: no engine step or date beyond is ever made.
+    """
     tz = zone.tz
     times = plan.times
     deltas = plan.deltas
-    if not times:
+    until = min(until, zone.last_instant)
+    after = max(after, zone.first_instant)
+    if not times or after >= until:
         return
     last_time = times[-1]
     until_ord = zone.local(until).toordinal() if until != math.inf else 1 << 40
@@ -130,12 +156,14 @@ def runs_between(plan: Plan, zone: Zone, after: float, until: float) -> Iterator
         local = zone.local(prev)
         ordinal = local.toordinal()
         year = local.year
-        if slow or ordinal in zone.dirty_ordinals(year):
+        if slow or ordinal in zone.dirty_ordinals(year) or _resets_back(plan, zone, local):
             slow = False
             run = _step(plan, zone, prev)
             if run is None or run > until:
                 return
             yield datetime.fromtimestamp(run, tz)
+            if run >= until:
+                return
             prev = run
             continue
         # Fast path: from prev, on a clean date, through clean dates; whole days at once.
@@ -151,14 +179,19 @@ def runs_between(plan: Plan, zone: Zone, after: float, until: float) -> Iterator
             next_dirty = min(later) if later else 1 << 40
             if sparse:
                 jan1 = date(year, 1, 1).toordinal()
-                keys, offsets = year_table(plan, year)
+                keys = year_keys(plan, year)
                 i = bisect_right(keys, (ordinal - jan1) * 1440 + minute) if ordinal >= jan1 else 0
                 cut = min(next_dirty, until_ord - 1)
                 j = bisect_left(keys, (cut - jan1) * 1440) if cut - jan1 < 400 else len(keys)
                 first_of_year = datetime(year, 1, 1, tzinfo=tz)
                 if j > i:
-                    yield from map(first_of_year.__add__, offsets[i:j])
-                    last = first_of_year + offsets[j - 1]
+                    # The first few one by one: a caller that wants ten runs never pays for
+                    # the table of offsets that makes long stretches fast.
+                    head = min(j, i + 16)
+                    yield from (first_of_year + MINUTES(key) for key in keys[i:head])
+                    if j > head:
+                        yield from map(first_of_year.__add__, year_offsets(plan, year)[head:j])
+                    last = first_of_year + MINUTES(keys[j - 1])
                     last_ord = jan1 + keys[j - 1] // 1440
                 stop = False
                 for k in range(max(i, j), len(keys)):
@@ -166,7 +199,7 @@ def runs_between(plan: Plan, zone: Zone, after: float, until: float) -> Iterator
                     if o >= next_dirty:
                         stop = True
                         break
-                    late = first_of_year + offsets[k]
+                    late = first_of_year + MINUTES(keys[k])
                     if late.timestamp() > until:
                         return
                     yield late
@@ -176,7 +209,7 @@ def runs_between(plan: Plan, zone: Zone, after: float, until: float) -> Iterator
                 year += 1
                 if last is not None:
                     limit_year = date.fromordinal(last_ord).year + horizon
-                if year > limit_year:
+                if year > min(limit_year, _LAST_YEAR):
                     return
                 continue
             matches = year_matches(plan, year)
@@ -209,7 +242,7 @@ def runs_between(plan: Plan, zone: Zone, after: float, until: float) -> Iterator
                     year += 1
                     if last is not None:
                         limit_year = date.fromordinal(last_ord).year + horizon
-                    if year > limit_year:
+                    if year > min(limit_year, _LAST_YEAR):
                         return
                     continue
             break
@@ -221,6 +254,21 @@ def runs_between(plan: Plan, zone: Zone, after: float, until: float) -> Iterator
             if plan.policy == "go" and date.fromordinal(last_ord).year + horizon < year:
                 return
         slow = True
+
+
+def _resets_back(plan: Plan, zone: Zone, local: datetime) -> bool:
+    """Whether robfig's next step from ``local`` starts at a dirty 1st of the month.
+
+    In a month the spec does not name, robfig's month loop first goes back to the 1st at
+    00:00 (``time.Date``), then adds months.  Where that midnight does not exist, Go moves
+    it (Indian/Chagos, 1996-01-01 00:00 is 01:00) and every month after keeps the moved
+    hour, so the planner's wall times are wrong.  Only a run robfig made on a day the spec
+    does not name, or the start, can be in such a month.
+    """
+    if plan.policy != "go" or plan.months >> local.month & 1:
+        return False
+    first = date(local.year, local.month, 1).toordinal()
+    return not zone.unique_wall((first - EPOCH_ORDINAL) * DAY)
 
 
 @lru_cache(maxsize=512)
