@@ -19,7 +19,7 @@ from .errors import Diagnostic, DurationError, ScheduleError, diagnostic, pointe
 from .zones import zone_problems
 
 if TYPE_CHECKING:
-    from ._dstwarn import ShortGap
+    from ._dstwarn import ShortGapCause
 
 # Both spellings real users write: the docs' lowercase and the API's / Terraform's uppercase.
 STRATEGIES: dict[str, str] = {
@@ -372,8 +372,8 @@ class _Reader:
         zone = self._zone(config)
         if expr is None or zone is None or self.failed:
             return None
-        for short in _short_real_gaps(expr, zone, self.as_of):
-            self.add("SL409", ("config", "spec"), short.describe(), "use UTC, or avoid the "
+        for cause in _short_gap_causes(expr, zone, self.as_of):
+            self.add("SL409", ("config", "spec"), cause.describe(), "use UTC, or avoid the "
                      "hours that the DST change skips or repeats")
         return Cron(expr, zone)
 
@@ -421,10 +421,11 @@ class _Reader:
         return DbtCloud(ids[0], ids[1]) if len(ids) == 2 else None
 
 
-def _short_real_gaps(expr: CronExpr, zone: str, as_of: datetime | None) -> list[ShortGap]:
-    from ._dstwarn import short_real_gaps
+def _short_gap_causes(expr: CronExpr, zone: str,
+                      as_of: datetime | None) -> list[ShortGapCause]:
+    from ._dstwarn import short_gap_causes
 
-    return short_real_gaps(expr, zone, as_of)
+    return short_gap_causes(expr, zone, as_of)
 
 
 # -- public entry points ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import math
 from calendar import monthrange
 from datetime import datetime
 
-from .._tzcalc import DAY, Zone
+from .._tzcalc import Zone
 from ..cron import CronExpr
 from .plan import Plan, ahead, jump, times_of_day
 
@@ -69,13 +69,15 @@ def go_next(plan: Plan, zone: Zone, after: float) -> int | None:
                 t = zone.go_date(lt.year, lt.month, lt.day, 0, 0, 0)
                 lt = zone.local(t)
             before = t
+            # Go adds one day at a time; at midnight with no offset change on the way, go
+            # straight to the day where its loop stops (the last AddDate is still Go's Date:
+            # a repeated midnight there is its second pass).
             k = _days_ahead(plan, lt) if lt.hour == 0 else 1
-            if k > 1 and not zone.changes_between(t, t + k * DAY):
-                # At midnight with no offset change on the way each AddDate adds one day of
-                # absolute time: go straight to where the loop stops.
-                t += k * DAY
-            else:
-                t = zone.go_date(lt.year, lt.month, lt.day + 1, lt.hour, lt.minute, lt.second)
+            step = zone.go_date(lt.year, lt.month, lt.day + k, lt.hour, lt.minute, lt.second)
+            if k > 1 and zone.changes_between(t, step):
+                step = zone.go_date(lt.year, lt.month, lt.day + 1, lt.hour, lt.minute,
+                                    lt.second)
+            t = step
             lt = zone.local(t)
             # robfig: "Notice if the hour is no longer midnight due to DST."
             if lt.hour != 0:
