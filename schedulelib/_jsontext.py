@@ -37,11 +37,27 @@ def decode(text: str | bytes) -> tuple[str | None, list[Diagnostic]]:
 def parse_json(text: str | bytes) -> tuple[object, list[Diagnostic]]:
     """The parsed value (None if it did not parse) and every problem found.
 
-    SL001 syntax error (with line and column), SL002 NaN / Infinity, SL003 duplicate key.
+    SL001 syntax error (its message names the line and column), SL002 NaN / Infinity, SL003
+    duplicate key.
     """
     decoded, problems = decode(text)
     if decoded is None:
         return None, problems
+    value, problems, offset = read_json(decoded)
+    if offset is not None and problems and problems[0].code == "SL001":
+        # Here the message is the only place the position can go.
+        line, column = _position(decoded, offset)
+        first = problems[0]
+        problems[0] = Diagnostic(first.code, first.severity, first.path,
+                                 f"invalid JSON at line {line}, column {column}: "
+                                 f"{first.message.removeprefix('invalid JSON: ')}", first.hint)
+    return value, problems
+
+
+def read_json(decoded: str) -> tuple[object, list[Diagnostic], int | None]:
+    """:func:`parse_json` for decoded text, with the offset of a syntax error apart from its
+    message (None when there is none), for callers that place findings themselves."""
+    problems: list[Diagnostic] = []
     flags = _Flags()
 
     def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
@@ -56,18 +72,22 @@ def parse_json(text: str | bytes) -> tuple[object, list[Diagnostic]]:
 
     if not decoded.strip():
         return None, [diagnostic("SL001", "", "the document is empty",
-                                 'write a schedule object, e.g. {"strategy": "manual"}')]
+                                 'write a schedule object, e.g. {"strategy": "manual"}')], None
     try:
         value = json.loads(decoded, object_pairs_hook=pairs, parse_constant=constant)
     except json.JSONDecodeError as exc:
-        return None, [diagnostic(
-            "SL001", "", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-            _syntax_hint(decoded, exc))]
+        return None, [diagnostic("SL001", "", f"invalid JSON: {exc.msg}",
+                                 _syntax_hint(decoded, exc))], exc.pos
     except RecursionError:
-        return None, [diagnostic("SL001", "", "the JSON is nested too deeply to read")]
+        return None, [diagnostic("SL001", "", "the JSON is nested too deeply to read")], None
     if flags.duplicate or flags.non_finite:
         problems = _Reader(decoded).problems()
-    return value, problems
+    return value, problems, None
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def _syntax_hint(text: str, exc: json.JSONDecodeError) -> str:
@@ -97,6 +117,8 @@ class _Reader:
 
     text: str
     starts: dict[str, int] = field(default_factory=dict)
+    #: Where each value ends (exclusive): ``text[starts[p]:ends[p]]`` is the value as written.
+    ends: dict[str, int] = field(default_factory=dict)
     found: list[Diagnostic] = field(default_factory=list)
     _lines: list[int] = field(default_factory=list)
 
@@ -118,7 +140,13 @@ class _Reader:
         return line, offset - self._lines[line - 1] + 1
 
     def _value(self, i: int, path: tuple[str | int, ...]) -> int:
-        self.starts[pointer(*path)] = i
+        where = pointer(*path)
+        self.starts[where] = i
+        end = self._end_of_value(i, path)
+        self.ends[where] = end
+        return end
+
+    def _end_of_value(self, i: int, path: tuple[str | int, ...]) -> int:
         c = self.text[i]
         if c == "{":
             return self._object(i, path)
@@ -184,8 +212,14 @@ class JsonLocator:
         self._reader = _Reader(text)
 
     def locate(self, where: str) -> tuple[int, int]:
+        return self._reader.position(self.range(where)[0])
+
+    def range(self, where: str) -> tuple[int, int]:
+        """Start and end (exclusive) offsets of the value at ``where``, quotes included."""
         self._reader.walk()
         starts = self._reader.starts
         while where not in starts and where:
             where = where.rsplit("/", 1)[0]
-        return self._reader.position(starts.get(where, 0))
+        if where not in starts:
+            return 0, len(self._reader.text)
+        return starts[where], self._reader.ends[where]

@@ -83,7 +83,8 @@ def test_other_files_are_checked_after_one_fails(files: Path) -> None:
 @pytest.mark.parametrize(("content", "words"), [
     (b"", "SL902 the file is empty"),
     (b"\x00\xff\xfe", "SL901 the file is not UTF-8 text: byte 0xff at offset 1"),
-    (b'{\n  "reverseETLSchedule": {\n    {\n', "SL001 invalid JSON at line 3, column 5"),
+    (b'{\n  "reverseETLSchedule": {\n    {\n',
+     ":3:5: error SL001 invalid JSON: Expecting property name"),
 ], ids=["empty", "undecodable", "docs-double-brace"])
 def test_bad_files_get_one_clear_line(tmp_path: Path, content: bytes, words: str) -> None:
     """Empty, undecodable and malformed files: one line each, never a traceback."""
@@ -104,7 +105,7 @@ def test_missing_path_and_directory_named_as_file(tmp_path: Path) -> None:
 
 def test_huge_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A file over the size limit is SL904, not read."""
-    monkeypatch.setattr("schedulelib.sources.MAX_BYTES", 10)
+    monkeypatch.setattr("schedulelib.sources.files.MAX_BYTES", 10)
     path = tmp_path / "big.json"
     path.write_text(NIGHTLY)
     code, out, _ = run("validate", str(path))
@@ -131,12 +132,13 @@ def test_stdin_and_its_name() -> None:
 
 
 def test_json_format(files: Path) -> None:
-    """One JSON array; each item has the eight documented fields."""
+    """One JSON array; each item has the ten documented fields (the span's end included)."""
     code, out, _ = run("validate", "--format", "json", str(files / "bad.json"))
     [item] = json.loads(out)
     assert code == 1
     assert item == {"code": "SL407", "severity": "error", "file": str(files / "bad.json"),
-                    "line": 3, "column": 22, "pointer": "/config/spec",
+                    "line": 3, "column": 22, "end_line": 3, "end_column": 36,
+                    "pointer": "/config/spec",
                     "message": item["message"], "hint": item["hint"]}
 
 

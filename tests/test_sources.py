@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schedulelib.sources import Finding, _tokens, iter_files, kind_of, read_file, scan
+from schedulelib.sources import Finding, iter_files, kind_of, read_file, scan
+from schedulelib.sources.hcl import tokens
 
 from .conftest import SHARED
 
@@ -24,7 +25,7 @@ def codes(findings: list[Finding]) -> list[tuple[str, int, int, str]]:
 def close_braces(snippet: str) -> str:
     """A corpus snippet stops after the schedule block: close what is still open."""
     depth = 0
-    for tok in _tokens(snippet):
+    for tok in tokens(snippet):
         if tok.kind == "punct" and tok.text in "{[(":
             depth += 1
         elif tok.kind == "punct" and tok.text in "}])":
@@ -115,7 +116,7 @@ def test_docs_periodic_example_is_a_precise_syntax_error() -> None:
             '      "strategy": "periodic"\n    }\n  }\n}\n')
     [finding] = scan(text, name="docs.json").check()
     assert (finding.code, finding.line, finding.column) == ("SL001", 3, 5)
-    assert "line 3, column 5" in finding.message
+    assert "line" not in finding.message  # the position is given once, not repeated
 
 
 # -- YAML ---------------------------------------------------------------------------------------
@@ -237,7 +238,7 @@ def test_malformed_hcl_gets_line_and_column(text: str, line: int, column: int,
     """Malformed HCL is one SL001 with the position in the message and in the finding."""
     [finding] = scan(text, name="x.tf").check()
     assert (finding.code, finding.line, finding.column) == ("SL001", line, column)
-    assert f"line {line}, column {column}" in finding.message and words in finding.message
+    assert words in finding.message and "column" not in finding.message
 
 
 def test_terraform_heredocs_and_other_resources_are_skipped() -> None:
@@ -288,7 +289,7 @@ def test_read_file_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert read_file(tmp_path).unreadable
     big = tmp_path / "big.json"
     big.write_text(json.dumps({"strategy": "manual", "pad": "x" * 100}))
-    monkeypatch.setattr("schedulelib.sources.MAX_BYTES", 50)
+    monkeypatch.setattr("schedulelib.sources.files.MAX_BYTES", 50)
     assert [f.code for f in read_file(big).findings] == ["SL904"]
 
 
