@@ -13,7 +13,7 @@ import struct
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 
 from .errors import ScheduleError
@@ -71,14 +71,14 @@ class Zone:
         assert off is not None
         return int(off.total_seconds())
 
-    @property
+    @cached_property
     def first_instant(self) -> int:
         """Midnight starting 1 February of year 1 here (or in UTC, if later): from it on,
         every wall time an engine looks at (robfig goes back to the 1st of the month, the
         others to the day before) is an instant datetime can hold."""
         return max(_MIN_TS, _MIN_TS - self.offset_at(_MIN_TS + 2 * DAY)) + 31 * DAY
 
-    @property
+    @cached_property
     def last_instant(self) -> int:
         """The last instant whose wall clock here is in year 9999 (and in UTC too)."""
         return min(_MAX_TS, _MAX_TS - self.offset_at(_MAX_TS - 2 * DAY))
