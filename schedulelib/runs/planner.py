@@ -34,7 +34,8 @@ from .plan import (
 )
 
 _LAST_YEAR = 9999
-# Engines look at most 50 years ahead: beyond that from the end, running off it is a bug.
+# Engines look at most 50 years ahead: further than that from either end of the calendar,
+# running off it is a bug.
 _EDGE = 51 * 366 * DAY
 
 
@@ -93,8 +94,9 @@ def _step(plan: Plan, zone: Zone, prev: float) -> int | None:
         return None
     except (OverflowError, ValueError):
         # An engine walks past year 9999 (or its day tables do) only when no run is left
-        # before the end of the calendar; anywhere else this is a bug to hear about.
-        if zone.last_instant - prev > _EDGE:
+        # before the end of the calendar, and looks back before year 1 only from its first
+        # month; anywhere else this is a bug to hear about.
+        if zone.last_instant - prev > _EDGE and prev - zone.first_instant > _EDGE:
             raise
         return None
     return run
