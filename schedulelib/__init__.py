@@ -1,5 +1,7 @@
 """schedulelib: validate and simulate Segment Reverse ETL sync schedules, exactly."""
 
+from typing import TYPE_CHECKING
+
 from .cron import CronExpr as CronExpr
 from .cron import parse_cron as parse_cron
 from .duration import Duration as Duration
@@ -8,40 +10,60 @@ from .errors import CronSyntaxError as CronSyntaxError
 from .errors import Diagnostic as Diagnostic
 from .errors import DurationError as DurationError
 from .errors import ScheduleError as ScheduleError
+from .errors import Severity as Severity
 from .schedule import Cron as Cron
 from .schedule import DbtCloud as DbtCloud
+from .schedule import DstPolicy as DstPolicy
 from .schedule import Manual as Manual
 from .schedule import Periodic as Periodic
 from .schedule import Schedule as Schedule
 from .schedule import SpecificDays as SpecificDays
+from .schedule import analyze as analyze
 from .schedule import check as check
 from .schedule import load as load
 from .schema import schema as schema
 
 __version__ = "0.1.0"
 
+# The result types of analyze() live beside the run-time engine, which validation never
+# imports: type checkers see them as the real names they are, and at run time they load on
+# first use.  The module __getattr__ is hidden from type checkers on purpose, so that a
+# misspelt attribute is still an error there.
+_LAZY = ("Analysis", "DstEvent", "RealGap")
+if TYPE_CHECKING:
+    from .analysis import Analysis as Analysis
+    from .analysis import DstEvent as DstEvent
+    from .analysis import RealGap as RealGap
+else:
 
-def __getattr__(name: str) -> object:
-    # The run-time analysis is imported on first use: validation does not need it.
-    if name == "analyze":
-        from .analysis import analyze
+    def __getattr__(name: str) -> object:
+        if name in _LAZY:
+            from . import analysis
 
-        return analyze
-    raise AttributeError(f"module 'schedulelib' has no attribute {name!r}")
+            return getattr(analysis, name)
+        raise AttributeError(f"module 'schedulelib' has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        return sorted([*globals(), *_LAZY])
 
 
 __all__ = [
+    "Analysis",
     "Cron",
     "CronExpr",
     "CronSyntaxError",
     "DbtCloud",
     "Diagnostic",
+    "DstEvent",
+    "DstPolicy",
     "Duration",
     "DurationError",
     "Manual",
     "Periodic",
+    "RealGap",
     "Schedule",
     "ScheduleError",
+    "Severity",
     "SpecificDays",
     "__version__",
     "analyze",
