@@ -109,6 +109,31 @@ def test_footer_scan_step_misses_no_change() -> None:
         assert found == _hourly_changes(zone, start, start + 366 * DAY), key
 
 
+def test_clean_dates_read_the_same_by_wall_clock_and_by_instant() -> None:
+    """Next to the transitions where zoneinfo switches how it reads wall times (the last one a
+    zone file lists, where its POSIX rule takes over, and those that keep the offset), every
+    date the planner treats as clean reads each wall time as one instant, the instant's."""
+    checked = 0
+    for key in _vectors()["zones"]:
+        zone = get_zone(key)
+        listed = _explicit_transitions(key)
+        points = [a for y in range(1970, 2038) for a in zone.silent_changes(y)] + listed[-1:]
+        for at in points:
+            middle = (at + zone.offset_at(at)) // DAY
+            for day in range(middle - 3, middle + 4):
+                local = datetime(1970, 1, 1) + timedelta(days=day)
+                if local.date().toordinal() in zone.dirty_ordinals(local.year):
+                    continue
+                for quarter in range(96):
+                    wall = local + timedelta(minutes=15 * quarter)
+                    early = wall.replace(tzinfo=zone.tz, fold=0)
+                    late = wall.replace(tzinfo=zone.tz, fold=1)
+                    t = int(early.timestamp())
+                    assert late.timestamp() == t and zone.local(t).replace(tzinfo=None) == wall
+                    checked += 1
+    assert checked > 100_000
+
+
 def _hourly_changes(zone: Zone, start: int, end: int) -> list[int]:
     out = []
     previous = zone.offset_at(start)
