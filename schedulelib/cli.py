@@ -10,7 +10,7 @@ zone data are imported by the commands that use them, and ``calendar`` is loaded
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -19,7 +19,7 @@ import click
 
 if TYPE_CHECKING:
     from .schedule import Schedule
-    from .sources import Finding, Scan
+    from .sources import Finding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 POLICIES = ("go", "debian", "croniter")
@@ -64,7 +64,7 @@ class _LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
         for name in self.list_commands(ctx):
-            if name in self.lazy and name not in self.commands:
+            if name in self.lazy:  # the same line whether or not it was loaded already
                 rows.append((name, self.lazy[name][2]))
             else:
                 cmd = self.commands[name]
@@ -116,83 +116,109 @@ main = cli
 # -- validate -----------------------------------------------------------------------------------
 
 
-@cli.command()
+def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...] | None:
+    """Codes and prefixes from repeatable, comma-separated options; None when not given."""
+    if not values:
+        return None
+    from .config import ConfigError, check_codes
+
+    parts = [p for v in values for p in v.split(",") if p.strip()]
+    try:
+        return check_codes(parts, option)
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+
+
+@cli.command(short_help="Check every schedule in files and directories.")
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="text for people, json for tools, github for Actions "
-              "annotations.")
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "gitlab"]),
+              default="text", show_default=True, help="text for people; json (versioned), "
+              "github (Actions annotations), sarif (code scanning), gitlab (Code Quality).")
+@click.option("--strict/--no-strict", default=None,
+              help="Warnings fail too (exit 1); overrides `strict` in the configuration.")
+@click.option("--as-of", metavar="DATE", help="Judge the date-dependent findings (SL409, DST "
+              "look-ahead) as of this ISO date or date-time instead of today, so the verdict "
+              "does not change with the calendar.")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Report only these codes or prefixes (SL4), comma-separated.")
+@click.option("--ignore", multiple=True, metavar="CODES",
+              help="Do not report these codes or prefixes (replaces `ignore` in the "
+              "configuration).")
+@click.option("--extend-ignore", multiple=True, metavar="CODES",
+              help="Also leave out these codes or prefixes (added to the configuration's).")
+@click.option("--config", "config_path", metavar="PATH",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Read the settings from this TOML file only (a pyproject.toml or a "
+              ".schedulelib.toml).")
+@click.option("--isolated", is_flag=True, help="Read no configuration file.")
 @click.option("--stdin-filename", metavar="NAME",
               help="The name to report for '-' (its suffix also picks JSON, YAML or Terraform).")
 @click.option("--var-file", "var_files", multiple=True, metavar="FILE.tfvars",
               help="Values for Terraform variables, as terraform plan -var-file takes them "
               "(repeatable; the last one wins).")
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
+def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool | None,
+             as_of: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+             extend_ignore: tuple[str, ...], config_path: Path | None, isolated: bool,
              stdin_filename: str | None, var_files: tuple[str, ...]) -> None:
     """Check every schedule in PATH... (files, directories, or '-' for standard input).
 
     Reads JSON, YAML (.yaml, .yml) and Terraform (.tf) files; a directory is searched for them.
     Each finding is printed as FILE:LINE:COL: SEVERITY CODE MESSAGE, pointing at the offending
-    value.  Without PATH, the current directory is searched.
+    value.  Without PATH, the current directory is searched.  Settings are read from the
+    nearest pyproject.toml [tool.schedulelib] or .schedulelib.toml (see docs/ci.md).
     """
-    from . import render
+    from . import lint, render, sources
+    from .config import ConfigError
     from .sources.tfmodule import session
 
-    with session(var_files) as terraform:
-        scans = _scan_paths(paths, fmt, stdin_filename)
-        findings: list[Finding] = []
-        for s in scans:
-            findings.extend(s.check())
-        # The .tfvars files come first: their problems explain the findings that follow.
-        for s in reversed(terraform.var_scans):
-            scans.insert(0, s)
-            findings[:0] = s.check()
-    stdout = sys.stdout
-    color = fmt == "text" and render.use_color(stdout)
-    out = render.render(findings, fmt, color=color)
-    if fmt == "text" and (findings or paths != ("-",)):
-        out += render.summary(findings, len(scans), sum(len(s.schedules) for s in scans))
-    click.echo(out, nl=False, color=color)
-    if any(s.unreadable for s in scans):
-        ctx.exit(EXIT_USAGE)
-    failing = [f for f in findings if f.severity == "error" or strict]
-    ctx.exit(EXIT_FINDINGS if failing else EXIT_OK)
-
-
-def _scan_paths(paths: tuple[str, ...], fmt: str, stdin_filename: str | None) -> list[Scan]:
-    from . import sources
-
-    scans: list[Scan] = []
-    seen: set[Path] = set()
-    for argument in paths or (".",):
-        if argument == "-":
-            data = sys.stdin.buffer.read(sources.MAX_BYTES + 1)
-            name = stdin_filename or "<stdin>"
-            scans.append(sources.scan(data, name=name) if len(data) <= sources.MAX_BYTES
-                         else sources.too_large(name))
-            continue
-        path = Path(argument)
-        if path.is_dir():
-            files = [f for f in sources.iter_files(path) if _first(f, seen)]
-            if not files and fmt == "text":
-                click.echo(f"{argument}: no JSON, YAML or Terraform files here", err=True)
-            scans.extend(sources.read_file(f, named=False) for f in files)
-        elif _first(path, seen):
-            scans.append(sources.read_file(path))
-    return scans
-
-
-def _first(path: Path, seen: set[Path]) -> bool:
-    """False for a file already checked in this run (named twice, or inside a named dir)."""
+    if config_path is not None and isolated:
+        raise CommandError("--config and --isolated cannot be used together")
+    options = lint.Options(
+        select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"),
+        extend_ignore=_codes(extend_ignore, "--extend-ignore") or (),
+        as_of=_parse_time(as_of, "--as-of") if as_of else None, strict=strict,
+        config=config_path, isolated=isolated)
     try:
-        key = path.resolve()
-    except OSError:
-        key = path.absolute()
-    if key in seen:
-        return False
-    seen.add(key)
-    return True
+        settings = lint.Settings(options)
+
+        def stdin() -> lint.Source:
+            data = sys.stdin.buffer.read(sources.MAX_BYTES + 1)
+            return lint.Source(stdin_filename or "<stdin>", data=data)
+
+        def empty(argument: str) -> None:
+            if fmt == "text":
+                click.echo(f"{argument}: no JSON, YAML or Terraform files here", err=True)
+
+        with session(var_files) as terraform:
+            terraform.var_values()  # the --var-file files are read (and reported) first
+            given = len(terraform.var_scans)
+
+            def items() -> Iterator[lint.Source | sources.Scan | lint.Skipped]:
+                yield from terraform.var_scans[:given]
+                yield from lint.expand(paths or (".",), settings, stdin=stdin, on_empty=empty)
+                # terraform.tfvars / *.auto.tfvars read for a module that are not valid HCL
+                yield from terraform.var_scans[given:]
+
+            report = lint.lint(items(), options, settings)
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+    color = fmt == "text" and render.use_color(sys.stdout)
+    if fmt == "text":
+        out = render.text(report.findings, color=color)
+    else:
+        from .formats import Run
+
+        out = render.render(report.findings, fmt,
+                            run=Run(report.files, report.schedules, report.skipped,
+                                    report.trouble))
+    if fmt == "text":
+        for note in report.notes:
+            click.echo(note, err=True)
+    if fmt == "text" and (report.findings or paths != ("-",)):
+        out += render.summary(report.findings, report.files, report.schedules, report.skipped)
+    click.echo(out, nl=False, color=color)
+    ctx.exit(report.exit_status)
 
 
 # -- reading one SCHEDULE argument (next, explain) ----------------------------------------------
@@ -242,11 +268,13 @@ def _report_bad(findings: list[Finding]) -> None:
 
 
 def _parse_time(text: str, option: str) -> datetime:
+    """An ISO 8601 date or date-time in the accepted range, or a usage error (exit 2)."""
+    from .config import ConfigError, parse_date
+
     try:
-        return datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError:
-        raise CommandError(f"{option} {text!r} is not an ISO 8601 date or date-time; write e.g. "
-                           "2026-03-28 or 2026-03-28T09:00+01:00") from None
+        return parse_date(text, option)
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _zone(name: str) -> Any:
@@ -259,6 +287,17 @@ def _zone(name: str) -> Any:
     return load(name)
 
 
+def _configured_dst(schedule: str) -> str:
+    """``dst`` from the configuration nearest to SCHEDULE's file (or the working directory)."""
+    from .config import ConfigError, Finder
+
+    where = schedule if schedule != "-" and not schedule.lstrip().startswith("{") else "x"
+    try:
+        return Finder().for_file(where).dst or "go"
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+
+
 # -- next ---------------------------------------------------------------------------------------
 
 
@@ -268,13 +307,15 @@ def _zone(name: str) -> Any:
               help="How many runs.")
 @click.option("--after", metavar="ISO", help="List runs strictly after this instant (default: "
               "now); a time without an offset is read in --tz, else the schedule's zone.")
-@click.option("--dst", default="go", show_default=True, type=click.Choice(POLICIES),
-              help="Whose DST behaviour: robfig/cron (Go), Debian cron, or croniter.")
+@click.option("--dst", type=click.Choice(POLICIES),
+              help="Whose DST behaviour: robfig/cron (Go), Debian cron, or croniter "
+              "(default: `dst` of the configuration, else go).")
 @click.option("--tz", "tz_name", metavar="ZONE", help="Also show each run in this IANA zone.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.pass_context
-def next_command(ctx: click.Context, schedule: str, count: int, after: str | None, dst: str,
+def next_command(ctx: click.Context, schedule: str, count: int, after: str | None,
+                 dst: str | None,
                  tz_name: str | None, fmt: str) -> None:
     """The next runs of SCHEDULE (a file, '-', or inline JSON).
 
@@ -287,6 +328,8 @@ def next_command(ctx: click.Context, schedule: str, count: int, after: str | Non
     from .explain import upcoming
 
     tz = _zone(tz_name) if tz_name else None
+    if dst is None:
+        dst = _configured_dst(schedule)
     good, bad = _read_schedules(schedule)
     _report_bad(bad)
     reports = []
@@ -309,7 +352,7 @@ def next_command(ctx: click.Context, schedule: str, count: int, after: str | Non
 # -- explain ------------------------------------------------------------------------------------
 
 
-@cli.command("explain")
+@cli.command("explain", short_help="Say in plain English what a schedule does, DST included.")
 @click.argument("schedule", metavar="SCHEDULE")
 @click.option("--as-of", metavar="ISO", help="Look for DST changes in the year after this "
               "instant (default: now).")
@@ -344,7 +387,7 @@ def explain_command(ctx: click.Context, schedule: str, as_of: str | None, fmt: s
 # -- rule, schema -------------------------------------------------------------------------------
 
 
-@cli.command("rule")
+@cli.command("rule", short_help="Explain rule CODE (SL407 or a name), or list every rule.")
 @click.argument("code", required=False)
 def rule_command(code: str | None) -> None:
     """Explain rule CODE (e.g. SL407, or its name, cron-too-frequent); without CODE, list all."""
@@ -371,7 +414,7 @@ def rule_command(code: str | None) -> None:
                f"Example\n  {rule.example}\n\nFix\n  {rule.fix}")
 
 
-@cli.command("schema")
+@cli.command("schema", short_help="Print the JSON Schema (2020-12) of a schedule.")
 def schema_command() -> None:
     """Print the JSON Schema (2020-12) of a schedule, for editors and other validators."""
     import json

@@ -133,8 +133,6 @@ def test_runs_in_ordinary_years(rng: random.Random, after: datetime) -> None:
     _runs(rng, after)
 
 
-@pytest.mark.xfail(strict=False, reason="engine (issue 10 §3): run times at the ends of the "
-                   "calendar raise OverflowError / 'year 10000 is out of range'")
 @FUZZ
 @given(st.randoms(use_true_random=False))
 def test_runs_at_the_ends_of_the_calendar(rng: random.Random) -> None:
@@ -204,8 +202,6 @@ HUGE_FILES = [
 ]
 
 
-@pytest.mark.xfail(strict=False, reason="sources (issue 10 §3): a number past Python's 4,300 "
-                   "digits raises ValueError out of the JSON and YAML readers")
 @pytest.mark.parametrize(("name", "text"), HUGE_FILES, ids=[h[0] for h in HUGE_FILES])
 def test_cli_validate_number_past_the_digit_limit(tmp_path: Path, name: str, text: str) -> None:
     """A 5,001-digit number in a file gets a finding, not a crash."""

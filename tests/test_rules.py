@@ -44,7 +44,22 @@ def _file_codes(name: str, content: bytes | None) -> set[str]:
         if content is not None:
             path.write_bytes(content)
         result = CliRunner().invoke(main, ["validate", "--format", "json", str(path)])
-    return {f["code"] for f in json.loads(result.stdout or "[]")}
+    return {f["code"] for f in json.loads(result.stdout)["findings"]}
+
+
+def _internal_error() -> set[str]:
+    """Codes reported when checking a file raises inside schedulelib."""
+    from unittest import mock
+
+    with mock.patch("schedulelib.schedule.check", side_effect=RuntimeError("boom")):
+        return _file_codes("a.json", b'{"strategy": "manual"}')
+
+
+def _scan_codes(text: str, name: str) -> set[str]:
+    """Codes the sources report for a text (named "-": judged whatever it holds)."""
+    from schedulelib.sources import scan
+
+    return {f.code for f in scan(text, name=name, everything=name == "-").check()}
 
 
 def _snapshot_codes(content: bytes) -> set[str]:
@@ -64,6 +79,15 @@ TRIGGERS: dict[str, Callable[[], set[str]]] = {
     "SL002": lambda: _codes('{"strategy": "periodic", "config": {"interval": NaN}}'),
     "SL003": lambda: _codes('{"strategy": "manual", "strategy": "cron"}'),
     "SL004": lambda: _codes([1]),
+    "SL005": lambda: _scan_codes("strategy: periodic\nconfig: {interval: 1:30}\n", "x.yaml"),
+    "SL006": lambda: _scan_codes("strategy: cron\nconfig: {spec: */15 * * * *}\n", "x.yaml"),
+    "SL007": lambda: _scan_codes("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+                                 "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                                 "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                                 "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                                 "reverseETLSchedule: *d\n", "x.yaml"),
+    "SL008": lambda: _scan_codes('{"strategy": "periodic", "config": {"interval": '
+                                 + "9" * 5000 + "}}", "x.json"),
     "SL101": lambda: _codes({}),
     "SL102": lambda: _codes({"strategy": "weekly"}),
     "SL103": lambda: _codes({"strategy": "manual", "schedule": "x"}),
@@ -97,14 +121,20 @@ TRIGGERS: dict[str, Callable[[], set[str]]] = {
     "SL505": lambda: _codes(_cron("0 * * * *", "../../etc/shadow")),
     "SL601": lambda: _codes({"strategy": "dbt_cloud", "config": {"jobId": "", "accountId": "1"}}),
     "SL901": lambda: _file_codes("bad.json", b'{"strategy": "\xff"}'),
-    "SL902": lambda: _file_codes("empty.json", b""),
+    "SL902": lambda: _scan_codes("", "-"),
     "SL903": lambda: _file_codes("main.tf", b'resource "segment_destination_subscription" "s" {\n'
                                  b'  reverse_etl_schedule = var.schedule\n}\n'),
-    "SL904": lambda: _file_codes("huge.json", b" " * (16 * 1024 * 1024 + 1) + b"{}"),
-    "SL905": lambda: _file_codes("other.json", b'{"name": "not a schedule"}'),
+    "SL904": lambda: _file_codes("huge.json", b'{"reverseETLSchedule": null}'
+                                 + b" " * (16 * 1024 * 1024)),
+    "SL905": lambda: _file_codes("other.json", b'{"name": "x", "note": "reverseETLSchedule"}'),
     "SL910": lambda: _file_codes("main.tf", b'resource "segment_destination_subscription" "s" {\n'
                                  b'  reverse_etl_schedule {\n    strategy = "MANUAL"\n  }\n}\n'),
-    "SL911": lambda: _file_codes("plan.json", b'{"format_version": "2.0", "planned_values": {}}'),
+    "SL911": lambda: _file_codes("plan.json", b'{"format_version": "2.0", "resource_changes": '
+                                 b'[{"type": "segment_destination_subscription", "change": '
+                                 b'{"after": {"reverse_etl_schedule": null}}}]}'),
+    "SL920": lambda: _file_codes("a.yaml", b"strategy: manual  # schedulelib: ignore[SL407]\n"),
+    "SL921": lambda: _file_codes("a.yaml", b"strategy: manual  # schedulelib: ignore\n"),
+    "SL922": _internal_error,
     "SL940": lambda: _snapshot_codes(b'{"schedulelibSnapshot": 99}'),
     "SL941": lambda: _snapshot_codes(
         b'{"schedulelibSnapshot": 1, "pulledAt": "2026-01-01T00:00:00Z", "history": '

@@ -214,12 +214,12 @@ def test_validate_var_file_option(tmp_path: Path) -> None:
     base = tmp_path / "m"
     run = CliRunner().invoke(main, ["validate", "--format", "json", "--var-file",
                                     str(tmp_path / "v.tfvars"), str(base)])
-    out = json.loads(run.stdout)
+    out = json.loads(run.stdout)["findings"]
     assert [(f["code"], Path(f["file"]).name, f["line"]) for f in out] == [
         ("SL202", "v.tfvars", 1)]
     run = CliRunner().invoke(main, ["validate", "--format", "json", "--var-file",
                                     str(tmp_path / "bad.tfvars"), str(base)])
-    first = json.loads(run.stdout)[0]
+    first = json.loads(run.stdout)["findings"][0]
     assert (first["code"], Path(first["file"]).name) == ("SL001", "bad.tfvars")
     run = CliRunner().invoke(main, ["validate", "--var-file", str(base / "no.tfvars"),
                                     str(base)])
@@ -418,8 +418,11 @@ def test_state_json_values_are_read_too(tmp_path: Path) -> None:
 
 def test_plan_of_an_unknown_major_version_is_refused() -> None:
     """A format_version 2.x is not read: Terraform's format asks readers to refuse it."""
-    found = scan('{"format_version": "2.0", "planned_values": {}}', name="p.json").check()
-    assert [(f.code, f.line, f.column) for f in found] == [("SL911", 1, 20)]
+    text = ('{"format_version": "2.0", "resource_changes": [{"type": '
+            '"segment_destination_subscription", "change": {"after": '
+            '{"reverse_etl_schedule": null}}}]}')
+    found = scan(text, name="p.json").check()
+    assert [(f.code, f.line, f.column) for f in found] == [("SL911", *at(text, '"2.0"'))]
 
 
 # -- the real exports and hostile input ----------------------------------------------------------
@@ -563,21 +566,23 @@ def test_generated_tf_json_and_plans_never_raise(a: object, b: object) -> None:
             assert finding.line >= 1 and finding.column >= 1
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ('resource "a" "b" {\n' + " " * 50_000 + "!\n}\n", "SL001"),
-    ('resource "a" "b" {\n' + "# c # d  \n" * 50_000 + "x = @\n}\n", "SL001"),
-    ('resource "a" "b" {\n' + "\t\n" * 50_000 + "x = [\n" + " ," * 50_000 + "\n}\n", "SL001"),
-    ('resource "a" "b" {\n x = "' + "\\n" * 50_000 + '" y\n}\n', "SL001"),
-    ("locals {\n a = " + "[" * 50_000 + "\n}\n", "SL001"),
-    ('locals {\n a = "' + "${" * 50_000 + "\n}\n", "SL001"),
-    ("locals {\n a = <<EOT\n" + "x\n" * 50_000 + "}\n", "SL001"),
-    ("a = 1" + "0" * 50_000 + "\n", "SL905"),
+# Each after a subscription, as a file that says nothing of Segment schedules is not read.
+@pytest.mark.parametrize(("text", "codes"), [
+    ('resource "a" "b" {\n' + " " * 50_000 + "!\n}\n", ["SL001"]),
+    ('resource "a" "b" {\n' + "# c # d  \n" * 50_000 + "x = @\n}\n", ["SL001"]),
+    ('resource "a" "b" {\n' + "\t\n" * 50_000 + "x = [\n" + " ," * 50_000 + "\n}\n", ["SL001"]),
+    ('resource "a" "b" {\n x = "' + "\\n" * 50_000 + '" y\n}\n', ["SL001"]),
+    ("locals {\n a = " + "[" * 50_000 + "\n}\n", ["SL001"]),
+    ('locals {\n a = "' + "${" * 50_000 + "\n}\n", ["SL001"]),
+    ("locals {\n a = <<EOT\n" + "x\n" * 50_000 + "}\n", ["SL001"]),
+    ("a = 1" + "0" * 50_000 + "\n", []),
 ], ids=["white-space-run", "comment-lines", "blank-lines", "escapes", "deep-open",
         "open-interpolations", "open-heredoc", "huge-number"])
-def test_hostile_hcl_ends_with_a_finding(text: str, code: str) -> None:
+def test_hostile_hcl_ends_with_a_finding(text: str, codes: list[str]) -> None:
     """Inputs that once took exponential time (a white-space run before a bad character) or
     could, end with one finding: the reader does a bounded amount of work per character."""
-    assert [f.code for f in scan(text, name="x.tf").check()] == [code]
+    text = sub('jsonencode({ interval = "1h" })') + text
+    assert [f.code for f in scan(text, name="x.tf").check()] == codes
 
 
 def test_outside_a_session_a_changed_file_is_read_again(tmp_path: Path) -> None:
@@ -610,12 +615,13 @@ def test_outside_a_session_each_file_of_a_directory_is_read_once(
 
 
 def test_a_broken_auto_tfvars_is_reported_once_by_validate(tmp_path: Path) -> None:
-    """terraform.tfvars that is not HCL: one SL001 in it, and the default is used."""
+    """terraform.tfvars that is not HCL: one SL001 in it (after the files searched, as it is
+    read when a name needs it), and the default is used."""
     base = module(tmp_path, {"main.tf": sub("jsonencode({ interval = var.interval })"),
                              "variables.tf": VARIABLES, "terraform.tfvars": "interval = \n"})
     run = CliRunner().invoke(main, ["validate", "--format", "json", str(base)])
-    assert [(f["code"], Path(f["file"]).name) for f in json.loads(run.stdout)] == [
-        ("SL001", "terraform.tfvars"), ("SL202", "variables.tf")]
+    assert [(f["code"], Path(f["file"]).name) for f in json.loads(run.stdout)["findings"]] == [
+        ("SL202", "variables.tf"), ("SL001", "terraform.tfvars")]
 
 
 @pytest.mark.parametrize(("name", "expected"), [
@@ -629,7 +635,8 @@ def test_standard_input_joins_the_module_it_is_named_in(tmp_path: Path, name: st
     options = ["--stdin-filename", str(base / name)] if name else []
     run = CliRunner().invoke(main, ["validate", "--format", "json", *options, "-"],
                              input=sub("jsonencode({ interval = var.interval })"))
-    assert [(f["code"], Path(f["file"]).name) for f in json.loads(run.stdout)] == expected
+    found = json.loads(run.stdout)["findings"]
+    assert [(f["code"], Path(f["file"]).name) for f in found] == expected
 
 
 OBJECT_ITEMS = st.lists(st.sampled_from([

@@ -101,6 +101,8 @@ def _resource(type_: str, after: dict[str, object], unknown: dict[str, object], 
         if not isinstance(schedule, dict):
             if schedule is not None:
                 _add(result, schedule, base + "/reverse_etl_schedule", address, span, [], {})
+            else:
+                result.unscheduled += 1
             return
         inner = unknown.get("reverse_etl_schedule")
         inner = inner if isinstance(inner, dict) else {}
@@ -116,6 +118,7 @@ def _resource(type_: str, after: dict[str, object], unknown: dict[str, object], 
         return
     strategy = after.get("schedule_strategy")
     if strategy is None or strategy == "":
+        result.unscheduled += 1
         return  # no schedule
     problems = []
     if unknown.get("schedule_config") is True:

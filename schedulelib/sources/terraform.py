@@ -326,6 +326,7 @@ def _subscription(res: Resource, ev: _Eval, label: str, result: Scan) -> None:
         return
     doc = ev.top(node, "")
     if doc is None:
+        result.unscheduled += 1
         return  # a subscription without a schedule
     if isinstance(doc, dict) and "config" in doc:
         doc = dict(doc)
@@ -340,6 +341,7 @@ def _model(res: Resource, ev: _Eval, label: str, result: Scan) -> None:
         return
     strategy = ev.top(node, "/strategy")
     if strategy is None or strategy == "":
+        result.unscheduled += 1
         return  # "" is how Segment's export writes "no schedule"
     ev.offsets[""] = ev.offsets["/strategy"]
     doc: dict[str, object] = {"strategy": strategy}
