@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import Diagnostic, diagnostic, pointer
+from ..errors import Diagnostic, diagnostic
 
 
 class HclSyntaxError(ValueError):
@@ -831,7 +831,7 @@ class HclReader:
             self.take()
             if self.peek().kind in ("nl", "eof"):
                 raise self.fail(f"expected a value after {key!r} {sep.text}", self.peek())
-            item = self.value(("nl", ",", "}"), where + pointer(key))
+            item = self.value(("nl", ",", "}"), where)
             if key in first:
                 self.duplicates.setdefault(opener.start, []).append((key, Node(
                     "lit", None, tok.start, item.end, self.src), first[key]))
@@ -858,7 +858,7 @@ class HclReader:
             if tok.kind == "ident" and tok.text == "for" and not out:
                 self.skip_rest(opener)
                 return self.node("unk", None, opener.start, self.last.end)
-            out.append(self.value(("nl", ",", "]"), where + pointer(len(out))))
+            out.append(self.value(("nl", ",", "]"), where))
             end = self.skip_newlines()
             if end.kind == "punct" and end.text == ",":
                 self.take()

@@ -135,7 +135,7 @@ class _Eval:
         self._module = module
         self.each = each
         self.uses_each = False
-        self.offsets: dict[str, tuple[object, int, int]] = {}
+        self.offsets: dict[str, Node] = {}  # the Node written at each place
         self.notes: dict[str, str] = {}
         self.problems: list[Diagnostic] = []
         self.budget = BUDGET
@@ -160,7 +160,8 @@ class _Eval:
         self.budget -= 1
         if self.budget < 0:
             raise _TooBig
-        self.offsets.setdefault(where, (node.src, node.start, node.end))
+        if where not in self.offsets:
+            self.offsets[where] = node
         if note:
             self.notes.setdefault(where, note)
         kind = node.kind
@@ -176,7 +177,7 @@ class _Eval:
                 self.problems.append(diagnostic(
                     "SL003", here, f"key {key!r} appears twice in one object (first on line "
                     f"{node.src.lines.at(first)[0]})", "remove one of the two"))  # type: ignore[attr-defined]
-                self.offsets[here] = (dup.src, dup.start, dup.end)
+                self.offsets[here] = dup
             return out
         if kind == "tup":
             assert isinstance(node.value, list)
@@ -226,7 +227,7 @@ class _Eval:
         return " ".join(text.split())
 
     def unknown(self, node: Node, where: str, why: str) -> Unknown:
-        self.offsets[where] = (node.src, node.start, node.end)
+        self.offsets[where] = node
         return Unknown(node, why)
 
     def follow(self, root: str, steps: list[str | int]) -> tuple[Node | None, str]:
@@ -419,7 +420,7 @@ def _add(result: Scan, ev: _Eval, doc: object, base: str, name: str, address: st
             "SL903", where, f"{why}; {'this schedule is' if whole else 'this value is'} not "
             "checked", "write the value literally, or check the values where they are defined "
             "(a plan: terraform show -json)"))
-        ev.offsets.setdefault(where, (item.node.src, item.node.start, item.node.end))
+        ev.offsets.setdefault(where, item.node)
     if not whole and stand_in:
         assert isinstance(doc, dict) and isinstance(doc["config"], dict)
         config = dict(doc["config"])
@@ -430,7 +431,8 @@ def _add(result: Scan, ev: _Eval, doc: object, base: str, name: str, address: st
     offsets, notes, own = ev.offsets, ev.notes, ev.own
 
     def locate(rel: str) -> Span:
-        src, start, end = offsets[nearest(offsets, rel)]
+        node = offsets[nearest(offsets, rel)]
+        src, start, end = node.src, node.start, node.end
         return _span(own, src, start, end)
 
     def via(rel: str) -> str:
