@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import click
 
 if TYPE_CHECKING:
+    from .fix import Fix
     from .schedule import Schedule
     from .sources import Finding, Scan
 
@@ -120,9 +121,14 @@ main = cli
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--stdin-filename", metavar="NAME",
               help="The name to report for '-' (its suffix also picks JSON, YAML or Terraform).")
+@click.option("--fix", "fix_files", is_flag=True, help="Repair in place what can be repaired "
+              "without changing a schedule's meaning (see `schedulelib rule`), then report "
+              "what is left.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the repairs --fix would make as "
+              "a unified diff and write nothing; exit 1 when there is one.")
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
-             stdin_filename: str | None) -> None:
+             stdin_filename: str | None, fix_files: bool, show_diff: bool) -> None:
     """Check every schedule in PATH... (files, directories, or '-' for standard input).
 
     Reads JSON, YAML (.yaml, .yml) and Terraform (.tf) files; a directory is searched for them.
@@ -131,6 +137,12 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
     """
     from . import render, sources
 
+    if fix_files and show_diff:
+        raise CommandError("--fix and --diff cannot be used together: --diff shows what --fix "
+                           "would write")
+    if fix_files and "-" in paths:
+        raise CommandError("--fix cannot write to standard input; use --diff to see the "
+                           "repairs")
     scans: list[Scan] = []
     seen: set[Path] = set()
     for argument in paths or (".",):
@@ -149,18 +161,63 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
         elif _first(path, seen):
             scans.append(sources.read_file(path))
     findings: list[Finding] = []
-    for s in scans:
-        findings.extend(s.check())
+    unwritten = False
+    if fix_files or show_diff:
+        unwritten = _fix(ctx, scans, findings, fmt, write=fix_files)
+    else:
+        for s in scans:
+            findings.extend(s.check())
     stdout = sys.stdout
     color = fmt == "text" and render.use_color(stdout)
     out = render.render(findings, fmt, color=color)
     if fmt == "text" and (findings or paths != ("-",)):
         out += render.summary(findings, len(scans), sum(len(s.schedules) for s in scans))
     click.echo(out, nl=False, color=color)
-    if any(s.unreadable for s in scans):
+    if unwritten or any(s.unreadable for s in scans):
         ctx.exit(EXIT_USAGE)
     failing = [f for f in findings if f.severity == "error" or strict]
     ctx.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _fix(ctx: click.Context, scans: list[Scan], findings: list[Finding], fmt: str, *,
+         write: bool) -> bool:
+    """--diff: print what --fix would change and exit (1 when there is a change).  --fix:
+    write each repaired file, add what is left to ``findings``; True if a file could not be
+    written."""
+    from .fix import fix_scan, write_fixed
+
+    results = [fix_scan(s) for s in scans]
+    if not write:
+        diffs = "".join(r.diff() for r in results)
+        click.echo(diffs, nl=False)
+        if any(s.unreadable for s in scans):
+            ctx.exit(EXIT_USAGE)
+        ctx.exit(EXIT_FINDINGS if diffs else EXIT_OK)
+    failed = False
+    fixed: tuple[Fix, ...] = ()
+    files = 0
+    for scan, result in zip(scans, results, strict=True):
+        if result.changed:
+            try:
+                write_fixed(result)
+            except OSError as exc:
+                click.echo(f"{scan.file}: not fixed: {exc.strerror or exc}", err=True)
+                findings.extend(scan.check())
+                failed = True
+                continue
+            fixed += result.fixes
+            files += 1
+            if fmt == "text":
+                for fix in result.fixes:
+                    f = fix.finding
+                    click.echo(f"{f.file}:{f.line}:{f.column}: fixed {f.code} {fix.description}")
+        elif result.refused:
+            click.echo(f"{scan.file}: not fixed: {result.refused}", err=True)
+        findings.extend(result.findings)
+    if fmt == "text" and fixed:
+        click.echo(f"fixed {len(fixed)} finding{'s' if len(fixed) != 1 else ''} in {files} "
+                   f"file{'s' if files != 1 else ''}")
+    return failed
 
 
 def _first(path: Path, seen: set[Path]) -> bool:
