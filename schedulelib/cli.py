@@ -390,7 +390,8 @@ def rule_command(code: str | None) -> None:
     if code is None:
         width = max(len(r.name) for r in RULES.values())
         for r in RULES.values():
-            click.echo(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {r.what}")
+            mark = "fixable" if r.fixable else ""
+            click.echo(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {mark:<7}  {r.what}")
         return
     wanted = code.strip()
     rule = RULES.get(wanted.upper()) or next(
@@ -406,6 +407,10 @@ def rule_command(code: str | None) -> None:
     click.echo(f"{rule.code} {rule.name} ({rule.severity})\n\n"
                f"What\n  {rule.what}\n\nWhy\n  {rule.why}\n\n"
                f"Example\n  {rule.example}\n\nFix\n  {rule.fix}")
+    if rule.fixable:
+        from ._docs import fix_scope
+
+        click.echo(f"\nFixable\n  schedulelib validate --fix repairs it: {fix_scope(rule)}")
 
 
 @cli.command("schema")

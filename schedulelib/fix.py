@@ -504,7 +504,9 @@ def _decode(kind: Kind, literal: str) -> object:
         except (ValueError, RecursionError):
             return _MISSING
     if kind == "yaml":
-        if literal[0] in "&!*":  # an anchor, a tag or an alias: not the value alone
+        # An anchor or an alias is not the value alone: other places refer to it.  A tag
+        # (!!float "8.0") is part of the value's literal.
+        if literal[0] in "&*" or re.match(r"![^ \t]*[ \t]+&", literal):
             return _MISSING
         import yaml
 
@@ -620,13 +622,15 @@ def _surprise(before: list[Finding], fixes: list[Fix], after: tuple[Finding, ...
         return "no fix could be made without touching another"
     old = Counter((f.code, f.pointer) for f in before)
     fixed = {(f.finding.code, f.finding.pointer) for f in fixes}
-    removed: dict[str, list[int]] = {}
+    gone: dict[str, set[int]] = {}
     for fix in fixes:
         for array, index in fix.removed:
-            removed.setdefault(array, []).append(index)
-    for indices in removed.values():
-        indices.sort()
-    new = Counter((f.code, _old_pointer(f.pointer, removed)) for f in after)
+            gone.setdefault(array, set()).add(index)
+    # New index -> old index, for the items before the last one deleted (after it, every
+    # index is shifted by the number deleted).
+    kept = {array: ([i for i in range(max(indices) + 1) if i not in indices], len(indices))
+            for array, indices in gone.items()}
+    new = Counter((f.code, _old_pointer(f.pointer, kept)) for f in after)
     for key, count in new.items():
         if key in fixed:
             return f"{key[0]} at {key[1] or '/'} is still reported after the fix"
@@ -635,16 +639,13 @@ def _surprise(before: list[Finding], fixes: list[Fix], after: tuple[Finding, ...
     return ""
 
 
-def _old_pointer(where: str, removed: dict[str, list[int]]) -> str:
+def _old_pointer(where: str, kept: dict[str, tuple[list[int], int]]) -> str:
     """A pointer into the fixed file as a pointer into the file before items were deleted."""
-    for array, indices in removed.items():
+    for array, (indices, shift) in kept.items():
         if where.startswith(array + "/"):
             index, _, rest = where[len(array) + 1:].partition("/")
             if index.isdigit():
-                old = int(index)
-                for gone in indices:
-                    if gone <= old:
-                        old += 1
+                new = int(index)
+                old = indices[new] if new < len(indices) else new + shift
                 return f"{array}/{old}" + (f"/{rest}" if rest else "")
     return where
-
