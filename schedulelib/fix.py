@@ -176,16 +176,23 @@ def fix_scan(scan: Scan, *, checker: Checker | None = None,
         return unchanged
     fixes, edits = _compatible(planned)
     after = _apply(text, edits)
-    from .scanning import freeze
+    from .scanning import place, schedule_diagnostics
     from .sources import scan as scan_text
 
-    rescan = freeze(scan_text(after, name=scan.file, kind=scan.kind), checker=checker)
-    problem = _surprise(findings, fixes, rescan.findings)
+    # The fixed text is read and checked again, as validate would; the findings are placed
+    # (which costs a walk of the text) only when some are left.
+    rescan = scan_text(after, name=scan.file, kind=scan.kind)
+    left = [(found, d) for found in rescan.schedules
+            for d in schedule_diagnostics(found, checker)]
+    keys = [(f.code, f.pointer) for f in rescan.findings]
+    keys += [(d.code, found.file_pointer(d.path)) for found, d in left]
+    problem = _surprise(findings, fixes, keys)
     if problem:
         return FileFix(scan.file, scan.kind, text, text, (), tuple(findings),
                        len(scan.schedules), problem)
     fixes.sort(key=lambda f: (f.finding.line, f.finding.column))
-    return FileFix(scan.file, scan.kind, text, after, tuple(fixes), rescan.findings,
+    remaining = [*rescan.findings, *(place(scan.file, found, d) for found, d in left)]
+    return FileFix(scan.file, scan.kind, text, after, tuple(fixes), tuple(remaining),
                    len(rescan.schedules))
 
 
@@ -615,7 +622,7 @@ def _apply(text: str, edits: list[Edit]) -> str:
     return "".join(out)
 
 
-def _surprise(before: list[Finding], fixes: list[Fix], after: tuple[Finding, ...]) -> str:
+def _surprise(before: list[Finding], fixes: list[Fix], after: list[tuple[str, str]]) -> str:
     """Why the fixed text is not what the fixes promise ("" when it is): a fixed finding
     still there, or a finding that was not there before."""
     if not fixes:
@@ -630,7 +637,7 @@ def _surprise(before: list[Finding], fixes: list[Fix], after: tuple[Finding, ...
     # index is shifted by the number deleted).
     kept = {array: ([i for i in range(max(indices) + 1) if i not in indices], len(indices))
             for array, indices in gone.items()}
-    new = Counter((f.code, _old_pointer(f.pointer, kept)) for f in after)
+    new = Counter((code, _old_pointer(where, kept)) for code, where in after)
     for key, count in new.items():
         if key in fixed:
             return f"{key[0]} at {key[1] or '/'} is still reported after the fix"

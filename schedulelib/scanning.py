@@ -156,6 +156,11 @@ def schedule_findings(scan: Scan, found: Found, checker: Checker
 
     The same findings, in the same order, as :meth:`Scan.check` gives for this schedule.
     """
+    return [(d, place(scan.file, found, d)) for d in schedule_diagnostics(found, checker)]
+
+
+def schedule_diagnostics(found: Found, checker: Checker) -> list[Diagnostic]:
+    """The problems of one schedule, their paths relative to it (not yet placed)."""
     problems = list(found.problems)
     if found.static and isinstance(found.doc, str | bytes | bytearray):
         # check() reads a string as JSON text; a string here is the value itself.
@@ -164,8 +169,14 @@ def schedule_findings(scan: Scan, found: Found, checker: Checker
                                 d.hint) for d in checker({WRAPPER_KEY: found.doc})]
     elif found.static:
         problems += checker(found.doc)
-    return [(d, Finding.at(scan.file, found.span(d.path), Diagnostic(
-        d.code, d.severity, found.file_pointer(d.path), d.message, d.hint))) for d in problems]
+    return problems
+
+
+def place(file: str, found: Found, d: Diagnostic) -> Finding:
+    """A schedule's diagnostic as a finding in the file: its span, and its pointer made
+    absolute."""
+    return Finding.at(file, found.span(d.path), Diagnostic(
+        d.code, d.severity, found.file_pointer(d.path), d.message, d.hint))
 
 
 def _checker(as_of: datetime | None) -> Checker:
