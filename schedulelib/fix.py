@@ -383,8 +383,8 @@ def _whole(item: object, high: int) -> int | None:
         if not item.is_integer():  # NaN and infinities too
             return None
         number = int(item)
-    elif isinstance(item, str) and re.fullmatch("[0-9]{1,4}", item):
-        number = int(item)
+    elif isinstance(item, str) and (digits := re.fullmatch("0*([0-9]{1,2})", item)):
+        number = int(digits.group(1))  # any number of leading zeros: the text stays short
     else:
         return None
     return number if 0 <= number <= high else None
