@@ -103,11 +103,10 @@ FIXED_IDS = [
     "json-days", "json-days-hours", "json-days-minutes", "json-just-under-a-week",
     "json-link-zone", "json-string-hour", "json-float-days", "json-duplicate-multiline",
     "json-string-float-duplicates", "json-eight-duplicates", "json-100k-zeros",
-    "json-question-mark", "json-two-question-marks", "json-hourly", "json-monthly-spaced", "json-macro-and-zone",
-    "json-crlf", "yaml-plain-comment", "yaml-single-quotes", "yaml-flow-double-quotes",
-    "yaml-leading-zeros", "yaml-block-crlf", "yaml-last-line", "yaml-folded", "yaml-tags",
-    "terraform",
-    "terraform-items", "terraform-model",
+    "json-question-mark", "json-two-question-marks", "json-hourly", "json-monthly-spaced",
+    "json-macro-and-zone", "json-crlf", "yaml-plain-comment", "yaml-single-quotes",
+    "yaml-flow-double-quotes", "yaml-leading-zeros", "yaml-block-crlf", "yaml-last-line",
+    "yaml-folded", "yaml-tags", "terraform", "terraform-items", "terraform-model",
 ]
 
 
