@@ -38,6 +38,10 @@ class _LazyGroup(click.Group):
     lazy: ClassVar[dict[str, tuple[str, str, str]]] = {
         "calendar": ("schedulelib.cli_calendar", "calendar_command",
                      "Preview when schedules run: a week or month calendar."),
+        "pull": ("schedulelib.cli_audit", "pull_command",
+                 "Read a workspace (read only) into a snapshot file."),
+        "audit": ("schedulelib.cli_audit", "audit_command",
+                  "Compare a snapshot's sync history with its schedules."),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -405,6 +405,29 @@ RULES: dict[str, Rule] = _rules(
         "Check that the file is the one you meant; directories are searched without this "
         "warning.",
     ),
+    Rule(
+        "SL940", "not-a-snapshot", "error",
+        "A file given to `audit` (or another snapshot reader) is not a schedulelib snapshot: "
+        "not JSON, no `schedulelibSnapshot` key, or a format version this release does not "
+        "read.",
+        "The audit needs the history window and the sync statuses that only `schedulelib "
+        "pull` writes; guessing from another file would report runs as missed that were "
+        "never recorded.",
+        '{"destinations": [...]}  (an API response saved by hand)',
+        "Write the file with `schedulelib pull -o FILE --history 14d`, or upgrade schedulelib "
+        "for a newer format.",
+    ),
+    Rule(
+        "SL941", "bad-snapshot-entry", "error",
+        "An entry of a snapshot cannot be used: a sync status without `syncId`, `syncStatus` "
+        "or an RFC 3339 `startedAt` with a UTC offset, a subscription without `id` or "
+        "`modelId`, a `history` that is not two date-times.",
+        "Every sync is placed on the time line by its start; a start without a UTC offset "
+        "could be hours off.",
+        '{"syncId": "y1", "syncStatus": "SUCCESS", "startedAt": "2026-11-24 10:00"}',
+        "Pull the snapshot again; if it was edited by hand, write times as "
+        "`2026-11-24T10:00:00Z`.",
+    ),
 )
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
-from .calendar import Calendar, day_spans, heading, pileups
+from .calendar import Calendar, day_spans, heading, pileups, run_overlaps, span_text
 from .ics import exact
 
 RUN_CLASS = "run"  # the class of the elements the script draws, one per run
@@ -32,10 +33,15 @@ def page_data(cal: Calendar) -> dict[str, Any]:
             f"{note.schedule}: {note.kind}: {note.describe(win.zone)}")
     runs: list[list[Any]] = []
     for index, (track, cells) in enumerate(zip(cal.tracks, cal.cells, strict=True)):
-        for run, (day, hour) in zip(track.runs, cells, strict=True):
+        running = run_overlaps(track)
+        for k, (run, (day, hour)) in enumerate(zip(track.runs, cells, strict=True)):
             local = run.astimezone(win.zone)
-            runs.append([index, day, hour, f"{local:%H:%M}",
-                         f"{exact(local)} = {exact(run.astimezone(UTC))}"])
+            tip = f"{exact(local)} = {exact(run.astimezone(UTC))}"
+            if track.duration:
+                tip += f"\nbusy until {(run + track.duration).astimezone(win.zone):%H:%M %Z}"
+                if running[k] > 1:
+                    tip += f"; {running[k] - 1} earlier run(s) of it still busy"
+            runs.append([index, day, hour, f"{local:%H:%M}", tip, running[k] > 1])
     pile = pileups(cal)
     return {
         "view": win.view,
@@ -53,9 +59,39 @@ def page_data(cal: Calendar) -> dict[str, Any]:
             f"{s.hour:02d}:00 on {day_spans(s.days)}: {s.runs} runs from "
             + ", ".join(f"{name} ({n})" for name, n in s.schedules)
             for s in pile.slots],
+        "load": _load_data(cal),
         "peakLine": "" if len(cal.tracks) < 2 or not pile.slots else (
             f"At most {pile.peak} syncs start in one hour; at most {pile.widest} schedules "
             f"share one hour; at most {pile.together} syncs start at the same instant."),
+    }
+
+
+def _load_data(cal: Calendar) -> dict[str, Any] | None:
+    """The busy spans for the page: per cell the most syncs at once and who is busy."""
+    load = cal.load
+    if load is None:
+        return None
+    zone = cal.window.zone
+    lines: list[str] = []
+    if load.peak and load.at is not None and load.until is not None:
+        start, end = load.at.astimezone(zone), load.until.astimezone(zone)
+        lines.append(f"At most {load.peak} syncs run at once, first from "
+                     f"{start:%a %d %b %H:%M %Z} to {end:%a %d %b %H:%M %Z} "
+                     f"({span_text(load.at_peak)} in all at that level): "
+                     + ", ".join(load.names) + ".")
+    for o in load.selves:
+        track = cal.tracks[o.track]
+        if o.overlaps and track.duration is not None:
+            lines.append(f"{track.name} overlaps itself: {o.overlaps} of {len(track.runs)} "
+                         f"runs start while an earlier one is busy "
+                         f"({span_text(track.duration)} a run); up to {o.peak} at once.")
+    if not any(o.overlaps for o in load.selves):
+        lines.append("No schedule overlaps itself.")
+    return {
+        "peak": load.peak,
+        "cells": sorted([d, h, n] for (d, h), n in load.cells.items()),
+        "busy": [sorted([d, h] for d, h in cells) for cells in load.busy],
+        "lines": lines,
     }
 
 
@@ -63,7 +99,13 @@ def _json_for_script(data: object) -> str:
     # Inside <script>, "</script>" or "<!--" in a schedule's name would end or confuse the
     # block; JSON allows escaping every <, > and & as \u00XX, so none of them remains.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # A lone surrogate (a name from a JSON "\ud800") cannot be written as UTF-8: keep it as
+    # the JSON escape it came from; U+2028/U+2029 are escaped too, for older script parsers.
+    return _UNENCODABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_UNENCODABLE = re.compile("[\ud800-\udfff\u2028\u2029]")
 
 
 _STYLE = """
@@ -87,6 +129,11 @@ th.dst, td.dst .day { color: #a0208c; }
 .run:hover { outline: 2px solid #1d2330; }
 ul { padding-left: 1.2em; }
 .legend { margin-top: 1em; max-width: 60em; }
+.run.overlap { box-shadow: 0 0 0 2px #d83b5b; }
+.spans { display: block; font-size: 10px; line-height: 10px; color: #8a1c3d; }
+.span { display: inline-block; width: 8px; height: 4px; margin-right: 1px; opacity: .75;
+  vertical-align: middle; }
+.busy { font-size: 11px; color: #8a1c3d; display: block; text-align: right; }
 .swatch { display: inline-block; width: 9px; height: 9px; border-radius: 50%;
   margin-right: 4px; }
 """
@@ -109,10 +156,37 @@ _SCRIPT = r"""
     return "rgba(216, 116, 59, " + (0.08 + 0.42 * count / data.peak).toFixed(3) + ")";
   }
   function dot(run) {
-    var node = el("i", RUN_CLASS);
+    var node = el("i", RUN_CLASS + (run[5] ? " overlap" : ""));
     node.style.background = colour(run[0]);
     node.title = data.tracks[run[0]].name + "\n" + run[4];
     return node;
+  }
+  // Busy spans (when durations are known): who is busy in each cell, and how many at once.
+  var busyIn = {};
+  var atOnce = {};
+  var dayAtOnce = {};
+  if (data.load) {
+    data.load.busy.forEach(function (cells, track) {
+      cells.forEach(function (c) {
+        var key = c[0] + ":" + c[1];
+        (busyIn[key] = busyIn[key] || []).push(track);
+      });
+    });
+    data.load.cells.forEach(function (c) {
+      atOnce[c[0] + ":" + c[1]] = c[2];
+      dayAtOnce[c[0]] = Math.max(dayAtOnce[c[0]] || 0, c[2]);
+    });
+  }
+  function spans(key) {
+    var box = el("span", "spans");
+    (busyIn[key] || []).forEach(function (track) {
+      var bar = el("i", "span");
+      bar.style.background = colour(track);
+      bar.title = data.tracks[track].name + " busy";
+      box.appendChild(bar);
+    });
+    box.appendChild(el("small", "", " " + (atOnce[key] || 0) + " at once"));
+    return box;
   }
   var RUN_CLASS = "__RUN_CLASS__";
   var byCell = {};
@@ -150,6 +224,10 @@ _SCRIPT = r"""
           td.style.background = heat(cell.length);
           cell.forEach(function (run) { td.appendChild(dot(run)); drawn++; });
         }
+        if (data.load && busyIn[key]) {
+          td.appendChild(spans(key));
+          td.title = (atOnce[key] || 0) + " at most running at once in this hour";
+        }
         tr.appendChild(td);
       });
       table.appendChild(tr);
@@ -178,6 +256,9 @@ _SCRIPT = r"""
         if (day.notes.length) { label.title = day.notes.join("\n"); }
         td.appendChild(label);
         td.appendChild(el("span", "count", runs.length ? String(runs.length) : ""));
+        if (dayAtOnce[index]) {
+          td.appendChild(el("span", "busy", "busy " + dayAtOnce[index] + " at once"));
+        }
         if (runs.length && busiest) {
           td.style.background = "rgba(216, 116, 59, " +
             (0.08 + 0.42 * runs.length / busiest).toFixed(3) + ")";
@@ -231,6 +312,14 @@ _SCRIPT = r"""
     var pl = el("ul");
     data.pileups.forEach(function (line) { pl.appendChild(el("li", "", line)); });
     legend.appendChild(pl);
+  }
+  if (data.load) {
+    legend.appendChild(el("h2", "", "Busy spans"));
+    var bl = el("ul");
+    data.load.lines.forEach(function (line) { bl.appendChild(el("li", "", line)); });
+    legend.appendChild(bl);
+    legend.appendChild(el("p", "", "Bars under a cell: the schedules busy in that hour. A " +
+      "ringed dot: a run that starts while an earlier run of it is still busy."));
   }
   legend.appendChild(el("p", "", "Hover a dot for the exact instant of that run."));
   root.appendChild(legend);

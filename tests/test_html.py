@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import subprocess
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -131,3 +131,58 @@ def test_page_data_is_json_ready() -> None:
     """page_data is plain JSON: it survives a round trip unchanged."""
     data = page_data(_calendar("month"))
     assert json.loads(json.dumps(data)) == data
+
+
+# -- busy spans ---------------------------------------------------------------------------------
+
+DURATIONS = {"nightly": timedelta(hours=2), "quarter": timedelta(minutes=15),
+             "every 5h30m": timedelta(hours=6)}
+SPAN_TAG = re.compile(r'<i class="span"')
+
+
+def _busy_calendar(view: str = "week") -> Calendar:
+    return build(ENTRIES, window(view, date(2026, 3, 26), load("Europe/Berlin"),  # type: ignore[arg-type]
+                                 "Europe/Berlin"), durations=DURATIONS)
+
+
+def test_page_data_carries_the_load() -> None:
+    """With durations the data holds per-cell peaks, per-track busy cells and overlap flags."""
+    cal = _busy_calendar()
+    data = page_data(cal)
+    assert cal.load is not None and data["load"] is not None
+    assert data["load"]["peak"] == cal.load.peak
+    assert [len(b) for b in data["load"]["busy"]] == [len(b) for b in cal.load.busy]
+    overlapping = [r for r in data["runs"] if r[5]]
+    # Every 5h30m busy for 6h: each of its runs starts while the previous is busy.
+    assert overlapping and {data["tracks"][r[0]]["name"] for r in overlapping} == {"every 5h30m"}
+    assert any("every 5h30m overlaps itself" in line for line in data["load"]["lines"])
+    assert page_data(_calendar())["load"] is None
+
+
+@pytest.mark.parametrize("name", ["\ud800", "a\u2028b\u2029c", "\x00\x1b[2J"],
+                         ids=["lone-surrogate", "line-separators", "controls"])
+def test_odd_names_still_make_a_utf8_page(name: str) -> None:
+    """A name UTF-8 cannot hold (a lone surrogate) or JS once choked on stays escaped JSON."""
+    cal = build([(name, Cron(parse_cron("0 9 * * *"), "UTC"))],
+                window("week", date(2026, 3, 2), UTC, "UTC"))
+    page = to_html(cal, generated=GENERATED)
+    page.encode("utf-8")
+    assert "\u2028" not in page and "\u2029" not in page
+    tracks = _embedded(page)["tracks"]
+    assert isinstance(tracks, list) and tracks[0]["name"] == name
+
+
+def test_chromium_draws_the_busy_spans(tmp_path: Path) -> None:
+    """Headless Chromium draws one bar per (schedule, busy hour), and one dot per run."""
+    browser = _chromium()
+    cal = _busy_calendar()
+    assert cal.load is not None
+    page = tmp_path / "busy.html"
+    page.write_text(to_html(cal, generated=GENERATED), "utf-8")
+    done = _run_chromium(browser, tmp_path / "profile-busy", "--dump-dom", page.as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(SPAN_TAG.findall(done.stdout)) == sum(len(b) for b in cal.load.busy) > 0
+    dots = re.findall(rf'<i class="{RUN_CLASS}( overlap)?"', done.stdout)
+    assert len(dots) == cal.total and f'data-drawn="{cal.total}"' in done.stdout
+    assert dots.count(" overlap") == sum(o.overlaps for o in cal.load.selves) > 0
+    assert "every 5h30m overlaps itself" in done.stdout

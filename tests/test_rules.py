@@ -47,6 +47,17 @@ def _file_codes(name: str, content: bytes | None) -> set[str]:
     return {f["code"] for f in json.loads(result.stdout or "[]")}
 
 
+def _snapshot_codes(content: bytes) -> set[str]:
+    """Codes read_snapshot raises for one snapshot text."""
+    from schedulelib.snapshot import SnapshotError, parse_snapshot
+
+    try:
+        parse_snapshot(content)
+    except SnapshotError as exc:
+        return {d.code for d in exc.diagnostics}
+    return set()
+
+
 # One way to trigger each code; test_every_code_is_triggered checks the table is complete.
 TRIGGERS: dict[str, Callable[[], set[str]]] = {
     "SL001": lambda: _codes('{"strategy": "manual",}'),
@@ -90,6 +101,10 @@ TRIGGERS: dict[str, Callable[[], set[str]]] = {
                                  b'  reverse_etl_schedule = var.schedule\n}\n'),
     "SL904": lambda: _file_codes("huge.json", b" " * (16 * 1024 * 1024 + 1) + b"{}"),
     "SL905": lambda: _file_codes("other.json", b'{"name": "not a schedule"}'),
+    "SL940": lambda: _snapshot_codes(b'{"schedulelibSnapshot": 99}'),
+    "SL941": lambda: _snapshot_codes(
+        b'{"schedulelibSnapshot": 1, "pulledAt": "2026-01-01T00:00:00Z", "history": '
+        b'{"since": "2026-01-02T00:00:00Z", "until": "2026-01-01T00:00:00Z"}}'),
 }
 
 
