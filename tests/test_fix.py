@@ -492,3 +492,23 @@ def test_rule_marks_fixable_codes() -> None:
     assert marked == FIXABLE
     _, one, _ = run("rule", "SL504")
     assert "Fixable" in one and SCOPE["SL504"] in one
+
+
+@given(st.text(max_size=300) | st.from_regex(
+    r'\{"strategy": "(specific_days|cron|periodic)", "config": \{("(days|hours)": \[[0-9", .]*\]|'
+    r'"interval": "[0-9dhm]{1,6}"|"spec": "[@a-z0-9?* ]{1,12}"|"timezone": "US/[A-Za-z]{4,7}")'
+    r'(, "timezone": "UTC")?\}\}', fullmatch=True),
+       st.sampled_from(["x.json", "x.yaml", "x.tf"]))
+def test_any_text_never_raises(text: str, name: str) -> None:
+    """Whatever the text, fixing it never raises, and fixing the result changes nothing."""
+    result = fix_text(text, name=name)
+    assert result.after is not None
+    assert fix_text(result.after, name=name).fixes == ()
+
+
+def test_fix_with_json_output_prints_only_what_is_left(tree: Path) -> None:
+    """With --format json, standard output stays one JSON array: the findings left."""
+    status, out, _ = run("validate", "--fix", "--format", "json", str(tree / "a.json"))
+    assert status == 1
+    assert [(f["code"], f["pointer"]) for f in json.loads(out)] == [
+        ("SL203", "/subscriptions/1/reverseETLSchedule/config/interval")]
