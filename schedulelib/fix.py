@@ -81,6 +81,9 @@ class Fix:
     edits: tuple[Edit, ...]
     #: Items of ``days`` / ``hours`` it deletes: (file pointer of the array, index).
     removed: tuple[tuple[str, int], ...] = ()
+    #: The values it writes: (file pointer before any deletion, the value the file then holds
+    #: there), checked on the fixed file.
+    writes: tuple[tuple[str, object], ...] = ()
 
     @property
     def code(self) -> str:
@@ -186,7 +189,7 @@ def fix_scan(scan: Scan, *, checker: Checker | None = None,
             for d in schedule_diagnostics(found, checker)]
     keys = [(f.code, f.pointer) for f in rescan.findings]
     keys += [(d.code, found.file_pointer(d.path)) for found, d in left]
-    problem = _surprise(findings, fixes, keys)
+    problem = _surprise(findings, fixes, keys) or _misread(fixes, rescan.schedules)
     if problem:
         return FileFix(scan.file, scan.kind, text, text, (), tuple(findings),
                        len(scan.schedules), problem)
@@ -292,7 +295,7 @@ class _Planner:
             edit = self._replace(where, value, new)
             if edit is not None:
                 out.append(Fix(finding, f"{_noun(where)} {_quote(value)} -> {_quote(new)}",
-                               (edit,)))
+                               (edit,), (), ((self.found.file_pointer(where), new),)))
         return out
 
     # -- one value --
@@ -336,6 +339,7 @@ class _Planner:
         edits: dict[Finding, list[Edit]] = {}
         words: dict[Finding, list[str]] = {}
         removed: dict[Finding, list[int]] = {}
+        writes: dict[Finding, list[tuple[str, object]]] = {}
         seen: set[int] = set()
         owner: dict[int, Finding] = {}  # a value -> the fix that wrote it
         previous_end: int | None = None
@@ -363,12 +367,15 @@ class _Planner:
                     written = self.text[edit.start: edit.end]
                     edits.setdefault(converting, []).append(edit)
                     words.setdefault(converting, []).append(f"{noun} {written} -> {whole}")
+                    writes.setdefault(converting, []).append(
+                        (self.found.file_pointer(where), whole))
                     seen.add(whole)
                     owner[whole] = converting
             previous_end = end
         file_array = self.found.file_pointer(array)
         return {finding: Fix(finding, "; ".join(words[finding]), tuple(edits[finding]),
-                             tuple((file_array, i) for i in removed.get(finding, ())))
+                             tuple((file_array, i) for i in removed.get(finding, ())),
+                             tuple(writes.get(finding, ())))
                 for finding in edits}
 
 
@@ -644,6 +651,41 @@ def _surprise(before: list[Finding], fixes: list[Fix], after: list[tuple[str, st
         if count > old[key]:
             return f"the fix would bring {key[0]} at {key[1] or '/'}"
     return ""
+
+
+def _misread(fixes: list[Fix], schedules: list[Found]) -> str:
+    """Why the fixed file does not hold the values the fixes wrote ("" when it does), each
+    read back as the scanner reads it."""
+    from bisect import bisect_left
+
+    gone: dict[str, list[int]] = {}
+    for fix in fixes:
+        for array, index in fix.removed:
+            gone.setdefault(array, []).append(index)
+    for indices in gone.values():
+        indices.sort()
+    for fix in fixes:
+        for where, value in fix.writes:
+            array, _, last = where.rpartition("/")
+            if array in gone and last.isdigit():  # items before it may have been deleted
+                where = f"{array}/{int(last) - bisect_left(gone[array], int(last))}"
+            if not _same(_read_back(schedules, where), value):
+                return f"the fixed file does not read {where} as {value!r}"
+    return ""
+
+
+def _read_back(schedules: list[Found], where: str) -> object:
+    """The value at file pointer ``where`` in the schedule that holds it."""
+    for found in schedules:
+        if where != found.pointer and not where.startswith(found.pointer + "/"):
+            continue
+        relative = where[len(found.pointer):]
+        for old, new in found.renames:  # Terraform's schedule_config is the document's config
+            if relative == "/" + new or relative.startswith("/" + new + "/"):
+                relative = "/" + old + relative[len(new) + 1:]
+                break
+        return _value_at(found.doc, relative)
+    return _MISSING
 
 
 def _old_pointer(where: str, kept: dict[str, tuple[list[int], int]]) -> str:

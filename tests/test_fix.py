@@ -72,7 +72,7 @@ FIXED = [
      "strategy: cron\nconfig:\n  spec: '0 9 * * 1'\n  timezone: 'America/Los_Angeles'\n"),
     ("x.yaml", 'strategy: cron\nconfig: {spec: "@weekly", timezone: UTC}\n',
      'strategy: cron\nconfig: {spec: "0 0 * * 0", timezone: UTC}\n'),
-    ("x.yaml", "strategy: specific_days\nconfig:\n  days: [1]\n  hours: [08, 09, 8.0]\n"
+    ("x.yaml", "strategy: specific_days\nconfig:\n  days: [1]\n  hours: ['08', \"09\", 8.0]\n"
      "  timezone: UTC\n",
      "strategy: specific_days\nconfig:\n  days: [1]\n  hours: [8, 9]\n  timezone: UTC\n"),
     ("x.yaml", "strategy: specific_days\r\nconfig:\r\n  days:\r\n    - 1\r\n    - 2\r\n"
@@ -105,7 +105,7 @@ FIXED_IDS = [
     "json-string-float-duplicates", "json-eight-duplicates", "json-100k-zeros",
     "json-question-mark", "json-two-question-marks", "json-hourly", "json-monthly-spaced",
     "json-macro-and-zone", "json-crlf", "yaml-plain-comment", "yaml-single-quotes",
-    "yaml-flow-double-quotes", "yaml-leading-zeros", "yaml-block-crlf", "yaml-last-line",
+    "yaml-flow-double-quotes", "yaml-quoted-zeros", "yaml-block-crlf", "yaml-last-line",
     "yaml-folded", "yaml-tags", "terraform", "terraform-items", "terraform-model",
 ]
 
@@ -196,6 +196,21 @@ def test_a_fix_the_recheck_rejects_is_not_made(monkeypatch: pytest.MonkeyPatch) 
     assert (result.changed, result.fixes) == (False, ())
     assert "SL203" in result.refused
     assert [f.code for f in result.findings] == ["SL202"]
+
+
+def test_a_fix_that_reads_back_wrong_is_not_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the fixed file, read as validate reads it, does not hold the value written,
+    nothing is changed."""
+    import schedulelib.fix as fix
+
+    real_encode, real_decode = fix._encode, fix._decode
+    monkeypatch.setattr(fix, "_encode", lambda kind, old, new: '"25h"' if new == "24h"
+                        else real_encode(kind, old, new))
+    monkeypatch.setattr(fix, "_decode", lambda kind, literal: "24h" if literal == '"25h"'
+                        else real_decode(kind, literal))
+    result = fix_text(_periodic("1d"), name="x.json")
+    assert (result.changed, result.fixes) == (False, ())
+    assert "does not read /config/interval as '24h'" in result.refused
 
 
 # -- properties: only the spans change, the meaning stays, a second run does nothing -------------
