@@ -10,9 +10,10 @@ Each planned edit is checked twice before it is used: the text it replaces must 
 the file's own syntax) as the value the finding is about -- so a value that is not written
 literally where it is reported (inside a JSON string in Terraform, behind a YAML anchor) is
 never touched -- and the text it writes must read back as the new value.  Then the whole fixed
-file is scanned and checked again: the edits are kept only if every finding they were made for
-is gone and nothing appears that was not there before; otherwise the file is left unchanged
-(:attr:`FileFix.refused` says why).
+file is scanned and checked again, as validate would: the edits are kept only if every finding
+they were made for is gone, nothing appears that was not there before, and each value written
+is read there as the value meant; otherwise the file is left unchanged (:attr:`FileFix.refused`
+says why).
 
 Nothing here prints.  :func:`write_fixed` replaces a file atomically (a new file beside it,
 then a rename), keeping its mode and its byte order mark.
