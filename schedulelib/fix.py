@@ -304,6 +304,9 @@ class _Planner:
     def _literal(self, where: str, value: object) -> tuple[int, int] | None:
         """The offsets of ``where`` when the text there reads back as ``value`` exactly."""
         span = self.found.span(where)
+        if self.kind == "yaml" and _YAML_PROPERTIES.search(self.text, max(0, span.start - 256),
+                                                           span.start):
+            return None
         if _same(_decode(self.kind, self.text[span.start: span.end]), value):
             return span.start, span.end
         return None
@@ -323,11 +326,12 @@ class _Planner:
                ) -> dict[Finding, Fix]:
         """Fixes of the items of one ``days`` / ``hours`` array, by the finding each repairs.
 
-        Each item that is a digit string or a whole float becomes an integer (the fix of its
-        SL303 / SL305), and an item whose value, old or new, came before is deleted (the fix
-        of its SL306; of its SL303 / SL305 when it was written as a string or a float; or,
-        when it had no finding at all because it only repeats a value another fix wrote, part
-        of that fix)."""
+        An item that is a digit string or a whole float becomes an integer (the fix of its
+        SL303 / SL305), and of the items that then name one value all but one are deleted
+        (each deletion the fix of that item's own finding; an item without one only repeats
+        a value, and goes with the finding of the item kept).  The first is kept, unless
+        another cannot be deleted (not written literally, or not alone between separators):
+        then that one is kept, so that no repeat is left behind."""
         items = _value_at(self.found.doc, array)
         if not isinstance(items, list):
             return {}
@@ -337,47 +341,76 @@ class _Planner:
             head, _, last = diagnostic.path.rpartition("/")
             if head == array and last.isdigit() and diagnostic.code in _ARRAY_CODES:
                 at.setdefault(int(last), {}).setdefault(diagnostic.code, finding)
+        # First pass: what each item will be, and how it could be rewritten or deleted.
+        places: list[tuple[int, int] | None] = []
+        changes: dict[int, Edit] = {}
+        cuts: dict[int, Edit] = {}
+        groups: dict[int, list[int]] = {}
+        previous_end: int | None = None
+        for index, item in enumerate(items):
+            place = self._literal(f"{array}/{index}", item)
+            places.append(place)
+            whole = _whole(item, high)
+            mine = at.get(index, {})
+            if whole is not None and type(item) is not int:
+                converting = mine.get("SL303") or mine.get("SL305")
+                edit = (self._replace(f"{array}/{index}", item, whole)
+                        if converting is not None else None)
+                if edit is None:
+                    whole = None  # it stays as written: not a day or hour yet
+                else:
+                    changes[index] = edit
+            if whole is not None:
+                groups.setdefault(whole, []).append(index)
+                if place is not None and previous_end is not None:
+                    cut = _delete_item(self.text, previous_end, place)
+                    if cut is not None:
+                        cuts[index] = cut
+            previous_end = place[1] if place is not None else None
+        # Second pass: one item kept per value, the others deleted.
         edits: dict[Finding, list[Edit]] = {}
         words: dict[Finding, list[str]] = {}
         removed: dict[Finding, list[int]] = {}
         writes: dict[Finding, list[tuple[str, object]]] = {}
-        seen: set[int] = set()
-        owner: dict[int, Finding] = {}  # a value -> the fix that wrote it
-        previous_end: int | None = None
-        for index, item in enumerate(items):
-            where = f"{array}/{index}"
-            place = self._literal(where, item)
-            end = place[1] if place is not None else None
-            whole = _whole(item, high)
-            mine = at.get(index, {})
-            converting = mine.get("SL303") or mine.get("SL305")
-            if whole is not None and whole in seen:
-                who = mine.get("SL306") or converting or owner.get(whole)
-                cut = (_delete_item(self.text, previous_end, place)
-                       if place is not None and previous_end is not None else None)
-                if who is not None and cut is not None and place is not None:
-                    written = self.text[place[0]: place[1]]
-                    edits.setdefault(who, []).append(cut)
-                    words.setdefault(who, []).append(f"{noun} {written} removed (listed before)")
-                    removed.setdefault(who, []).append(index)
-            elif whole is not None and type(item) is int:
-                seen.add(whole)
-            elif whole is not None and converting is not None:
-                edit = self._replace(where, item, whole)
-                if edit is not None:
-                    written = self.text[edit.start: edit.end]
-                    edits.setdefault(converting, []).append(edit)
-                    words.setdefault(converting, []).append(f"{noun} {written} -> {whole}")
-                    writes.setdefault(converting, []).append(
-                        (self.found.file_pointer(where), whole))
-                    seen.add(whole)
-                    owner[whole] = converting
-            previous_end = end
+        for whole, indices in groups.items():
+            # Integers that cannot be deleted stay whatever is done: keep the first of them.
+            stuck = [i for i in indices if i not in cuts and i not in changes]
+            keeper = stuck[0] if stuck else indices[0]
+            kept = at.get(keeper, {})
+            for index in indices:
+                mine = at.get(index, {})
+                converting = mine.get("SL303") or mine.get("SL305")
+                place = places[index]
+                if index != keeper and index not in cuts:
+                    continue  # a repeat that cannot go: left as written (not rewritten)
+                if index == keeper:
+                    if index in changes and converting is not None and place is not None:
+                        edit = changes[index]
+                        edits.setdefault(converting, []).append(edit)
+                        words.setdefault(converting, []).append(
+                            f"{noun} {self.text[place[0]: place[1]]} -> {whole}")
+                        writes.setdefault(converting, []).append(
+                            (self.found.file_pointer(f"{array}/{index}"), whole))
+                    continue
+                who = (mine.get("SL306") or converting or kept.get("SL306")
+                       or kept.get("SL303") or kept.get("SL305"))
+                if who is None or place is None:
+                    continue
+                edits.setdefault(who, []).append(cuts[index])
+                words.setdefault(who, []).append(
+                    f"{noun} {self.text[place[0]: place[1]]} removed (repeated)")
+                removed.setdefault(who, []).append(index)
         file_array = self.found.file_pointer(array)
         return {finding: Fix(finding, "; ".join(words[finding]), tuple(edits[finding]),
-                             tuple((file_array, i) for i in removed.get(finding, ())),
+                             tuple((file_array, i) for i in sorted(removed.get(finding, ()))),
                              tuple(writes.get(finding, ())))
                 for finding in edits}
+
+
+# An anchor (&name) or a tag (!!str) written just before a YAML value, whether or not the
+# reader counts it in the value's span: an anchored value is shared with the aliases that name
+# it, and a tag decides how the value is read, so neither is ever rewritten.
+_YAML_PROPERTIES = re.compile(r"(?:^|[\s\[{,:?-])[&!][^\s\[\]{},]*\s*\Z")
 
 
 def _whole(item: object, high: int) -> int | None:
@@ -519,9 +552,7 @@ def _decode(kind: Kind, literal: str) -> object:
         except (ValueError, RecursionError):
             return _MISSING
     if kind == "yaml":
-        # An anchor or an alias is not the value alone: other places refer to it.  A tag
-        # (!!float "8.0") is part of the value's literal.
-        if literal[0] in "&*" or re.match(r"![^ \t]*[ \t]+&", literal):
+        if literal[0] in "&*!":  # an anchor, an alias or a tag: see _YAML_PROPERTIES
             return _MISSING
         import yaml
 

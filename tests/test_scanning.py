@@ -166,7 +166,8 @@ def test_unreadable_files_are_findings(tmp_path: Path, make: object, words: str)
 
 
 def test_scan_paths_searches_directories_once(tmp_path: Path) -> None:
-    """Directories are searched, each file is scanned once, and only named files get SL905."""
+    """Directories are searched, each file is scanned once, and a file named is judged as
+    validate judges a named file (SL905), one found by searching as a found one."""
     (tmp_path / "a.json").write_text('{"strategy": "manual"}')
     (tmp_path / "empty.json").write_text('{"name": "no schedule"}')
     (tmp_path / "notes.txt").write_text("not configuration")
@@ -174,9 +175,9 @@ def test_scan_paths_searches_directories_once(tmp_path: Path) -> None:
     (tmp_path / ".hidden" / "b.json").write_text('{"strategy": "manual"}')
     found = list(scan_paths([tmp_path, tmp_path / "a.json", str(tmp_path / "empty.json")]))
     assert [Path(f.file).name for f in found] == ["a.json", "empty.json"]
-    assert [f.code for f in found[1].findings] == []
+    assert list(found[1].findings) == read_file(tmp_path / "empty.json", named=False).check()
     [named] = scan_paths([tmp_path / "empty.json"])
-    assert [f.code for f in named.findings] == ["SL905"]
+    assert list(named.findings) == read_file(tmp_path / "empty.json").check()
 
 
 @pytest.mark.parametrize(("text", "kind"), [
