@@ -10,25 +10,32 @@ from .errors import CronSyntaxError as CronSyntaxError
 from .errors import Diagnostic as Diagnostic
 from .errors import DurationError as DurationError
 from .errors import ScheduleError as ScheduleError
+from .errors import Severity as Severity
 from .schedule import Cron as Cron
 from .schedule import DbtCloud as DbtCloud
+from .schedule import DstPolicy as DstPolicy
 from .schedule import Manual as Manual
 from .schedule import Periodic as Periodic
 from .schedule import Schedule as Schedule
 from .schedule import SpecificDays as SpecificDays
+from .schedule import analyze as analyze
 from .schedule import check as check
 from .schedule import load as load
 from .schema import schema as schema
 
 __version__ = "0.1.0"
 
-
-# Finding schedules in files needs the readers, which a plain check() never does: type
-# checkers see the real names, and at run time they load on first use, so that
-# `import schedulelib` stays light.
-_SCANNING = ("Finding", "ScannedFile", "ScannedSchedule", "scan_file", "scan_paths",
-             "scan_text")
+# Names that need modules validation never imports load on first use: the result types of
+# analyze() (beside the run-time engine) and finding schedules in files (the readers).  Type
+# checkers see them as the real names they are; the module __getattr__ is hidden from them on
+# purpose, so that a misspelt attribute is still an error there.
+_LAZY = {"Analysis": "analysis", "DstEvent": "analysis", "RealGap": "analysis",
+         "Finding": "scanning", "ScannedFile": "scanning", "ScannedSchedule": "scanning",
+         "scan_file": "scanning", "scan_paths": "scanning", "scan_text": "scanning"}
 if TYPE_CHECKING:
+    from .analysis import Analysis as Analysis
+    from .analysis import DstEvent as DstEvent
+    from .analysis import RealGap as RealGap
     from .scanning import Finding as Finding
     from .scanning import ScannedFile as ScannedFile
     from .scanning import ScannedSchedule as ScannedSchedule
@@ -38,36 +45,36 @@ if TYPE_CHECKING:
 else:
 
     def __getattr__(name: str) -> object:
-        if name in _SCANNING:
-            from . import scanning
+        if name in _LAZY:
+            from importlib import import_module
 
-            return getattr(scanning, name)
-        # The run-time analysis is imported on first use: validation does not need it.
-        if name == "analyze":
-            from .analysis import analyze
-
-            return analyze
+            return getattr(import_module(f".{_LAZY[name]}", __name__), name)
         raise AttributeError(f"module 'schedulelib' has no attribute {name!r}")
 
     def __dir__() -> list[str]:
-        return sorted([*globals(), *_SCANNING, "analyze"])
+        return sorted([*globals(), *_LAZY])
 
 
 __all__ = [
+    "Analysis",
     "Cron",
     "CronExpr",
     "CronSyntaxError",
     "DbtCloud",
     "Diagnostic",
+    "DstEvent",
+    "DstPolicy",
     "Duration",
     "DurationError",
     "Finding",
     "Manual",
     "Periodic",
+    "RealGap",
     "ScannedFile",
     "ScannedSchedule",
     "Schedule",
     "ScheduleError",
+    "Severity",
     "SpecificDays",
     "__version__",
     "analyze",

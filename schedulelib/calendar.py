@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Literal
 
 from .errors import ScheduleError
-from .schedule import Cron, DbtCloud, Manual, Periodic, Schedule, SpecificDays
+from .schedule import Cron, DbtCloud, Manual, Periodic, Schedule, SpecificDays, dst_policy
 
 if TYPE_CHECKING:
     from .analysis import DstEvent
@@ -294,7 +294,8 @@ def runs_between(schedule: Schedule, start: datetime, end: datetime, *,
     if isinstance(schedule, Periodic):
         return list(periodic_runs(schedule.interval.nanoseconds, start, end))
     out: list[datetime] = []
-    for run in schedule.runs(start.astimezone(UTC) - timedelta(microseconds=1), end, dst=dst):
+    for run in schedule.runs(start.astimezone(UTC) - timedelta(microseconds=1), end,
+                             dst=dst_policy(dst)):
         if run >= end:
             break
         if run >= start:

@@ -7,7 +7,7 @@ never change meaning; a retired code is never reused.  ``docs/rules.md`` is gene
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -320,6 +320,18 @@ RULES: dict[str, Rule] = _rules(
         "Use UTC, avoid the hours a DST change repeats or skips, or accept the one short gap.",
     ),
     Rule(
+        "SL410", "robfig-only-form", "error",
+        "The expression uses a form that robfig/cron v3 (the Go parser Segment's backend "
+        "uses) reads, but that the portable dialect refuses: a plus sign (`+5`), `*-5` or "
+        "`?-5` (read as `*`), empty list items (`1,,2`), `?` outside the day fields or with a "
+        "step (`?/2`), or a non-ASCII letter Go lower-cases to a name (`FRİ`).",
+        "These forms are accidents of robfig's parser: Debian cron, croniter and others reject "
+        "them or read them otherwise, and some hide a typo (a value lost between two commas). The "
+        "message says what robfig would have read (docs/decisions.md, D18-D22).",
+        '{"spec": "0 9 * * +5", ...}',
+        "Write the form the message gives (`5`, `*`, `1,2`, `*/2`, `FRI`).",
+    ),
+    Rule(
         "SL501", "timezone-not-string", "error",
         "`timezone` is not a string.",
         "Segment takes the zone as an IANA name such as \"America/New_York\".",
@@ -429,6 +441,92 @@ RULES: dict[str, Rule] = _rules(
         "`2026-11-24T10:00:00Z`.",
     ),
 )
+
+
+# -- bounded quotations of the input ------------------------------------------------------
+#
+# A finding quotes the value it is about, but a value may be 100 KB of commas or an integer of
+# ten thousand digits (which str() refuses past 4,300 digits): every quotation here costs at
+# most a few hundred characters, whatever the input.
+
+#: Longest quotation of the input inside a message.
+QUOTE_LIMIT = 60
+# Digits below which str() of an int is cheap and always allowed.
+_SMALL_DIGITS = 40
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``repr(text)``, shortened in the middle when long, so a message stays small."""
+    if len(text) <= limit:
+        return repr(text)
+    keep = limit * 2 // 3
+    return f"{text[:keep]!r}...{text[-((limit - keep) // 2):]!r} ({len(text):,} characters)"
+
+
+def int_text(number: int) -> str:
+    """``str(number)``, or ``<about N digits>`` when it is long."""
+    if abs(number) < 10**_SMALL_DIGITS:
+        return str(number)
+    digits = int(abs(number).bit_length() * 0.30102999566398) + 1  # log10(2)
+    return f"<{'minus ' if number < 0 else ''}about {digits:,} digits>"
+
+
+def shorten(message: str, limit: int = 300) -> str:
+    """A message cut in the middle when longer than ``limit`` (Go's errors quote the input)."""
+    if len(message) <= limit:
+        return message
+    return f"{message[:limit - 60]}...{message[-40:]} ({len(message):,} characters)"
+
+
+def preview(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """JSON-like text of ``value``, at most ``limit`` characters, without walking all of it.
+
+    Containers are written until the budget runs out, so a huge or deeply nested value (a
+    YAML alias bomb) costs no more than a small one.
+    """
+    import json  # only when a message needs a preview: validation of good input never does
+
+    out: list[str] = []
+    budget = [limit + 1]
+
+    def put(text: str) -> bool:
+        out.append(text[: budget[0]])
+        budget[0] -= len(text)
+        return budget[0] > 0
+
+    def walk(item: object, depth: int) -> bool:
+        if depth > 20:
+            return put("...")
+        if item is None or isinstance(item, bool):
+            return put(json.dumps(item))
+        if isinstance(item, int):
+            return put(int_text(item))
+        if isinstance(item, float):
+            return put(json.dumps(item) if item - item == 0 else repr(item))  # inf, nan
+        if isinstance(item, str):
+            return put(json.dumps(item[: budget[0] + 2], ensure_ascii=False)
+                       if len(item) > budget[0] else json.dumps(item, ensure_ascii=False))
+        if isinstance(item, Mapping):
+            if not put("{"):
+                return False
+            for i, (key, sub) in enumerate(item.items()):
+                if (i and not put(", ")) or not walk(key, depth + 1):
+                    return False
+                if not put(": ") or not walk(sub, depth + 1):
+                    return False
+            return put("}")
+        if isinstance(item, list | tuple):
+            if not put("["):
+                return False
+            for i, sub in enumerate(item):
+                if (i and not put(", ")) or not walk(sub, depth + 1):
+                    return False
+            return put("]")
+        return put(f"<{type(item).__name__}>")
+
+    walk(value, 0)
+    text = "".join(out)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def diagnostic(code: str, path: str, message: str, hint: str = "") -> Diagnostic:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from .schedule import Cron, DbtCloud, Manual, Periodic, SpecificDays
+from .schedule import Cron, DbtCloud, Manual, Periodic, SpecificDays, dst_policy
 
 if TYPE_CHECKING:
     from .analysis import DstEvent
@@ -146,7 +146,7 @@ class Upcoming:
 def upcoming(name: str, schedule: Schedule, after: datetime, count: int, *,
              dst: str = "go") -> Upcoming:
     """The first ``count`` runs strictly after ``after``, each with the DST event behind it."""
-    times = schedule.next_runs(after, count, dst=dst)
+    times = schedule.next_runs(after, count, dst=dst_policy(dst))
     events: tuple[DstEvent, ...] = ()
     if times and isinstance(schedule, Cron | SpecificDays):
         from .analysis import analyze

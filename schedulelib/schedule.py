@@ -11,15 +11,26 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
 
-from .cron import CronExpr, _compile, _never_problem, cron_warnings
+from .cron import MAX_PROBLEMS, CronExpr, _compile, _never_problem, cron_warnings, go_trim
 from .duration import HOUR, MINUTE, Duration, parse_duration
-from .errors import Diagnostic, DurationError, ScheduleError, diagnostic, pointer
+from .errors import (
+    Diagnostic,
+    DurationError,
+    ScheduleError,
+    diagnostic,
+    int_text,
+    pointer,
+    preview,
+    quote,
+    shorten,
+)
 from .zones import zone_problems
 
 if TYPE_CHECKING:
     from ._dstwarn import ShortGap
+    from .analysis import Analysis
 
 # Both spellings real users write: the docs' lowercase and the API's / Terraform's uppercase.
 STRATEGIES: dict[str, str] = {
@@ -46,6 +57,21 @@ CRON_FLOOR = timedelta(minutes=15)
 
 WRAPPER_KEY = "reverseETLSchedule"
 
+#: The DST policies of the run-time engines (docs/dst.md): robfig/cron v3 (Segment's), Debian
+#: cron (cronsim), croniter.
+DstPolicy = Literal["go", "debian", "croniter"]
+
+
+def dst_policy(value: object) -> DstPolicy:
+    """``value`` if it names a DST policy; otherwise a :class:`ScheduleError` listing them."""
+    if value == "go":
+        return "go"
+    if value == "debian":
+        return "debian"
+    if value == "croniter":
+        return "croniter"
+    raise ScheduleError(f"dst must be one of 'go', 'debian', 'croniter', got {preview(value)}")
+
 
 # -- the values ---------------------------------------------------------------------------------
 
@@ -56,10 +82,10 @@ class _Base:
     time_driven: ClassVar[bool] = True
 
     def runs(self, after: datetime, until: datetime | None = None, *,
-             dst: str = "go") -> Iterator[datetime]:
+             dst: DstPolicy = "go") -> Iterator[datetime]:
         raise NotImplementedError
 
-    def next_runs(self, after: datetime, count: int, *, dst: str = "go") -> list[datetime]:
+    def next_runs(self, after: datetime, count: int, *, dst: DstPolicy = "go") -> list[datetime]:
         """The first ``count`` runs strictly after ``after``."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise ScheduleError(f"count must be a whole number >= 0, got {count!r}")
@@ -77,7 +103,7 @@ class _NoClock(_Base):
     time_driven: ClassVar[bool] = False
 
     def runs(self, after: datetime, until: datetime | None = None, *,
-             dst: str = "go") -> Iterator[datetime]:
+             dst: DstPolicy = "go") -> Iterator[datetime]:
         """No time-driven runs: an empty iterator (arguments are still checked)."""
         from .runs import check_aware, check_policy
 
@@ -124,7 +150,7 @@ class Periodic(_Base):
         return {"strategy": "periodic",
                 "config": {"interval": self.text or str(self.interval)}}
 
-    def runs(self, after: datetime, until: datetime | None = None, *, dst: str = "go",
+    def runs(self, after: datetime, until: datetime | None = None, *, dst: DstPolicy = "go",
              anchor: datetime | None = None) -> Iterator[datetime]:
         """``anchor + k * interval`` for k >= 1, strictly after ``after``.
 
@@ -160,7 +186,7 @@ class SpecificDays(_Base):
         return Cron(expr, self.timezone)
 
     def runs(self, after: datetime, until: datetime | None = None, *,
-             dst: str = "go") -> Iterator[datetime]:
+             dst: DstPolicy = "go") -> Iterator[datetime]:
         return self.to_cron().runs(after, until, dst=dst)
 
 
@@ -180,7 +206,7 @@ class Cron(_Base):
         return {"strategy": "cron", "config": {"spec": self.spec, "timezone": self.timezone}}
 
     def runs(self, after: datetime, until: datetime | None = None, *,
-             dst: str = "go") -> Iterator[datetime]:
+             dst: DstPolicy = "go") -> Iterator[datetime]:
         from .runs import iter_cron_runs
 
         return iter_cron_runs(self.expr, self.timezone, after, until, dst=dst)
@@ -212,11 +238,17 @@ class _Reader:
             self.add("SL004", (), f"a schedule must be an object, got {_kind(obj)}",
                      'write {"strategy": "...", "config": {...}}')
             return None
+        first = len(self.found)
+        skipped = 0
         for key in obj:
             if key not in ("strategy", "config"):
-                self.add("SL103", (str(key),), f"unknown key {key!r} in the schedule object",
-                         _closest_hint(str(key), ("strategy", "config"),
+                if len(self.found) - first >= MAX_PROBLEMS:
+                    skipped += 1  # counted, not described: difflib per key adds up
+                    continue
+                self.add("SL103", (_key(key),), f"unknown key {_quote_key(key)} in the schedule "
+                         "object", _closest_hint(_key(key), ("strategy", "config"),
                                        "a schedule has only 'strategy' and 'config'"))
+        self._cap(first, "in the schedule object", skipped)
         if "strategy" not in obj:
             self.add("SL101", (), "the schedule object has no 'strategy'",
                      "add 'strategy': one of manual, periodic, specific_days, cron, dbt_cloud")
@@ -259,15 +291,21 @@ class _Reader:
         else:
             hint = _closest_hint(raw.lower(), tuple(CONFIG_KEYS),
                                  "use one of manual, periodic, specific_days, cron, dbt_cloud")
-        self.add("SL102", ("strategy",), f"unknown strategy {raw!r}", hint)
+        self.add("SL102", ("strategy",), f"unknown strategy {quote(raw)}", hint)
 
     def _keys(self, strategy: str, config: Mapping[Any, Any]) -> None:
         wanted = CONFIG_KEYS[strategy]
+        first = len(self.found)
+        skipped = 0
         for key in config:
             if key not in wanted:
-                self.add("SL103", ("config", str(key)),
-                         f"unknown key {key!r} in a {strategy} config",
-                         _closest_hint(str(key), wanted, "allowed: " + ", ".join(wanted)))
+                if len(self.found) - first >= MAX_PROBLEMS:
+                    skipped += 1
+                    continue
+                self.add("SL103", ("config", _key(key)),
+                         f"unknown key {_quote_key(key)} in a {strategy} config",
+                         _closest_hint(_key(key), wanted, "allowed: " + ", ".join(wanted)))
+        self._cap(first, "in the config", skipped)
         for key in wanted:
             if key not in config:
                 self.add("SL105", ("config",), f"the {strategy} config has no {key!r}",
@@ -287,16 +325,17 @@ class _Reader:
         try:
             interval = parse_duration(raw)
         except DurationError as exc:
-            self.add("SL202", ("config", "interval"), str(exc), _duration_hint(raw))
+            # Go's own text, which quotes the whole input: cut in the middle when long.
+            self.add("SL202", ("config", "interval"), shorten(str(exc)), _duration_hint(raw))
             return None
         ns = interval.nanoseconds
         if ns <= PERIODIC_MIN_NS:
             self.add("SL203", ("config", "interval"),
-                     f"interval {raw!r} ({interval}) is not greater than 10m",
+                     f"interval {quote(raw)} ({interval}) is not greater than 10m",
                      "Segment needs an interval greater than 10 minutes, e.g. \"15m\"")
         elif ns >= PERIODIC_MAX_NS:
             self.add("SL204", ("config", "interval"),
-                     f"interval {raw!r} ({interval}) is not shorter than 168h (one week)",
+                     f"interval {quote(raw)} ({interval}) is not shorter than 168h (one week)",
                      "use less than 168h, or a specific_days or cron schedule")
         return Periodic(interval, raw)
 
@@ -324,6 +363,7 @@ class _Reader:
             ok = False
         values: list[int] = []
         seen: dict[int, int] = {}
+        first = len(self.found)
         for i, item in enumerate(items):
             where = ("config", key, i)
             if isinstance(item, bool) or not isinstance(item, int | float):
@@ -341,9 +381,9 @@ class _Reader:
                          f"write {int(item)}")
                 item = int(item)
             if not 0 <= item <= high:
-                extra = " (Sunday is 0)" if key == "days" and item == 7 else ""
-                self.add("SL304", where, f"{noun} {item} is outside {span}{extra}",
-                         f"use a {noun} from {span}")
+                extra = ": Sunday is 0, not 7" if key == "days" and item == 7 else ""
+                self.add("SL304", where, f"{noun} {int_text(item)} is outside {span}{extra}",
+                         f"use {'an' if noun == 'hour' else 'a'} {noun} from {span}")
                 ok = False
                 continue
             if item in seen:
@@ -353,7 +393,20 @@ class _Reader:
             else:
                 seen[item] = i
             values.append(item)
+        self._cap(first, f"in {key}")
         return values if ok else None
+
+    def _cap(self, first: int, where: str, skipped: int = 0) -> None:
+        """Keep at most MAX_PROBLEMS of the findings added since ``first`` (``skipped`` more
+        were counted without being made), and say so on the last one kept."""
+        extra = len(self.found) - first - MAX_PROBLEMS + skipped
+        if extra > 0:
+            del self.found[first + MAX_PROBLEMS:]
+            last = self.found[-1]
+            self.found[-1] = Diagnostic(
+                last.code, last.severity, last.path,
+                f"{last.message} (and {extra:,} more problem{'s' if extra != 1 else ''} "
+                f"{where}, not listed)", last.hint)
 
     def _zone(self, config: Mapping[str, Any]) -> str | None:
         if "timezone" not in config:
@@ -398,7 +451,7 @@ class _Reader:
             self.add(problem.code, where, problem.message, problem.hint)
             return None
         if expr.min_gap < CRON_FLOOR:
-            self.add("SL407", where, f"cron expression {raw!r} runs more often than every 15 "
+            self.add("SL407", where, f"cron expression {quote(raw)} runs more often than every 15 "
                      f"minutes: {expr.closest_runs.describe()}",
                      "Segment needs at least 15 minutes between runs, e.g. '*/15 * * * *'")
             return None
@@ -412,7 +465,8 @@ class _Reader:
             raw = config[key]
             if not isinstance(raw, str) or not raw.strip():
                 what = "an empty string" if isinstance(raw, str) else f"{_kind(raw)} {_show(raw)}"
-                fix = f'write it as a string: "{raw}"' if isinstance(raw, int) else \
+                fix = f'write it as a string: "{int_text(raw)}"' if isinstance(raw, int) and \
+                    abs(raw) < 10**40 else \
                     "give the dbt Cloud id as a non-empty string"
                 self.add("SL601", ("config", key), f"{key} must be a non-empty string, got "
                          f"{what}", fix)
@@ -434,7 +488,11 @@ def _read(doc: object, as_of: datetime | None) -> tuple[Schedule | None, list[Di
     if isinstance(doc, str | bytes | bytearray):
         from ._jsontext import parse_json
 
-        doc, problems = parse_json(bytes(doc) if isinstance(doc, bytearray) else doc)
+        try:
+            doc, problems = parse_json(bytes(doc) if isinstance(doc, bytearray) else doc)
+        except ValueError as exc:  # the reader's own limits (digits of a number, ...)
+            return None, [diagnostic("SL001", "", f"the JSON text cannot be read: "
+                                     f"{shorten(str(exc), 200)}")]
         if any(d.code == "SL001" for d in problems):
             return None, problems
     else:
@@ -479,6 +537,19 @@ def load(doc: object, *, as_of: datetime | None = None) -> Schedule:
     return value
 
 
+def analyze(schedule: Schedule, start: datetime, end: datetime, *,
+            dst: DstPolicy = "go") -> Analysis:
+    """What ``schedule`` does in ``(start, end]`` under the ``dst`` policy (see docs/api.md).
+
+    Runs per day and per ISO week, the shortest and longest real gaps, and every DST event
+    that skipped, repeated or shifted a run the schedule names.  The run-time engine is
+    imported on first use: validation never needs it.
+    """
+    from .analysis import analyze as analyze_schedule
+
+    return analyze_schedule(schedule, start, end, dst=dst_policy(dst))
+
+
 # -- message helpers ----------------------------------------------------------------------------
 
 
@@ -499,13 +570,18 @@ def _kind(value: object) -> str:
 
 
 def _show(value: object, limit: int = 60) -> str:
-    import json
+    return preview(value, limit)
 
-    try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=True, default=repr)
-    except (ValueError, TypeError, RecursionError):
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+def _key(key: object) -> str:
+    """A mapping key as a path part (a Python mapping may have non-string keys)."""
+    if isinstance(key, str):
+        return key
+    return int_text(key) if isinstance(key, int) and not isinstance(key, bool) else preview(key)
+
+
+def _quote_key(key: object) -> str:
+    return quote(key) if isinstance(key, str) else _key(key)
 
 
 def _closest_hint(word: str, choices: tuple[str, ...], fallback: str) -> str:
@@ -524,13 +600,16 @@ def _example_hint(strategy: str) -> str:
 
 
 def _duration_hint(raw: str) -> str:
-    stripped = raw.strip()
-    if stripped[:-1].isdigit() and stripped[-1:] in ("d", "D"):
-        return f'Go has no day unit: write "{int(stripped[:-1]) * 24}h"'
-    if stripped[:-1].isdigit() and stripped[-1:] in ("w", "W"):
-        return f'Go has no week unit: write "{int(stripped[:-1]) * 168}h"'
-    if stripped != raw or " " in raw:
+    # Go's ParseDuration trims nothing (D16): any white space, Go's or not, is an error.
+    stripped = go_trim(raw)
+    number, unit = stripped[:-1], stripped[-1:]
+    if 0 < len(number) <= 15 and number.isascii() and number.isdigit():
+        if unit in ("d", "D"):
+            return f'Go has no day unit: write "{int(number) * 24}h"'
+        if unit in ("w", "W"):
+            return f'Go has no week unit: write "{int(number) * 168}h"'
+    if stripped != raw or any(c.isspace() for c in raw):
         return 'no spaces: write the parts together, e.g. "1h30m"'
-    if raw[-1:].isdigit() and raw not in ("0",):
+    if len(raw) <= 30 and raw[-1:].isascii() and raw[-1:].isdigit() and raw != "0":
         return f'add a unit: "{raw}m" or "{raw}s" (units: ns, us, ms, s, m, h)'
     return 'units are ns, us (or µs), ms, s, m and h, e.g. "1h30m"'

@@ -13,6 +13,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
+from .errors import quote
+
 
 @dataclass(frozen=True, slots=True)
 class _Index:
@@ -80,14 +82,14 @@ def zone_problems(name: str) -> list[ZoneProblem]:
         what = "empty" if name == "" else '"Local"'
         return [ZoneProblem(
             "SL502",
-            f"timezone {name!r} is {what}: Go reads it as "
+            f"timezone {quote(name)} is {what}: Go reads it as "
             + ("UTC" if name == "" else "the server's own zone"),
             'name the zone you mean, e.g. "UTC" or "America/New_York"',
         )]
     if ".." in name or name[0] in "/\\":
         return [ZoneProblem(
             "SL505",
-            f"timezone {name!r} is shaped like a file path",
+            f"timezone {quote(name)} is shaped like a file path",
             'use an IANA zone name such as "Europe/Berlin"',
         )]
     index = _index()
@@ -101,12 +103,12 @@ def zone_problems(name: str) -> list[ZoneProblem]:
             close = difflib.get_close_matches(name, index.keys, n=1, cutoff=0.75)
             hint = (f"did you mean {close[0]!r}?" if close
                     else 'use an IANA name such as "America/New_York" or "UTC"')
-        return [ZoneProblem("SL503", f"timezone {name!r} is not an IANA time zone", hint)]
+        return [ZoneProblem("SL503", f"timezone {quote(name)} is not an IANA time zone", hint)]
     if name in index.links and name not in index.located:
         target = canonical(name)
         return [ZoneProblem(
             "SL504",
-            f"timezone {name!r} is a backward-compatible alias of {target!r}",
+            f"timezone {quote(name)} is a backward-compatible alias of {target!r}",
             f"use {target!r}",
         )]
     return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import assume, example, given
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from schedulelib import CronSyntaxError, parse_cron
 from schedulelib.cron import _bits, cron_warnings
+from schedulelib.errors import quote
 
 # -- parsing -----------------------------------------------------------------------------------
 
@@ -94,8 +96,16 @@ INVALID = [
     ("*/* 24 * * *", "SL403", "*/*"),
     ("0 9 * JAN-X *", "SL403", "an unknown name"),
     ("0 9 * * JAN", "SL403", "a month name for a weekday"),
-    ("? 9 * * *", "SL403", "? in the minute field"),
-    ("1,,2 * * * *", "SL403", "an empty list item"),
+    ("? 9 * * *", "SL410", "? in the minute field"),
+    ("1,,2 * * * *", "SL410", "an empty list item"),
+    ("0 9 * * +5", "SL410", "a plus sign"),
+    ("*-5 * * * *", "SL410", "*-5, which robfig reads as *"),
+    ("0 9 ?/2 * *", "SL410", "?/2"),
+    ("0 9 * * FRİ", "SL410", "a name Go lower-cases to ASCII"),
+    ("*/9223372036854775808 * * * *", "SL403", "a step past int64"),
+    ("0 9 * * 1-" + "9" * 5000, "SL403", "a range end past Python's digit limit"),
+    ("\x1f0 9 * * *", "SL403", "U+001F is no white space to Go"),
+    ("0 9 * * *\u200b", "SL403", "a zero-width space is no white space to Go"),
     ("0 0 30 2 *", "SL408", "never runs"),
     ("0 0 31 4,6,9,11 *", "SL408", "never runs in 30-day months"),
     ("０ 9 * * *", "SL403", "a full-width digit"),  # noqa: RUF001
@@ -110,7 +120,7 @@ def test_invalid_specs_name_the_problem(spec: str, code: str, why: str) -> None:
     codes = [d.code for d in info.value.diagnostics]
     assert code in codes
     for found in info.value.diagnostics:
-        assert repr(spec) in found.message or not spec
+        assert quote(spec) in found.message or not spec
         assert found.hint
 
 
@@ -284,3 +294,76 @@ def test_arbitrary_text_parses_or_raises_cron_syntax_error(text: str) -> None:
         parse_cron(text)
     except CronSyntaxError as exc:
         assert exc.diagnostics and all(d.code.startswith("SL4") for d in exc.diagnostics)
+
+
+# -- hostile input: bounded findings, bounded work ----------------------------------------------
+
+HOSTILE = [
+    (",," * 50_000 + " * * * *", "100,000 commas"),
+    ("x," * 50_000 + "1 * * * *", "50,000 bad items"),
+    (" ".join(["60"] * 5), "a problem in every field"),
+    ("0 9 * * " + ",".join(["1-" + "9" * 5000] * 20), "20 range ends past Python's digit limit"),
+]
+
+
+@pytest.mark.parametrize(("spec", "why"), HOSTILE, ids=[h[1] for h in HOSTILE])
+def test_problems_are_capped_and_short(spec: str, why: str) -> None:
+    """At most MAX_PROBLEMS findings, each a few hundred characters, the last saying so."""
+    from schedulelib.cron import MAX_PROBLEMS
+
+    with pytest.raises(CronSyntaxError) as info:
+        parse_cron(spec)
+    found = info.value.diagnostics
+    assert 1 <= len(found) <= MAX_PROBLEMS
+    assert all(len(d.message) + len(d.hint) < 600 for d in found)
+    if len(found) == MAX_PROBLEMS:
+        assert "more problems in this expression, not listed" in found[-1].message
+
+
+def test_work_grows_linearly_with_the_spec() -> None:
+    """Peak memory of a bad spec stays within a small multiple of its size, at any size."""
+    import tracemalloc
+
+    peaks = []
+    for size in (20_000, 200_000):
+        spec = "x," * (size // 2) + "1 * * * *"
+        tracemalloc.start()
+        with pytest.raises(CronSyntaxError):
+            parse_cron(spec)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    assert peaks[1] < 20 * 200_000
+    assert peaks[1] < 15 * peaks[0]
+
+
+def test_long_specs_stay_out_of_the_cache() -> None:
+    """Only short texts are cached, so the cache's size in bytes is bounded."""
+    from schedulelib.cron import _CACHE_TEXT, _compile_cached
+
+    before = _compile_cached.cache_info().currsize
+    parse_cron("0," * _CACHE_TEXT + "0 * * * *")
+    assert _compile_cached.cache_info().currsize == before
+
+
+def test_leap_day_distance_lists_days_instead_of_shifting_masks(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 400-year cycle is walked over its few matching days, not by 146,097-bit shifts."""
+    from schedulelib import cron
+
+    cron._min_gap.cache_clear()
+    cron._min_day_distance.cache_clear()
+    calls: list[str] = []
+    real_cycle, real_closest = cron._cycle_distance, cron._closest
+
+    def cycle(*args: Any) -> int:
+        calls.append("cycle")
+        return real_cycle(*args)
+
+    def shifts(mask: int, limit: int) -> int:
+        calls.append("shifts")
+        return real_closest(mask, limit)
+
+    monkeypatch.setattr(cron, "_cycle_distance", cycle)
+    monkeypatch.setattr(cron, "_closest", shifts)
+    assert parse_cron("0 0 29 2 *").min_gap == timedelta(days=1461)
+    assert calls == ["cycle"]

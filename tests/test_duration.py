@@ -176,3 +176,20 @@ def test_duration_orders_and_converts() -> None:
     """Durations compare by length and convert to timedelta (truncating nanoseconds)."""
     assert Duration(1) < Duration(2)
     assert parse_duration("-1.5us").to_timedelta().total_seconds() == -0.000001
+
+
+SPACE_VECTORS = json.loads((DATA / "go" / "duration_space.json").read_text("utf-8"))["rows"]
+
+
+def test_white_space_is_never_trimmed_as_in_go() -> None:
+    """Every white space (Go's, Python-only, look-alikes) around or inside a duration: Go's
+    verdict and error text, from tools/goparse (Go trims nothing)."""
+    wrong = []
+    for row in SPACE_VECTORS:
+        try:
+            got = (True, "", parse_duration(row["text"]).nanoseconds)
+        except DurationError as exc:
+            got = (False, str(exc), 0)
+        if got != (row["ok"], row["error"], row["nanoseconds"]):
+            wrong.append((row["text"], got, row["error"]))
+    assert len(SPACE_VECTORS) > 500 and wrong == []

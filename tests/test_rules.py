@@ -89,6 +89,7 @@ TRIGGERS: dict[str, Callable[[], set[str]]] = {
     "SL407": lambda: _codes(_cron("*/5 * * * *")),
     "SL408": lambda: _codes(_cron("0 0 31 11 *")),
     "SL409": lambda: _codes(_cron("0,50 1 * * *", "America/New_York")),
+    "SL410": lambda: _codes(_cron("0 9 * * +5")),
     "SL501": lambda: _codes(_cron("0 * * * *", None)),  # type: ignore[arg-type]
     "SL502": lambda: _codes(_cron("0 * * * *", "")),
     "SL503": lambda: _codes(_cron("0 * * * *", "Europe/Atlantis")),

@@ -326,3 +326,98 @@ def test_public_api_is_the_contract() -> None:
                  "DbtCloud"):
         assert hasattr(schedulelib, name), name
     assert math.isclose(parse_duration("1.5s").nanoseconds, 1.5e9)
+
+
+# -- huge numbers and odd digits never raise ----------------------------------------------------
+
+BIG = 10**5000  # past Python's 4,300-digit limit for int <-> str
+HUGE = [
+    ("days", {"strategy": "specific_days", "config": {"days": [BIG], "hours": [1],
+                                                      "timezone": "UTC"}}, "SL304"),
+    ("hours", {"strategy": "specific_days", "config": {"days": [1], "hours": [-BIG],
+                                                       "timezone": "UTC"}}, "SL304"),
+    ("interval", {"strategy": "periodic", "config": {"interval": BIG}}, "SL201"),
+    ("interval digits", {"strategy": "periodic", "config": {"interval": "9" * 5000 + "d"}},
+     "SL202"),
+    ("superscript day", {"strategy": "periodic", "config": {"interval": "\u00b2d"}}, "SL202"),
+    ("Arabic-Indic digit", {"strategy": "periodic", "config": {"interval": "\u0663h"}}, "SL202"),
+    ("jobId", {"strategy": "dbt_cloud", "config": {"jobId": BIG, "accountId": "1"}}, "SL601"),
+    ("spec", {"strategy": "cron", "config": {"spec": BIG, "timezone": "UTC"}}, "SL401"),
+    ("spec step", {"strategy": "cron", "config": {"spec": "*/" + "7" * 5000 + " * * * *",
+                                                  "timezone": "UTC"}}, "SL403"),
+    ("timezone", {"strategy": "cron", "config": {"spec": "0 * * * *", "timezone": BIG}},
+     "SL501"),
+    ("key", {"strategy": "manual", BIG: 1}, "SL103"),
+    ("config value", {"strategy": "manual", "config": {"x": [BIG] * 1000}}, "SL106"),
+    ("JSON text", '{"strategy": "periodic", "config": {"interval": 1' + "0" * 5000 + "}}",
+     "SL001"),
+]
+
+
+@pytest.mark.parametrize(("doc", "code"), [h[1:] for h in HUGE], ids=[h[0] for h in HUGE])
+def test_huge_numbers_give_findings(doc: object, code: str) -> None:
+    """check() reports them with short messages; load() raises only ScheduleError."""
+    found = check(doc, as_of=AS_OF)
+    assert code in [d.code for d in found]
+    assert all(len(d.message) + len(d.hint) < 600 for d in found)
+    with pytest.raises(ScheduleError):
+        load(doc, as_of=AS_OF)
+
+
+MESSAGES = [
+    ({"strategy": "specific_days", "config": {"days": [1], "hours": [24], "timezone": "UTC"}},
+     "use an hour from 0 to 23"),
+    ({"strategy": "specific_days", "config": {"days": [7], "hours": [1], "timezone": "UTC"}},
+     "day 7 is outside 0 (Sunday) to 6 (Saturday): Sunday is 0, not 7"),
+    ({"strategy": "periodic", "config": {"interval": "2d"}}, 'write "48h"'),
+    ({"strategy": "periodic", "config": {"interval": "1h\x1f"}}, "no spaces"),
+]
+
+
+@pytest.mark.parametrize(("doc", "text"), MESSAGES, ids=[m[1] for m in MESSAGES])
+def test_message_wording(doc: object, text: str) -> None:
+    """Messages and hints read as English and say each thing once."""
+    found = check(doc, as_of=AS_OF)
+    assert any(text in d.message or text in d.hint for d in found)
+
+
+class _Counted(list[object]):
+    """A list that counts the items read from it."""
+
+    read = 0
+
+    def __iter__(self) -> Any:
+        for item in super().__iter__():
+            _Counted.read += 1
+            yield item
+
+
+def test_preview_of_a_huge_value_reads_only_what_it_shows() -> None:
+    """The preview in a message stops early: a value of a million items is not walked."""
+    from schedulelib.errors import preview
+
+    _Counted.read = 0
+    huge = _Counted([_Counted(range(1000)) for _ in range(1000)])
+    text = preview({"x": huge})
+    assert len(text) <= 60 and text.startswith('{"x": [[0, 1, 2')
+    assert _Counted.read < 60
+
+
+MANY = [
+    ("100,000 bad days", {"strategy": "specific_days", "config": {
+        "days": ["x"] * 100_000, "hours": [1], "timezone": "UTC"}}, "in days"),
+    ("100,000 unknown config keys", {"strategy": "periodic", "config": {
+        "interval": "1h", **{f"k{i}": 1 for i in range(100_000)}}}, "in the config"),
+    ("1,000 unknown schedule keys", {"strategy": "manual", **{f"k{i}": 1 for i in range(1000)}},
+     "in the schedule object"),
+]
+
+
+@pytest.mark.parametrize(("doc", "where"), [m[1:] for m in MANY], ids=[m[0] for m in MANY])
+def test_findings_per_value_are_capped(doc: object, where: str) -> None:
+    """At most MAX_PROBLEMS findings per value (plus the count check); the last says so."""
+    from schedulelib.cron import MAX_PROBLEMS
+
+    found = check(doc, as_of=AS_OF)
+    assert len(found) <= MAX_PROBLEMS + 1
+    assert f"more problems {where}, not listed)" in found[-1].message
