@@ -210,7 +210,6 @@ def write_fixed(result: FileFix, path: StrPath | None = None) -> None:
     written.
     """
     import stat
-    import tempfile
 
     from .sources import MAX_BYTES
 
@@ -218,6 +217,7 @@ def write_fixed(result: FileFix, path: StrPath | None = None) -> None:
         return
     real = os.path.realpath(os.fspath(path if path is not None else result.file))
     with open(real, "rb") as handle:
+        info = os.fstat(handle.fileno())
         data = handle.read(MAX_BYTES + 1)
     try:
         current = data.decode("utf-8")
@@ -227,17 +227,17 @@ def write_fixed(result: FileFix, path: StrPath | None = None) -> None:
         raise FileChangedError(f"{real}: the file changed after it was read; run again")
     # A byte order mark is not part of the text the readers see: put it back.
     payload = ("\ufeff" + result.after if current.startswith("\ufeff") else result.after)
-    info = os.stat(real)
-    folder, base = os.path.split(real)
-    fd, temporary = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=folder or ".")
+    fd, temporary = _create_beside(real)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload.encode("utf-8"))
-        os.chmod(temporary, stat.S_IMODE(info.st_mode))
-        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != _owner(temporary):
-            # Only root may give a file away; for anyone else the content is what matters.
-            with suppress(OSError):
-                os.chown(temporary, info.st_uid, info.st_gid)
+            os.chmod(temporary, stat.S_IMODE(info.st_mode))
+            created = os.fstat(handle.fileno())
+            if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (created.st_uid,
+                                                                        created.st_gid):
+                # Only root may give a file away; for anyone else the content is what matters.
+                with suppress(OSError):
+                    os.chown(temporary, info.st_uid, info.st_gid)
         os.replace(temporary, real)
     except BaseException:
         with suppress(OSError):
@@ -245,9 +245,19 @@ def write_fixed(result: FileFix, path: StrPath | None = None) -> None:
         raise
 
 
-def _owner(path: str) -> tuple[int, int]:
-    info = os.stat(path)
-    return info.st_uid, info.st_gid
+def _create_beside(real: str) -> tuple[int, str]:
+    """A new file, readable and writable by its owner only, in the directory of ``real``
+    (as tempfile.mkstemp makes, without importing it: --fix runs in a pre-commit hook)."""
+    folder, base = os.path.split(real)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | \
+        getattr(os, "O_NOFOLLOW", 0)
+    for attempt in range(100):
+        name = os.path.join(folder, f".{base}.{os.getpid()}.{attempt}.schedulelib.tmp")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{folder}: cannot create a file beside {base}")
 
 
 def _codes(codes: frozenset[str] | None) -> Wanted | None:
@@ -554,6 +564,9 @@ def _decode(kind: Kind, literal: str) -> object:
     if kind == "yaml":
         if literal[0] in "&*!":  # an anchor, an alias or a tag: see _YAML_PROPERTIES
             return _MISSING
+        quick = _yaml_scalar(literal)
+        if quick is not _MISSING:
+            return quick
         import yaml
 
         try:
@@ -570,6 +583,32 @@ def _decode(kind: Kind, literal: str) -> object:
         return _MISSING
     if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", literal):
         return _number(literal)
+    return _MISSING
+
+
+# Plain YAML scalars every YAML reader (1.1 and 1.2) reads alike: a decimal integer without a
+# leading zero, and a word of letters, digits, '_', '/', '+' and '-' that is not one of YAML
+# 1.1's booleans or a null.
+_YAML_INT = re.compile(r"0|[1-9][0-9]{0,17}")
+_YAML_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_/+\-]*")
+_YAML_RESERVED = frozenset({"yes", "no", "on", "off", "true", "false", "null", "y", "n"})
+
+
+def _yaml_scalar(literal: str) -> object:
+    """A YAML scalar read without a YAML parser, when that is certain (else ``_MISSING``):
+    the fixes read many small literals, and a parser per literal costs more than the file."""
+    if "\n" in literal or "\r" in literal:
+        return _MISSING
+    if len(literal) >= 2 and literal[0] == literal[-1] == '"' and \
+            not any(c in literal[1:-1] for c in '"\\'):
+        return literal[1:-1]
+    if len(literal) >= 2 and literal[0] == literal[-1] == "'" and \
+            "'" not in literal[1:-1].replace("''", ""):
+        return literal[1:-1].replace("''", "'")
+    if _YAML_INT.fullmatch(literal):
+        return int(literal)
+    if _YAML_WORD.fullmatch(literal) and literal.lower() not in _YAML_RESERVED:
+        return literal
     return _MISSING
 
 

@@ -563,3 +563,17 @@ def test_fix_with_json_output_prints_only_what_is_left(tree: Path) -> None:
     assert status == 1
     assert [(f["code"], f["pointer"]) for f in _findings(out)] == [
         ("SL203", "/subscriptions/1/reverseETLSchedule/config/interval")]
+
+
+@given(st.text(alphabet="aAyYnN019_/+-'\" :#\\@.", max_size=12))
+@example("'it''s'")
+@example("Etc/GMT+5")
+def test_quick_yaml_scalars_read_as_yaml_reads_them(literal: str) -> None:
+    """A scalar read without the YAML parser reads as PyYAML reads it."""
+    import schedulelib.fix as fix
+
+    quick = fix._yaml_scalar(literal)
+    if quick is fix._MISSING:
+        return
+    parsed = yaml.load(literal, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    assert (type(quick), quick) == (type(parsed), parsed)
