@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import click
 
 if TYPE_CHECKING:
-    from .fix import Fix
+    from .fix import FileFix
     from .schedule import Schedule
-    from .sources import Finding, Scan
+    from .sources import Finding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 POLICIES = ("go", "debian", "croniter")
@@ -65,7 +65,7 @@ class _LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
         for name in self.list_commands(ctx):
-            if name in self.lazy and name not in self.commands:
+            if name in self.lazy:  # the same line whether or not it was loaded already
                 rows.append((name, self.lazy[name][2]))
             else:
                 cmd = self.commands[name]
@@ -117,12 +117,41 @@ main = cli
 # -- validate -----------------------------------------------------------------------------------
 
 
-@cli.command()
+def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...] | None:
+    """Codes and prefixes from repeatable, comma-separated options; None when not given."""
+    if not values:
+        return None
+    from .config import ConfigError, check_codes
+
+    parts = [p for v in values for p in v.split(",") if p.strip()]
+    try:
+        return check_codes(parts, option)
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+
+
+@cli.command(short_help="Check every schedule in files and directories.")
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="text for people, json for tools, github for Actions "
-              "annotations.")
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "gitlab"]),
+              default="text", show_default=True, help="text for people; json (versioned), "
+              "github (Actions annotations), sarif (code scanning), gitlab (Code Quality).")
+@click.option("--strict/--no-strict", default=None,
+              help="Warnings fail too (exit 1); overrides `strict` in the configuration.")
+@click.option("--as-of", metavar="DATE", help="Judge the date-dependent findings (SL409, DST "
+              "look-ahead) as of this ISO date or date-time instead of today, so the verdict "
+              "does not change with the calendar.")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Report only these codes or prefixes (SL4), comma-separated.")
+@click.option("--ignore", multiple=True, metavar="CODES",
+              help="Do not report these codes or prefixes (replaces `ignore` in the "
+              "configuration).")
+@click.option("--extend-ignore", multiple=True, metavar="CODES",
+              help="Also leave out these codes or prefixes (added to the configuration's).")
+@click.option("--config", "config_path", metavar="PATH",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Read the settings from this TOML file only (a pyproject.toml or a "
+              ".schedulelib.toml).")
+@click.option("--isolated", is_flag=True, help="Read no configuration file.")
 @click.option("--stdin-filename", metavar="NAME",
               help="The name to report for '-' (its suffix also picks JSON, YAML or Terraform).")
 @click.option("--fix", "fix_files", is_flag=True, help="Repair in place what can be repaired "
@@ -131,109 +160,100 @@ main = cli
 @click.option("--diff", "show_diff", is_flag=True, help="Print the repairs --fix would make as "
               "a unified diff and write nothing; exit 1 when there is one.")
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
+def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool | None,
+             as_of: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+             extend_ignore: tuple[str, ...], config_path: Path | None, isolated: bool,
              stdin_filename: str | None, fix_files: bool, show_diff: bool) -> None:
     """Check every schedule in PATH... (files, directories, or '-' for standard input).
 
     Reads JSON, YAML (.yaml, .yml) and Terraform (.tf) files; a directory is searched for them.
     Each finding is printed as FILE:LINE:COL: SEVERITY CODE MESSAGE, pointing at the offending
-    value.  Without PATH, the current directory is searched.
+    value.  Without PATH, the current directory is searched.  Settings are read from the
+    nearest pyproject.toml [tool.schedulelib] or .schedulelib.toml (see docs/ci.md).
     """
-    from . import render, sources
+    from . import lint, render, sources
+    from .config import ConfigError
 
+    if config_path is not None and isolated:
+        raise CommandError("--config and --isolated cannot be used together")
     if fix_files and show_diff:
         raise CommandError("--fix and --diff cannot be used together: --diff shows what --fix "
                            "would write")
     if fix_files and "-" in paths:
         raise CommandError("--fix cannot write to standard input; use --diff to see the "
                            "repairs")
-    scans: list[Scan] = []
-    seen: set[Path] = set()
-    for argument in paths or (".",):
-        if argument == "-":
-            data = sys.stdin.buffer.read(sources.MAX_BYTES + 1)
-            name = stdin_filename or "<stdin>"
-            scans.append(sources.scan(data, name=name) if len(data) <= sources.MAX_BYTES
-                         else sources.too_large(name))
-            continue
-        path = Path(argument)
-        if path.is_dir():
-            files = [f for f in sources.iter_files(path) if _first(f, seen)]
-            if not files and fmt == "text":
-                click.echo(f"{argument}: no JSON, YAML or Terraform files here", err=True)
-            scans.extend(sources.read_file(f, named=False) for f in files)
-        elif _first(path, seen):
-            scans.append(sources.read_file(path))
-    findings: list[Finding] = []
-    unwritten = False
-    if fix_files or show_diff:
-        unwritten = _fix(ctx, scans, findings, fmt, write=fix_files)
-    else:
-        for s in scans:
-            findings.extend(s.check())
-    stdout = sys.stdout
-    color = fmt == "text" and render.use_color(stdout)
-    out = render.render(findings, fmt, color=color)
-    if fmt == "text" and (findings or paths != ("-",)):
-        out += render.summary(findings, len(scans), sum(len(s.schedules) for s in scans))
-    click.echo(out, nl=False, color=color)
-    if unwritten or any(s.unreadable for s in scans):
-        ctx.exit(EXIT_USAGE)
-    failing = [f for f in findings if f.severity == "error" or strict]
-    ctx.exit(EXIT_FINDINGS if failing else EXIT_OK)
-
-
-def _fix(ctx: click.Context, scans: list[Scan], findings: list[Finding], fmt: str, *,
-         write: bool) -> bool:
-    """--diff: print what --fix would change and exit (1 when there is a change).  --fix:
-    write each repaired file, add what is left to ``findings``; True if a file could not be
-    written."""
-    from .fix import fix_scan, write_fixed
-
-    results = [fix_scan(s) for s in scans]
-    if not write:
-        diffs = "".join(r.diff() for r in results)
-        click.echo(diffs, nl=False)
-        if any(s.unreadable for s in scans):
-            ctx.exit(EXIT_USAGE)
-        ctx.exit(EXIT_FINDINGS if diffs else EXIT_OK)
-    failed = False
-    fixed: tuple[Fix, ...] = ()
-    files = 0
-    for scan, result in zip(scans, results, strict=True):
-        if result.changed:
-            try:
-                write_fixed(result)
-            except OSError as exc:
-                click.echo(f"{scan.file}: not fixed: {exc.strerror or exc}", err=True)
-                findings.extend(scan.check())
-                failed = True
-                continue
-            fixed += result.fixes
-            files += 1
-            if fmt == "text":
-                for fix in result.fixes:
-                    f = fix.finding
-                    click.echo(f"{f.file}:{f.line}:{f.column}: fixed {f.code} {fix.description}")
-        elif result.refused:
-            click.echo(f"{scan.file}: not fixed: {result.refused}", err=True)
-        findings.extend(result.findings)
-    if fmt == "text" and fixed:
-        click.echo(f"fixed {len(fixed)} finding{'s' if len(fixed) != 1 else ''} in {files} "
-                   f"file{'s' if files != 1 else ''}")
-    return failed
-
-
-def _first(path: Path, seen: set[Path]) -> bool:
-    """False for a file already checked in this run (named twice, or inside a named dir)."""
+    options = lint.Options(
+        select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"),
+        extend_ignore=_codes(extend_ignore, "--extend-ignore") or (),
+        as_of=_parse_time(as_of, "--as-of") if as_of else None, strict=strict,
+        config=config_path, isolated=isolated, fix=fix_files or show_diff)
     try:
-        key = path.resolve()
-    except OSError:
-        key = path.absolute()
-    if key in seen:
-        return False
-    seen.add(key)
-    return True
+        settings = lint.Settings(options)
+
+        def stdin() -> lint.Source:
+            data = sys.stdin.buffer.read(sources.MAX_BYTES + 1)
+            return lint.Source(stdin_filename or "<stdin>", data=data)
+
+        def empty(argument: str) -> None:
+            if fmt == "text":
+                click.echo(f"{argument}: no JSON, YAML or Terraform files here", err=True)
+
+        report = lint.lint(lint.expand(paths or (".",), settings, stdin=stdin, on_empty=empty),
+                           options, settings)
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+    if show_diff:
+        diffs = "".join(r.diff() for r in report.fixes)
+        click.echo(diffs, nl=False)
+        ctx.exit(lint.EXIT_TROUBLE if report.trouble else
+                 lint.EXIT_FINDINGS if diffs else lint.EXIT_OK)
+    unwritten = fix_files and not _write_fixes(report.fixes, fmt)
+    color = fmt == "text" and render.use_color(sys.stdout)
+    if fmt == "text":
+        out = render.text(report.findings, color=color)
+    else:
+        from .formats import Run
+
+        out = render.render(report.findings, fmt,
+                            run=Run(report.files, report.schedules, report.skipped,
+                                    report.trouble))
+    if fmt == "text":
+        for note in report.notes:
+            click.echo(note, err=True)
+    if fmt == "text" and (report.findings or paths != ("-",)):
+        out += render.summary(report.findings, report.files, report.schedules, report.skipped)
+    click.echo(out, nl=False, color=color)
+    ctx.exit(lint.EXIT_TROUBLE if unwritten else report.exit_status)
+
+
+def _write_fixes(results: list[FileFix], fmt: str) -> bool:
+    """Write each repaired file and say what was fixed; False if a file could not be written
+    (it is named on standard error and left as it was)."""
+    from .fix import write_fixed
+
+    ok = True
+    fixed = files = 0
+    for result in results:
+        if result.refused:
+            click.echo(f"{result.file}: not fixed: {result.refused}", err=True)
+        if not result.changed:
+            continue
+        try:
+            write_fixed(result)
+        except OSError as exc:
+            click.echo(f"{result.file}: not fixed: {exc.strerror or exc}", err=True)
+            ok = False
+            continue
+        fixed += len(result.fixes)
+        files += 1
+        if fmt == "text":
+            for fix in result.fixes:
+                f = fix.finding
+                click.echo(f"{f.file}:{f.line}:{f.column}: fixed {f.code} {fix.description}")
+    if fmt == "text" and fixed:
+        click.echo(f"fixed {fixed} finding{'s' if fixed != 1 else ''} in {files} "
+                   f"file{'s' if files != 1 else ''}")
+    return ok
 
 
 # -- reading one SCHEDULE argument (next, explain) ----------------------------------------------
@@ -283,11 +303,13 @@ def _report_bad(findings: list[Finding]) -> None:
 
 
 def _parse_time(text: str, option: str) -> datetime:
+    """An ISO 8601 date or date-time in the accepted range, or a usage error (exit 2)."""
+    from .config import ConfigError, parse_date
+
     try:
-        return datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError:
-        raise CommandError(f"{option} {text!r} is not an ISO 8601 date or date-time; write e.g. "
-                           "2026-03-28 or 2026-03-28T09:00+01:00") from None
+        return parse_date(text, option)
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _zone(name: str) -> Any:
@@ -300,6 +322,17 @@ def _zone(name: str) -> Any:
     return load(name)
 
 
+def _configured_dst(schedule: str) -> str:
+    """``dst`` from the configuration nearest to SCHEDULE's file (or the working directory)."""
+    from .config import ConfigError, Finder
+
+    where = schedule if schedule != "-" and not schedule.lstrip().startswith("{") else "x"
+    try:
+        return Finder().for_file(where).dst or "go"
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+
+
 # -- next ---------------------------------------------------------------------------------------
 
 
@@ -309,13 +342,15 @@ def _zone(name: str) -> Any:
               help="How many runs.")
 @click.option("--after", metavar="ISO", help="List runs strictly after this instant (default: "
               "now); a time without an offset is read in --tz, else the schedule's zone.")
-@click.option("--dst", default="go", show_default=True, type=click.Choice(POLICIES),
-              help="Whose DST behaviour: robfig/cron (Go), Debian cron, or croniter.")
+@click.option("--dst", type=click.Choice(POLICIES),
+              help="Whose DST behaviour: robfig/cron (Go), Debian cron, or croniter "
+              "(default: `dst` of the configuration, else go).")
 @click.option("--tz", "tz_name", metavar="ZONE", help="Also show each run in this IANA zone.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.pass_context
-def next_command(ctx: click.Context, schedule: str, count: int, after: str | None, dst: str,
+def next_command(ctx: click.Context, schedule: str, count: int, after: str | None,
+                 dst: str | None,
                  tz_name: str | None, fmt: str) -> None:
     """The next runs of SCHEDULE (a file, '-', or inline JSON).
 
@@ -328,6 +363,8 @@ def next_command(ctx: click.Context, schedule: str, count: int, after: str | Non
     from .explain import upcoming
 
     tz = _zone(tz_name) if tz_name else None
+    if dst is None:
+        dst = _configured_dst(schedule)
     good, bad = _read_schedules(schedule)
     _report_bad(bad)
     reports = []
@@ -350,7 +387,7 @@ def next_command(ctx: click.Context, schedule: str, count: int, after: str | Non
 # -- explain ------------------------------------------------------------------------------------
 
 
-@cli.command("explain")
+@cli.command("explain", short_help="Say in plain English what a schedule does, DST included.")
 @click.argument("schedule", metavar="SCHEDULE")
 @click.option("--as-of", metavar="ISO", help="Look for DST changes in the year after this "
               "instant (default: now).")
@@ -385,7 +422,7 @@ def explain_command(ctx: click.Context, schedule: str, as_of: str | None, fmt: s
 # -- rule, schema -------------------------------------------------------------------------------
 
 
-@cli.command("rule")
+@cli.command("rule", short_help="Explain rule CODE (SL407 or a name), or list every rule.")
 @click.argument("code", required=False)
 def rule_command(code: str | None) -> None:
     """Explain rule CODE (e.g. SL407, or its name, cron-too-frequent); without CODE, list all."""
@@ -417,7 +454,7 @@ def rule_command(code: str | None) -> None:
         click.echo(f"\nFixable\n  schedulelib validate --fix repairs it: {fix_scope(rule)}")
 
 
-@cli.command("schema")
+@cli.command("schema", short_help="Print the JSON Schema (2020-12) of a schedule.")
 def schema_command() -> None:
     """Print the JSON Schema (2020-12) of a schedule, for editors and other validators."""
     import json

@@ -418,6 +418,34 @@ RULES: dict[str, Rule] = _rules(
         "warning.",
     ),
     Rule(
+        "SL920", "unused-suppression", "warning",
+        "A `# schedulelib: ignore[CODE]` comment names a code that is not found on the line "
+        "it applies to.",
+        "A suppression outlives the problem it was written for and would silently hide the "
+        "next, different problem on that line (ruff's RUF100 does the same).",
+        "spec: \"0 9 * * *\"  # schedulelib: ignore[SL407]",
+        "Remove the code from the comment, or the whole comment.",
+    ),
+    Rule(
+        "SL921", "bad-suppression", "error",
+        "An ignore comment that cannot be used: a bare `# schedulelib: ignore` without codes, "
+        "an empty `ignore[]`, or an unknown code.",
+        "A bare ignore would hide every finding on the line, including ones a later version "
+        "adds; a misspelt code would hide nothing while looking as if it did.",
+        "interval: 5m  # schedulelib: ignore",
+        "Name the codes the finding shows: `# schedulelib: ignore[SL203]` (several: "
+        "`ignore[SL409, SL504]`).",
+    ),
+    Rule(
+        "SL922", "internal-error", "error",
+        "Reading or checking one file failed inside schedulelib itself.",
+        "This is a bug, never a problem of the file; the other files are still checked and "
+        "reported, and the command exits 2 so that CI does not take the run for a verdict.",
+        "(any file that makes schedulelib raise an exception)",
+        "Please report it with the file (or a copy without secrets) and the message; no "
+        "selection or comment silences this code.",
+    ),
+    Rule(
         "SL940", "not-a-snapshot", "error",
         "A file given to `audit` (or another snapshot reader) is not a schedulelib snapshot: "
         "not JSON, no `schedulelibSnapshot` key, or a format version this release does not "

@@ -1,13 +1,15 @@
-"""Findings and run lists as text: the terminal, JSON, and GitHub Actions annotations.
+"""Findings and run lists for people: the terminal, and the ``next`` / ``explain`` reports.
 
-Every function returns a string; printing is the command line's job.
+The machine formats of findings (JSON, GitHub annotations, SARIF, GitLab) are in
+:mod:`schedulelib.formats`, one module each.  Every function returns a string; printing is the
+command line's job.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import IO, TYPE_CHECKING
 
@@ -16,8 +18,9 @@ from .sources import Finding
 if TYPE_CHECKING:
     from .analysis import DstEvent
     from .explain import Explanation, Upcoming
+    from .formats import Run
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif", "gitlab")
 
 _STYLES = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "where": "\x1b[1m",
            "hint": "\x1b[2m", "code": "\x1b[36m"}
@@ -57,49 +60,27 @@ def text(findings: Sequence[Finding], *, color: bool = False) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def summary(findings: Sequence[Finding], files: int, schedules: int) -> str:
-    """The closing line of a text report."""
+def summary(findings: Sequence[Finding], files: int, schedules: int, skipped: int = 0) -> str:
+    """The closing line of a text report (``files`` counts the files judged; ``skipped`` those
+    that are not about schedules, or not regular files)."""
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     checked = (f"{_count(schedules, 'schedule')} in {_count(files, 'file')}")
+    if skipped:
+        checked += f" ({skipped} skipped)"
     if not findings:
         return f"checked {checked}: no problems\n"
     return f"checked {checked}: {_count(errors, 'error')}, {_count(warnings, 'warning')}\n"
 
 
-def as_json(findings: Iterable[Finding]) -> str:
-    """One JSON array: code, severity, file, line, column, pointer, message, hint."""
-    return json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False) + "\n"
+def render(findings: Sequence[Finding], fmt: str, *, color: bool = False,
+           run: Run | None = None) -> str:
+    """The findings as text, or in a machine format of :mod:`schedulelib.formats`."""
+    if fmt == "text":
+        return text(findings, color=color)
+    from .formats import render as machine
 
-
-def github(findings: Iterable[Finding]) -> str:
-    """GitHub Actions workflow commands: ``::error file=...,line=...,col=...,title=...::...``."""
-    out = []
-    for f in findings:
-        props = [f"file={_gh_property(f.file)}"]
-        if f.line:
-            props += [f"line={f.line}", f"col={f.column}"]
-        props.append(f"title={_gh_property(f'{f.code} {f.severity}')}")
-        message = f.message + (f"\nhint: {f.hint}" if f.hint else "")
-        out.append(f"::{f.severity} {','.join(props)}::{_gh_data(message)}\n")
-    return "".join(out)
-
-
-def render(findings: Sequence[Finding], fmt: str, *, color: bool = False) -> str:
-    if fmt == "json":
-        return as_json(findings)
-    if fmt == "github":
-        return github(findings)
-    return text(findings, color=color)
-
-
-# GitHub's escaping of workflow command values (actions/toolkit, core/src/command.ts).
-def _gh_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_property(value: str) -> str:
-    return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
+    return machine(findings, fmt, run)
 
 
 def _one_line(value: str) -> str:

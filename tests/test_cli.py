@@ -132,14 +132,16 @@ def test_stdin_and_its_name() -> None:
 
 
 def test_json_format(files: Path) -> None:
-    """One JSON array; each item has the ten documented fields (the span's end included)."""
+    """Version 1: the findings under "findings", each with its documented fields."""
     code, out, _ = run("validate", "--format", "json", str(files / "bad.json"))
-    [item] = json.loads(out)
-    assert code == 1
-    assert item == {"code": "SL407", "severity": "error", "file": str(files / "bad.json"),
-                    "line": 3, "column": 22, "end_line": 3, "end_column": 36,
-                    "pointer": "/config/spec",
-                    "message": item["message"], "hint": item["hint"]}
+    data = json.loads(out)
+    [item] = data["findings"]
+    assert code == 1 and data["version"] == 1
+    assert item == {"code": "SL407", "rule": "cron-too-frequent", "severity": "error",
+                    "file": str(files / "bad.json"), "line": 3, "column": 22, "end_line": 3,
+                    "end_column": 36, "pointer": "/config/spec", "message": item["message"],
+                    "hint": item["hint"], "url": item["url"]}
+    assert item["url"].endswith("/docs/rules.md#sl407-cron-too-frequent-error")
 
 
 def test_github_format_escapes(tmp_path: Path) -> None:
@@ -149,7 +151,8 @@ def test_github_format_escapes(tmp_path: Path) -> None:
     code, out, _ = run("validate", "--format", "github", str(path))
     assert code == 1
     assert out.startswith(f"::error file={str(path).replace(',', '%2C')},line=3,col=22,"
-                          "title=SL407 error::cron expression")
+                          "endLine=3,endColumn=")
+    assert ",title=schedulelib (SL407)::cron expression" in out
     assert "%0Ahint: " in out and out.count("\n") == 1
 
 

@@ -577,3 +577,26 @@ def test_quick_yaml_scalars_read_as_yaml_reads_them(literal: str) -> None:
         return
     parsed = yaml.load(literal, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     assert (type(quick), quick) == (type(parsed), parsed)
+
+
+@pytest.mark.parametrize(("args", "text", "after", "left"), [
+    (["--select", "SL504"], _cron("@daily", "US/Eastern"), _cron("@daily", "America/New_York"),
+     set()),
+    (["--ignore", "SL404"], _cron("@daily", "US/Eastern"), _cron("@daily", "America/New_York"),
+     set()),
+    ([], "strategy: cron\nconfig:\n  spec: '@daily'\n  timezone: US/Eastern  "
+         "# schedulelib: ignore[SL504]\n",
+     "strategy: cron\nconfig:\n  spec: '0 0 * * *'\n  timezone: US/Eastern  "
+     "# schedulelib: ignore[SL504]\n", set()),
+], ids=["select", "ignore", "inline-ignore"])
+def test_fix_repairs_only_what_validate_reports(tmp_path: Path, args: list[str], text: str,
+                                                after: str, left: set[str]) -> None:
+    """A code left out by --select / --ignore or silenced by a comment is not repaired, and
+    a comment whose finding stays is still in use."""
+    path = tmp_path / ("x.yaml" if text.startswith("strategy:") else "x.json")
+    path.write_text(text)
+    status, out, _ = run("validate", "--fix", "--isolated", "--format", "json", *args,
+                         str(path))
+    assert path.read_text() == after
+    assert {f["code"] for f in _findings(out)} == left
+    assert status == 0

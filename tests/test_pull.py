@@ -303,7 +303,7 @@ def test_snapshot_round_trips_and_validate_gives_positions(api: FakeApi, tmp_pat
     snap = read_snapshot(out)
     assert len(list(snap.subscriptions())) == 3
     result = CliRunner().invoke(main, ["validate", "--format", "json", str(out)])
-    findings = json.loads(result.stdout)
+    findings = json.loads(result.stdout)["findings"]
     assert result.exit_code == 1
     (bad,) = [f for f in findings if f["severity"] == "error"]
     line = out.read_text().splitlines()[bad["line"] - 1]

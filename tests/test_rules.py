@@ -44,7 +44,15 @@ def _file_codes(name: str, content: bytes | None) -> set[str]:
         if content is not None:
             path.write_bytes(content)
         result = CliRunner().invoke(main, ["validate", "--format", "json", str(path)])
-    return {f["code"] for f in json.loads(result.stdout or "[]")}
+    return {f["code"] for f in json.loads(result.stdout)["findings"]}
+
+
+def _internal_error() -> set[str]:
+    """Codes reported when checking a file raises inside schedulelib."""
+    from unittest import mock
+
+    with mock.patch("schedulelib.schedule.check", side_effect=RuntimeError("boom")):
+        return _file_codes("a.json", b'{"strategy": "manual"}')
 
 
 def _snapshot_codes(content: bytes) -> set[str]:
@@ -102,6 +110,9 @@ TRIGGERS: dict[str, Callable[[], set[str]]] = {
                                  b'  reverse_etl_schedule = var.schedule\n}\n'),
     "SL904": lambda: _file_codes("huge.json", b" " * (16 * 1024 * 1024 + 1) + b"{}"),
     "SL905": lambda: _file_codes("other.json", b'{"name": "not a schedule"}'),
+    "SL920": lambda: _file_codes("a.yaml", b"strategy: manual  # schedulelib: ignore[SL407]\n"),
+    "SL921": lambda: _file_codes("a.yaml", b"strategy: manual  # schedulelib: ignore\n"),
+    "SL922": _internal_error,
     "SL940": lambda: _snapshot_codes(b'{"schedulelibSnapshot": 99}'),
     "SL941": lambda: _snapshot_codes(
         b'{"schedulelibSnapshot": 1, "pulledAt": "2026-01-01T00:00:00Z", "history": '
