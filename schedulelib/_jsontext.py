@@ -8,7 +8,9 @@ position-aware reader below walk the text.
 from __future__ import annotations
 
 import json
+import math
 import re
+import sys
 from dataclasses import dataclass, field
 
 from .errors import Diagnostic, diagnostic, pointer
@@ -20,6 +22,17 @@ _NON_FINITE = {"NaN", "Infinity", "-Infinity"}
 class _Flags:
     duplicate: bool = False
     non_finite: bool = False
+    too_long: bool = False
+
+
+# Digits enough for an integer Python will not convert, or a float that overflows to infinity:
+# only then are numbers looked at one by one.
+_LONG_NUMBER = re.compile(r"[0-9]{300}|[eE]\+?0*[0-9]{3}")
+
+
+def _digits_limit() -> int:
+    get = getattr(sys, "get_int_max_str_digits", None)
+    return (get() if get is not None else 0) or sys.maxsize
 
 
 def decode(text: str | bytes) -> tuple[str | None, list[Diagnostic]]:
@@ -73,14 +86,31 @@ def read_json(decoded: str) -> tuple[object, list[Diagnostic], int | None]:
     if not decoded.strip():
         return None, [diagnostic("SL001", "", "the document is empty",
                                  'write a schedule object, e.g. {"strategy": "manual"}')], None
+    def integer(text: str) -> int | None:
+        if len(text) > _digits_limit():
+            flags.too_long = True
+            return None  # reported as SL008; the schedule holding it is not checked
+        return int(text)
+
+    def number(text: str) -> float:
+        value = float(text)
+        if math.isinf(value):
+            flags.too_long = True
+        return value
+
+    long_numbers = _LONG_NUMBER.search(decoded) is not None
     try:
-        value = json.loads(decoded, object_pairs_hook=pairs, parse_constant=constant)
+        if long_numbers:
+            value = json.loads(decoded, object_pairs_hook=pairs, parse_constant=constant,
+                               parse_int=integer, parse_float=number)
+        else:
+            value = json.loads(decoded, object_pairs_hook=pairs, parse_constant=constant)
     except json.JSONDecodeError as exc:
         return None, [diagnostic("SL001", "", f"invalid JSON: {exc.msg}",
                                  _syntax_hint(decoded, exc))], exc.pos
     except RecursionError:
         return None, [diagnostic("SL001", "", "the JSON is nested too deeply to read")], None
-    if flags.duplicate or flags.non_finite:
+    if flags.duplicate or flags.non_finite or flags.too_long:
         problems = _Reader(decoded).problems()
     return value, problems, None
 
@@ -161,7 +191,23 @@ class _Reader:
                     "SL002", pointer(*path), f"{word.group()} is not a JSON number",
                     "write a finite number"))
             return word.end()
-        return _NUMBER.match(self.text, i).end()  # type: ignore[union-attr]
+        end = _NUMBER.match(self.text, i).end()  # type: ignore[union-attr]
+        if end - i >= 300 or self.text.find("e", i, end) >= 0 or self.text.find("E", i, end) >= 0:
+            self._long_number(self.text[i:end], path)
+        return end
+
+    def _long_number(self, text: str, path: tuple[str | int, ...]) -> None:
+        if text.lstrip("-").isdigit():
+            if len(text) <= _digits_limit():
+                return
+            what = f"has {len(text.lstrip('-')):,} digits, more than any reader holds"
+        elif math.isinf(float(text)):
+            what = "is too large for a 64-bit float"
+        else:
+            return
+        self.found.append(diagnostic(
+            "SL008", pointer(*path), f"the number {text[:20]}... {what}",
+            "write the value intended; this schedule is not checked"))
 
     def _object(self, i: int, path: tuple[str | int, ...]) -> int:
         i = _WS.match(self.text, i + 1).end()  # type: ignore[union-attr]

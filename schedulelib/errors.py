@@ -120,6 +120,47 @@ RULES: dict[str, Rule] = _rules(
         'Write an object: {"strategy": "periodic", "config": {"interval": "1h"}}.',
     ),
     Rule(
+        "SL005", "yaml-1-1-reading", "warning",
+        "A plain YAML value that YAML 1.2 and YAML 1.1 read differently: `08` (the number 8, or "
+        "the text \"08\"), `010` (10, or 8 in octal), `1:30` (text, or 90 in base 60), `yes`, "
+        "`1e3`, `0o17`, `1_000`.",
+        "schedulelib reads YAML 1.2, the current version; PyYAML and the many tools built on it "
+        "read YAML 1.1, so the value you reviewed may not be the value a tool sends to "
+        "Segment. The message names both readings.",
+        "hours: [08, 09]",
+        "Write the value so that both read it the same: `8` for a number, a quoted string "
+        "(`\"1:30\"`) for text.",
+    ),
+    Rule(
+        "SL006", "yaml-unquoted-asterisk", "error",
+        "A plain YAML value starts with `*`, which YAML reads as an alias (a reference to an "
+        "anchor): `spec: */15 * * * *`.",
+        "The file does not parse (or, with an anchor of that name, means something else "
+        "entirely), and the cron spec is lost.",
+        "spec: */15 * * * *",
+        'Quote the value: `spec: "*/15 * * * *"`.',
+    ),
+    Rule(
+        "SL007", "yaml-alias-expansion", "error",
+        "A YAML schedule holds more than 10,000 values once its aliases are expanded, or the "
+        "schedules of a file more than 200,000 values plus 10 per character of the file, or "
+        "aliases nest a schedule more than 100 levels deep (an alias inside itself).",
+        "A few hundred bytes of nested aliases (a \"billion laughs\") expand to gigabytes; "
+        "schedulelib refuses to expand them rather than run out of memory. That schedule is "
+        "not checked.",
+        "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n...",
+        "Write the schedule out, or with fewer aliases.",
+    ),
+    Rule(
+        "SL008", "number-too-long", "error",
+        "A number in a JSON or YAML file has more digits than Python converts to an integer "
+        "(4,300 by default), or is too large for a 64-bit float.",
+        "No schedule value is near that size, and Segment's parsers refuse it; the schedule "
+        "holding it is not checked.",
+        '{"strategy": "periodic", "config": {"interval": 1000...000}}',
+        "Write the value intended.",
+    ),
+    Rule(
         "SL101", "missing-strategy", "error",
         "The schedule object has no `strategy`.",
         "`strategy` is the one required field; without it Segment cannot tell how to read "
@@ -380,16 +421,23 @@ RULES: dict[str, Rule] = _rules(
     ),
     Rule(
         "SL901", "unreadable-file", "error",
-        "A file could not be read, or its bytes are not UTF-8 text.",
-        "A configuration file that cannot be read cannot be checked; the command exits 2 for "
-        "files that cannot be opened at all.",
+        "A file could not be read (missing, no permission, a symbolic link loop, or not a "
+        "regular file: a FIFO or a device named on the command line), a directory could not "
+        "be searched, or a file's bytes are not UTF-8 text.",
+        "A configuration file that cannot be read cannot be checked, and nothing is skipped in "
+        "silence; the command exits 2 for files and directories that cannot be opened at all. "
+        "Special files and dangling links found by a directory search are skipped with a note "
+        "instead.",
         "config.json: [Errno 2] No such file or directory",
         "Check the path, permissions and encoding (save the file as UTF-8).",
     ),
     Rule(
         "SL902", "empty-file", "error",
-        "A configuration file is empty, or holds no document.",
-        "An empty file usually means a failed export or an unsaved editor buffer.",
+        "Text given to the API as schedule configuration (`scan(..., everything=True)`) is "
+        "empty, or holds no document.",
+        "An empty file usually means a failed export or an unsaved editor buffer. Files are "
+        "first judged on whether they are about schedules at all (docs/decisions.md D23), and "
+        "an empty file is not, so it is skipped.",
         "(a file of zero bytes)",
         "Write the configuration, or remove the file.",
     ),
@@ -411,11 +459,17 @@ RULES: dict[str, Rule] = _rules(
     ),
     Rule(
         "SL905", "no-schedule", "warning",
-        "A file named on the command line holds no schedule at all.",
-        "A pre-commit hook that checks nothing passes silently; this says so.",
-        '{"name": "my model"}',
-        "Check that the file is the one you meant; directories are searched without this "
-        "warning.",
+        "A file named on the command line names a schedule key (`reverseETLSchedule`, "
+        "`reverse_etl_schedule`, `schedule_strategy`) but holds no schedule, not even one "
+        "set to null.",
+        "The key is there, so the file is about schedules, yet nothing was checked: the key "
+        "may sit in a comment or a string, or under a name schedulelib does not read. Files "
+        "that do not mention schedules at all are skipped without this warning, and "
+        "`reverseETLSchedule: null` says plainly that there is no schedule "
+        "(docs/decisions.md D23).",
+        '{"name": "my model", "note": "reverseETLSchedule comes later"}',
+        "Check that the schedule is where schedulelib looks for it; directories are searched "
+        "without this warning.",
     ),
     Rule(
         "SL920", "unused-suppression", "warning",

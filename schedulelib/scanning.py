@@ -75,6 +75,10 @@ class ScannedFile:
     readable: bool = True
     #: The decoded text that offsets refer to (None when nothing could be decoded).
     text: str | None = field(default=None, repr=False)
+    #: True when the file was not read: it is not about Segment schedules, or (found by
+    #: searching a directory) not a regular file; ``note`` says why when there is a reason.
+    skipped: bool = False
+    note: str = ""
 
     @property
     def ok(self) -> bool:
@@ -146,7 +150,7 @@ def freeze(scan: Scan, *, as_of: datetime | None = None,
             span.end_line, span.end_column, span.start, span.end, found.static,
             found.doc if found.static else None, own))
     return ScannedFile(scan.file, scan.kind, tuple(schedules), tuple(findings),
-                       not scan.unreadable, scan.text)
+                       not scan.unreadable, scan.text, scan.skipped, scan.note)
 
 
 def schedule_findings(scan: Scan, found: Found, checker: Checker

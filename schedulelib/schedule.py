@@ -493,7 +493,7 @@ def _read(doc: object, as_of: datetime | None) -> tuple[Schedule | None, list[Di
         except ValueError as exc:  # the reader's own limits (digits of a number, ...)
             return None, [diagnostic("SL001", "", f"the JSON text cannot be read: "
                                      f"{shorten(str(exc), 200)}")]
-        if any(d.code == "SL001" for d in problems):
+        if any(d.code in ("SL001", "SL008") for d in problems):  # SL008: a number too long
             return None, problems
     else:
         problems = []

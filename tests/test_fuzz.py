@@ -204,8 +204,6 @@ HUGE_FILES = [
 ]
 
 
-@pytest.mark.xfail(strict=False, reason="sources (issue 10 §3): a number past Python's 4,300 "
-                   "digits raises ValueError out of the JSON and YAML readers")
 @pytest.mark.parametrize(("name", "text"), HUGE_FILES, ids=[h[0] for h in HUGE_FILES])
 def test_cli_validate_number_past_the_digit_limit(tmp_path: Path, name: str, text: str) -> None:
     """A 5,001-digit number in a file gets a finding, not a crash."""

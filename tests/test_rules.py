@@ -55,6 +55,13 @@ def _internal_error() -> set[str]:
         return _file_codes("a.json", b'{"strategy": "manual"}')
 
 
+def _scan_codes(text: str, name: str) -> set[str]:
+    """Codes the sources report for a text (named "-": judged whatever it holds)."""
+    from schedulelib.sources import scan
+
+    return {f.code for f in scan(text, name=name, everything=name == "-").check()}
+
+
 def _snapshot_codes(content: bytes) -> set[str]:
     """Codes read_snapshot raises for one snapshot text."""
     from schedulelib.snapshot import SnapshotError, parse_snapshot
@@ -72,6 +79,15 @@ TRIGGERS: dict[str, Callable[[], set[str]]] = {
     "SL002": lambda: _codes('{"strategy": "periodic", "config": {"interval": NaN}}'),
     "SL003": lambda: _codes('{"strategy": "manual", "strategy": "cron"}'),
     "SL004": lambda: _codes([1]),
+    "SL005": lambda: _scan_codes("strategy: periodic\nconfig: {interval: 1:30}\n", "x.yaml"),
+    "SL006": lambda: _scan_codes("strategy: cron\nconfig: {spec: */15 * * * *}\n", "x.yaml"),
+    "SL007": lambda: _scan_codes("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+                                 "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                                 "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                                 "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                                 "reverseETLSchedule: *d\n", "x.yaml"),
+    "SL008": lambda: _scan_codes('{"strategy": "periodic", "config": {"interval": '
+                                 + "9" * 5000 + "}}", "x.json"),
     "SL101": lambda: _codes({}),
     "SL102": lambda: _codes({"strategy": "weekly"}),
     "SL103": lambda: _codes({"strategy": "manual", "schedule": "x"}),
@@ -105,11 +121,12 @@ TRIGGERS: dict[str, Callable[[], set[str]]] = {
     "SL505": lambda: _codes(_cron("0 * * * *", "../../etc/shadow")),
     "SL601": lambda: _codes({"strategy": "dbt_cloud", "config": {"jobId": "", "accountId": "1"}}),
     "SL901": lambda: _file_codes("bad.json", b'{"strategy": "\xff"}'),
-    "SL902": lambda: _file_codes("empty.json", b""),
+    "SL902": lambda: _scan_codes("", "-"),
     "SL903": lambda: _file_codes("main.tf", b'resource "segment_destination_subscription" "s" {\n'
                                  b'  reverse_etl_schedule = var.schedule\n}\n'),
-    "SL904": lambda: _file_codes("huge.json", b" " * (16 * 1024 * 1024 + 1) + b"{}"),
-    "SL905": lambda: _file_codes("other.json", b'{"name": "not a schedule"}'),
+    "SL904": lambda: _file_codes("huge.json", b'{"reverseETLSchedule": null}'
+                                 + b" " * (16 * 1024 * 1024)),
+    "SL905": lambda: _file_codes("other.json", b'{"name": "x", "note": "reverseETLSchedule"}'),
     "SL920": lambda: _file_codes("a.yaml", b"strategy: manual  # schedulelib: ignore[SL407]\n"),
     "SL921": lambda: _file_codes("a.yaml", b"strategy: manual  # schedulelib: ignore\n"),
     "SL922": _internal_error,

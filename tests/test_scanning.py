@@ -193,6 +193,13 @@ def test_scan_text_guesses_the_kind(text: str | bytes, kind: str) -> None:
     assert result.text is not None and not result.text.startswith("\ufeff")
 
 
+def test_text_not_about_schedules_is_skipped() -> None:
+    """Text that is not about Segment schedules is skipped, with no finding."""
+    result = scan_text('{"name": "a package.json"}', name="package.json")
+    assert (result.skipped, result.findings, result.schedules) == (True, (), ())
+    assert not scan_text(JSON_FILE, name="x.json").skipped
+
+
 def test_too_large_text(monkeypatch: pytest.MonkeyPatch) -> None:
     """Text over the size limit is not read (SL904)."""
     monkeypatch.setattr("schedulelib.sources.MAX_BYTES", 100)

@@ -350,7 +350,7 @@ HUGE = [
     ("key", {"strategy": "manual", BIG: 1}, "SL103"),
     ("config value", {"strategy": "manual", "config": {"x": [BIG] * 1000}}, "SL106"),
     ("JSON text", '{"strategy": "periodic", "config": {"interval": 1' + "0" * 5000 + "}}",
-     "SL001"),
+     "SL008"),
 ]
 
 

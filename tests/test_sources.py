@@ -96,18 +96,30 @@ def test_json_schedules_at_any_depth_point_at_the_value() -> None:
     ('{"strategy": "periodic"}', [("SL105", 1, 1, "")]),  # a missing key: its object
     ('{"strategy": "cron",\n "strategy": "manual"}', [("SL003", 2, 14, "/strategy")]),
     ('{"a": {"reverseETLSchedule": "periodic"}}', [("SL004", 1, 30, "/a/reverseETLSchedule")]),
-    ('{"x": 1}', [("SL905", 1, 1, "")]),
-    ("", [("SL902", 1, 1, "")]),
-    ("  \n", [("SL902", 1, 1, "")]),
-    ('{"a": 1,}', [("SL001", 1, 9, "")]),
-    (b'{"a": "\xff"}', [("SL901", 1, 8, "")]),
+    ('{"x": 1, "reverseETLSchedule": null}', []),  # a subscription without a schedule
+    ('{"x": 1, "note": "reverseETLSchedule"}', [("SL905", 1, 1, "")]),
+    ('{"strategy": 1,}', [("SL001", 1, 16, "")]),
+    (b'{"strategy": "\xff"}', [("SL901", 1, 15, "")]),
     (b'\xef\xbb\xbf{"strategy": "manual"}', []),  # a UTF-8 byte order mark is fine
-], ids=["bare", "missing-key", "duplicate", "not-object", "no-schedule", "empty", "blank",
-        "trailing-comma", "not-utf8", "bom"])
+    (b'\xef\xbb\xbf\xef\xbb\xbf{"strategy": "manual"}', [("SL001", 1, 1, "")]),
+], ids=["bare", "missing-key", "duplicate", "not-object", "null", "no-schedule",
+        "trailing-comma",
+        "not-utf8", "bom", "two-boms"])
 def test_json_file_level_problems(text: str | bytes, expected: list[tuple[str, int, int, str]],
                                   ) -> None:
     """File-level problems get one finding each, with a line and column."""
     assert codes(scan(text, name="f.json").check()) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", [("SL902", 1, 1, "")]),
+    ("  \n", [("SL902", 1, 1, "")]),
+    ('{"a": 1,}', [("SL001", 1, 9, "")]),
+], ids=["empty", "blank", "trailing-comma"])
+def test_everything_judges_any_text(text: str, expected: list[tuple[str, int, int, str]]) -> None:
+    """With everything=True (standard input), text that is not about schedules is judged."""
+    assert scan(text, name="f.json").skipped
+    assert codes(scan(text, name="f.json", everything=True).check()) == expected
 
 
 def test_docs_periodic_example_is_a_precise_syntax_error() -> None:
@@ -151,10 +163,11 @@ def test_yaml_positions_and_duplicate_keys() -> None:
     ("strategy: manual\n", []),
     ("---\nstrategy: manual\n---\nreverseETLSchedule: {strategy: hourly}\n",
      [("SL102", 4, 32, "/reverseETLSchedule/strategy")]),
-    ("a: [1, 2\n", [("SL001", 2, 1, "")]),
+    ("reverseETLSchedule: [1, 2\n", [("SL001", 2, 1, "")]),
     ("a: &x {strategy: manual}\nb: {reverseETLSchedule: *x}\n", []),
-    ("reverseETLSchedule: ~\n", [("SL905", 1, 1, "")]),
-], ids=["bare", "second-document", "syntax", "alias", "null"])
+    ("reverseETLSchedule: ~\n", []),
+    ("# reverseETLSchedule: {strategy: manual}\nname: x\n", [("SL905", 1, 1, "")]),
+], ids=["bare", "second-document", "syntax", "alias", "null", "commented-out"])
 def test_yaml_documents(text: str, expected: list[tuple[str, int, int, str]]) -> None:
     """Every document of a YAML stream is searched; syntax errors have a position."""
     assert codes(scan(text, name="f.yaml").check()) == expected
@@ -236,7 +249,7 @@ def test_terraform_findings_point_into_the_tf_file() -> None:
 def test_malformed_hcl_gets_line_and_column(text: str, line: int, column: int,
                                             words: str) -> None:
     """Malformed HCL is one SL001 with the position in the message and in the finding."""
-    [finding] = scan(text, name="x.tf").check()
+    [finding] = scan(text, name="x.tf", everything=True).check()
     assert (finding.code, finding.line, finding.column) == ("SL001", line, column)
     assert words in finding.message and "column" not in finding.message
 
@@ -310,7 +323,8 @@ def test_iter_files_skips_hidden_and_dependency_folders(tmp_path: Path) -> None:
        st.sampled_from(["json", "yaml", "terraform"]))
 def test_arbitrary_text_never_raises(text: str | bytes, kind: str) -> None:
     """Any text, of any kind, gives findings, never an exception; positions are 1-based."""
-    for finding in scan(text, name="f", kind=kind).check():  # type: ignore[arg-type]
+    for finding in scan(text, name="f", kind=kind,  # type: ignore[arg-type]
+                        everything=True).check():
         assert finding.line >= 1 and finding.column >= 1
 
 
@@ -325,4 +339,4 @@ HCL_PIECES = st.sampled_from([
 @given(st.lists(HCL_PIECES, max_size=40).map(" ".join))
 def test_hcl_token_soup_never_raises(text: str) -> None:
     """Near-HCL built from the reader's own tokens never makes it raise."""
-    scan(text, name="f.tf").check()
+    scan(text, name="f.tf", everything=True).check()

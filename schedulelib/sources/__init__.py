@@ -24,14 +24,16 @@ from .files import (
     MAX_BYTES,
     SKIP_DIRS,
     SUFFIXES,
+    is_dir,
     iter_files,
     kind_of,
     read_all,
     read_file,
+    relevance,
     scan,
     too_large,
 )
-from .model import WRAPPER_KEY, Finding, Found, Kind, Scan
+from .model import WRAPPER_KEY, Finding, Found, Kind, Scan, Span
 
 __all__ = [
     "MAX_BYTES",
@@ -42,10 +44,13 @@ __all__ = [
     "Found",
     "Kind",
     "Scan",
+    "Span",
+    "is_dir",
     "iter_files",
     "kind_of",
     "read_all",
     "read_file",
+    "relevance",
     "scan",
     "too_large",
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -38,38 +40,109 @@ def kind_of(name: str, text: str | bytes | None = None) -> Kind | None:
     return "yaml"
 
 
-def iter_files(directory: Path) -> Iterator[Path]:
+def iter_files(directory: str | Path, errors: list[Scan] | None = None) -> Iterator[Path]:
     """JSON, YAML and Terraform files under ``directory``, sorted, skipping hidden and
-    dependency directories."""
-    for root, dirs, files in os.walk(directory):
+    dependency directories (symbolic links to directories are not followed).
+
+    A directory that cannot be listed is never skipped in silence: when ``errors`` is given,
+    an unreadable :class:`Scan` (SL901) is added to it for that directory.
+    """
+
+    def failed(exc: OSError) -> None:
+        if errors is not None:
+            where = exc.filename if exc.filename is not None else directory
+            errors.append(_unreadable(str(where), f"cannot be searched: {_why(exc)}",
+                                      "directory"))
+
+    for root, dirs, files in os.walk(directory, onerror=failed):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
         for name in sorted(files):
             if os.path.splitext(name)[1].lower() in SUFFIXES:
                 yield Path(root, name)
 
 
+def is_dir(path: str | Path) -> bool:
+    """``Path.is_dir`` that never raises (a path under a directory that cannot be searched,
+    a symbolic link loop: not a directory; reading it then says why)."""
+    try:
+        return os.path.isdir(path)
+    except (OSError, ValueError):
+        return False
+
+
+_NOT_REGULAR = [(stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                (stat.S_ISBLK, "a block device")]
+
+
 def read_file(path: str | Path, *, kind: Kind | None = None, name: str | None = None,
               named: bool = True) -> Scan:
     """Read and scan one file; a file that cannot be read is a finding, never an exception.
 
-    ``named``: the file was named by the user (not found by a directory search), so a file
-    without any schedule gets the SL905 warning.
+    Only regular files are read.  ``named``: the file was named by the user; otherwise it was
+    found by a directory search, and then a special file (a FIFO, a device, a socket) or a
+    symbolic link to nothing is skipped with a note, not an error.
     """
     label = name if name is not None else str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | \
+        getattr(os, "O_BINARY", 0)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except IsADirectoryError:
-        return _unreadable(label, "is a directory")
+        # Opened without blocking, so that a FIFO with no writer cannot hang the run; only a
+        # regular file is then read.
+        fd = os.open(path, flags)
     except FileNotFoundError:
+        if not named and os.path.islink(path):
+            return _skipped(label, "a symbolic link to nothing")
         return _unreadable(label, "does not exist")
-    except PermissionError:
-        return _unreadable(label, "cannot be read: permission denied")
     except OSError as exc:
-        return _unreadable(label, f"cannot be read: {exc.strerror or exc}")
+        if not named and exc.errno == errno.ELOOP:
+            return _skipped(label, "a symbolic link loop")
+        if exc.errno == errno.ELOOP:
+            return _unreadable(label, "is a symbolic link loop")
+        if exc.errno == errno.ENXIO:  # a socket, or a FIFO opened for writing by nobody
+            return _special(label, "a socket or another special file", named)
+        return _unreadable(label, f"cannot be read: {_why(exc)}")
+    except ValueError as exc:  # a NUL in the name
+        return _unreadable(label, f"cannot be read: {exc}")
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError as exc:
+        os.close(fd)
+        return _unreadable(label, f"cannot be read: {_why(exc)}")
+    for test, what in _NOT_REGULAR:
+        if test(mode):
+            os.close(fd)
+            if what == "a directory":
+                return _unreadable(label, "is a directory")
+            return _special(label, what, named)
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            return _unreadable(label, f"cannot be read: {_why(exc)}")
     if len(data) > MAX_BYTES:
+        # Judged on what was read: a huge file that does not look like schedule configuration
+        # there is skipped, like any other unrelated file.
+        if not relevance(data):
+            return Scan(label, kind, skipped=True)
         return too_large(label, kind)
     return scan(data, name=label, kind=kind or kind_of(label, data), named=named)
+
+
+def _why(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return (exc.strerror or str(exc)).lower()
+
+
+def _special(label: str, what: str, named: bool) -> Scan:
+    if named:
+        return _unreadable(label, f"is {what}, not a regular file")
+    return _skipped(label, what)
+
+
+def _skipped(label: str, what: str) -> Scan:
+    return Scan(label, None, skipped=True, note=f"skipped: {what}, not a regular file")
 
 
 def too_large(label: str, kind: Kind | None = None) -> Scan:
@@ -79,18 +152,52 @@ def too_large(label: str, kind: Kind | None = None) -> Scan:
         "point schedulelib at the configuration files themselves"))])
 
 
-def _unreadable(label: str, why: str) -> Scan:
+def _unreadable(label: str, why: str, what: str = "file") -> Scan:
     return Scan(label, None, unreadable=True, findings=[Finding(label, 0, 0, diagnostic(
-        "SL901", "", f"the file {why}", "check the path and its permissions"))])
+        "SL901", "", f"the {what} {why}", "check the path and its permissions"))])
 
 
 # -- scanning text ------------------------------------------------------------------------------
 
 
-def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool = True) -> Scan:
-    """Every schedule in ``text`` (a file called ``name``), and the file's own problems."""
+def relevance(text: str | bytes) -> int:
+    """How surely ``text`` is about Segment schedules, from its bytes alone (decision D23):
+    2 when it names a key that holds a schedule (``reverseETLSchedule``,
+    ``reverse_etl_schedule``, ``schedule_strategy``), 1 when it has a ``strategy`` key where a
+    bare schedule has it, 0 otherwise (then it is none of schedulelib's business)."""
+    if isinstance(text, str):
+        if any(word in text for word in _STRONG_TEXT):
+            return 2
+        return 1 if _WEAK_TEXT.search(text) else 0
+    if any(word in text for word in _STRONG):
+        return 2
+    return 1 if _WEAK.search(text) else 0
+
+
+_STRONG = (b"reverseETLSchedule", b"reverse_etl_schedule", b"schedule_strategy")
+_STRONG_TEXT = tuple(word.decode() for word in _STRONG)
+# A quoted "strategy" key (JSON, at any depth: whether it is at the top is known only once
+# parsed), or an unquoted one at the start of a line or in a flow mapping (YAML's top level;
+# the indented `strategy:` of GitHub workflows and Kubernetes deployments does not match).
+_WEAK_PATTERN = r"""["']strategy["'][ \t\r\n]*:|^strategy[ \t]*:|[{,][ \t\r\n]*strategy[ \t]*:"""
+_WEAK = re.compile(_WEAK_PATTERN.encode(), re.MULTILINE)
+_WEAK_TEXT = re.compile(_WEAK_PATTERN, re.MULTILINE)
+
+
+def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool = True,
+         everything: bool = False) -> Scan:
+    """Every schedule in ``text`` (a file called ``name``), and the file's own problems.
+
+    Text that is not about Segment schedules (:func:`relevance`) is not read: the scan is
+    ``skipped`` and has no findings, whatever its syntax.  ``everything`` reads it anyway.
+    ``named``: the user named this file, so one that mentions schedule keys but holds no
+    schedule gets warning SL905.
+    """
     if kind is None:
         kind = kind_of(name, text) or "json"
+    level = 2 if everything else relevance(text)
+    if level == 0:
+        return Scan(name, kind, skipped=True)
     result = Scan(name, kind)
     decoded = _decode(text, result)
     if decoded is None:
@@ -123,7 +230,12 @@ def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool 
             "SL001", "", "the document is nested too deeply to read",
             "schedule configuration is never this deep: is this the right file?")))
         return result
-    if named and not result.schedules and not any(
+    if level == 1 and not result.schedules and not any(
+            f.code in ("SL001", "SL006") for f in result.findings):
+        # Only a "strategy" key, and no schedule after all (a Kubernetes deployment in JSON):
+        # not about schedules.
+        return Scan(name, kind, skipped=True)
+    if named and not result.schedules and not result.unscheduled and not any(
             f.severity == "error" for f in result.findings):
         result.findings.append(Finding.at(name, whole, diagnostic(
             "SL905", "", f"no schedule found in this {_KIND_NAMES[kind]} file",
@@ -144,25 +256,52 @@ _NO_SCHEDULE_HINTS = {
 
 def _decode(text: str | bytes, result: Scan) -> str | None:
     if isinstance(text, str):
-        return text.removeprefix("\ufeff")
-    try:
-        return text.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        before = text[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        result.findings.append(Finding(result.file, line, column, diagnostic(
-            "SL901", "", f"the file is not UTF-8 text: byte 0x{text[exc.start]:02x} at offset "
-            f"{exc.start} cannot be decoded", "save the file as UTF-8"), line, column + 1))
+        decoded = text.removeprefix("\ufeff")
+        # Text given to the API may hold a lone surrogate, which no UTF-8 file can.
+        surrogate = _SURROGATE.search(decoded)
+        if surrogate is not None:
+            line, column = Lines(decoded).at(surrogate.start())
+            result.findings.append(Finding(result.file, line, column, diagnostic(
+                "SL901", "", f"the text is not Unicode: U+{ord(surrogate[0]):04X} at offset "
+                f"{surrogate.start()} is a lone surrogate", "remove it"), line, column + 1))
+            return None
+    else:
+        try:
+            decoded = text.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            result.findings.append(_undecodable(text, exc, result.file))
+            return None
+    if decoded.startswith("\ufeff"):
+        # One byte order mark is allowed; a second one is text no reader accepts.
+        result.findings.append(Finding(result.file, 1, 1, diagnostic(
+            "SL001", "", "the file starts with two byte order marks (U+FEFF)",
+            "save the file as UTF-8 with at most one byte order mark"), 1, 2))
         return None
+    return decoded
 
 
 def read_all(paths: Iterable[str]) -> Iterator[Scan]:
-    """Scan each path: files as named, directories searched; ``-`` is not handled here."""
+    """Scan each path: files as named, directories searched (a directory that cannot be
+    searched is an unreadable scan); ``-`` is not handled here."""
     for argument in paths:
-        path = Path(argument)
-        if path.is_dir():
-            for file in iter_files(path):
+        if is_dir(argument):
+            errors: list[Scan] = []
+            for file in iter_files(argument, errors):
+                yield from errors
+                errors.clear()
                 yield read_file(file, named=False)
+            yield from errors
         else:
-            yield read_file(path)
+            yield read_file(argument)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _undecodable(data: bytes, exc: UnicodeDecodeError, file: str) -> Finding:
+    before = data[: exc.start]
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+    return Finding(file, line, column, diagnostic(
+        "SL901", "", f"the file is not UTF-8 text: byte 0x{data[exc.start]:02x} at offset "
+        f"{exc.start} cannot be decoded", "save the file as UTF-8"), line, column + 1)

@@ -9,8 +9,10 @@ from ..errors import pointer
 from .model import WRAPPER_KEY, Finding, Found, Lines, Scan, Span
 
 
-def find_in_value(root: object) -> Iterator[tuple[tuple[str | int, ...], object, str | None]]:
-    """(path, schedule, name) for every schedule in a parsed JSON / YAML value."""
+def find_in_value(root: object, nulls: list[tuple[str | int, ...]] | None = None,
+                  ) -> Iterator[tuple[tuple[str | int, ...], object, str | None]]:
+    """(path, schedule, name) for every schedule in a parsed JSON / YAML value; the paths of
+    ``reverseETLSchedule: null`` (no schedule) are added to ``nulls`` when it is given."""
     if isinstance(root, dict) and "strategy" in root and WRAPPER_KEY not in root:
         yield (), root, None
         return
@@ -24,6 +26,8 @@ def find_in_value(root: object) -> Iterator[tuple[tuple[str | int, ...], object,
                     if value is not None:
                         label = node.get("name")
                         out.append(((*path, key), value, label if isinstance(label, str) else None))
+                    elif nulls is not None:
+                        nulls.append((*path, key))
                     continue
                 if isinstance(value, dict | list):
                     stack.append(((*path, str(key)), value))
@@ -53,8 +57,20 @@ def scan_json(text: str, result: Scan) -> None:
         result.findings.append(Finding.at(result.file, where, problem))
     if any(p.code == "SL001" for p in problems):
         return
-    for path, doc, label in find_in_value(value):
+    # A schedule holding a number Python cannot hold (SL008) is not checked.
+    unreadable: set[str] = set()
+    for problem in problems:
+        if problem.code == "SL008":
+            part = problem.path
+            while part and part not in unreadable:
+                unreadable.add(part)
+                part = part.rsplit("/", 1)[0]
+            unreadable.add("")
+    nulls: list[tuple[str | int, ...]] = []
+    for path, doc, label in find_in_value(value, nulls):
         base = pointer(*path)
+        static = base not in unreadable
         result.schedules.append(Found(
             doc, base, label or f"{result.file}#{base or '/'}",
-            lambda rel, base=base: span(base + rel)))  # type: ignore[misc]
+            lambda rel, base=base: span(base + rel), static=static))  # type: ignore[misc]
+    result.unscheduled += len(nulls)

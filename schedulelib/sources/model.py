@@ -142,6 +142,15 @@ class Scan:
     unreadable: bool = False
     #: The decoded text the offsets of every :class:`Span` refer to (None: nothing decoded).
     text: str | None = None
+    #: True when the file was not judged: not about Segment schedules, or (inside a searched
+    #: directory) not a regular file.  A skipped scan has no findings.
+    skipped: bool = False
+    #: Subscriptions that say they have no schedule (``reverseETLSchedule: null``,
+    #: ``schedule_strategy = ""``): the file is about schedules, though it holds none.
+    unscheduled: int = 0
+    #: Why a file found by a directory search was skipped, for a note ("" for files that are
+    #: simply not about schedules, which are skipped in silence).
+    note: str = ""
 
     def check(self, checker: Callable[[object], list[Diagnostic]] | None = None) -> list[Finding]:
         """The file's own findings, then every schedule's, each with its line and column."""
@@ -167,7 +176,11 @@ class Scan:
 
 
 class Lines:
-    """Character offset -> 1-based (line, column), built on first use."""
+    """Character offset -> 1-based (line, column), built on first use.
+
+    Lines end with LF, CRLF or a lone CR, as in SARIF and editors (a file saved with classic
+    Mac line ends is not one long line); columns count characters.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -175,7 +188,7 @@ class Lines:
 
     def at(self, offset: int) -> tuple[int, int]:
         if self._starts is None:
-            self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+            self._starts = [0] + [m.end() for m in re.finditer("\r\n?|\n", self.text)]
         line = bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
 

@@ -43,6 +43,7 @@ def _subscription(res: Resource, result: Scan, lines: Lines) -> None:
         return
     raw = res.values["reverse_etl_schedule"]
     if raw is None:
+        result.unscheduled += 1
         return  # a subscription without a schedule
     base = pointer("resource", res.type, res.label)
     offsets = {k.removeprefix("/reverse_etl_schedule"): v for k, v in res.offsets.items()
@@ -59,7 +60,10 @@ def _subscription(res: Resource, result: Scan, lines: Lines) -> None:
 
 def _model(res: Resource, result: Scan, lines: Lines) -> None:
     strategy = res.values.get("schedule_strategy")
-    if "schedule_strategy" not in res.values or strategy is None or strategy == "":
+    if "schedule_strategy" not in res.values:
+        return
+    if strategy is None or strategy == "":
+        result.unscheduled += 1
         return  # "" is how Segment's export writes "no schedule"
     offsets = {"": res.offsets.get("/schedule_strategy", (0, 0))}
     for key, new in (("schedule_strategy", "strategy"), ("schedule_config", "config")):
