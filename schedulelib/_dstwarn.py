@@ -1,7 +1,8 @@
 """SL409: runs closer than 15 real minutes on a DST change day, looked for ahead of ``as_of``.
 
 ``check()`` calls this for every valid cron schedule, so it stays light: the run engine
-(runs.py) is imported only when some run time lies near one of the zone's coming transitions.
+(``runs.gaps``) is imported only when some run time lies near one of the zone's coming
+transitions.  The engine never imports this module.
 """
 
 from __future__ import annotations
@@ -39,8 +40,42 @@ class ShortGap:
                 "real time")
 
 
+@dataclass(frozen=True, slots=True)
+class ShortGapCause:
+    """One cause of SL409: the same two wall times (with their zone abbreviations) the same
+    real time apart, on every date in ``gaps`` (one per DST change, in order)."""
+
+    first: str  # "01:50 EDT"
+    second: str  # "01:00 EST"
+    gap: timedelta
+    gaps: tuple[ShortGap, ...]
+
+    @property
+    def days(self) -> tuple[date, ...]:
+        return tuple(g.day for g in self.gaps)
+
+    def describe(self) -> str:
+        minutes = self.gap.total_seconds() / 60
+        amount = f"{minutes:g} minute{'s' if minutes != 1 else ''}"
+        days = [d.isoformat() for d in self.days]
+        when = days[0] if len(days) == 1 else f"{', '.join(days[:-1])} and {days[-1]}"
+        return (f"on {when} the DST change in {self.gaps[0].first.tzinfo} puts runs at "
+                f"{self.first} and {self.second} only {amount} apart in real time")
+
+
 def _clock(dt: datetime) -> str:
     return f"{dt:%H:%M} {dt.tzname()}"
+
+
+def short_gap_causes(expr: CronExpr, zone_key: str,
+                     as_of: datetime | None) -> list[ShortGapCause]:
+    """:func:`short_real_gaps` grouped by cause (the same wall times and gap), in order of
+    first date: one SL409 per cause names every date."""
+    groups: dict[tuple[str, str, timedelta], list[ShortGap]] = {}
+    for gap in short_real_gaps(expr, zone_key, as_of):
+        groups.setdefault((_clock(gap.first), _clock(gap.second), gap.gap), []).append(gap)
+    return [ShortGapCause(first, second, length, tuple(gaps))
+            for (first, second, length), gaps in groups.items()]
 
 
 def short_real_gaps(expr: CronExpr, zone_key: str, as_of: datetime | None) -> list[ShortGap]:
@@ -54,14 +89,18 @@ def short_real_gaps(expr: CronExpr, zone_key: str, as_of: datetime | None) -> li
     if as_of.tzinfo is None or as_of.utcoffset() is None:
         raise ScheduleError(f"as_of must be an aware datetime, got naive {as_of!r}")
     zone = get_zone(zone_key)
-    start = math.floor(as_of.timestamp())
+    # Clamped to the instants datetime can hold: the look-ahead ends with year 9999.
+    start = max(math.floor(as_of.timestamp()), zone.first_instant)
     out: list[ShortGap] = []
     for transition in zone.transitions(start, start + int(LOOK_AHEAD.total_seconds())):
         if not _runs_near(expr.minutes, expr.hours, transition):
             continue
-        from .runs import _gaps_at  # the engine, only now that a run is near a change
+        from .runs.gaps import gaps_at  # the engine, only now that a run is near a change
 
-        out.extend(g for g in _gaps_at(expr, zone_key, transition.at) if g.second > as_of)
+        for first, second in gaps_at(expr, zone_key, transition.at):
+            a, b = zone.local(first), zone.local(second)
+            if b > as_of:
+                out.append(ShortGap(a.date(), a, b, timedelta(seconds=second - first)))
     return out
 
 
@@ -83,8 +122,6 @@ def _runs_near(minutes: int, hours: int, transition: Transition) -> bool:
             if min(distance, 1440 - distance) <= reach:
                 return True
     return False
-
-
 
 
 @lru_cache(maxsize=1024)

@@ -8,19 +8,27 @@ TZif file is read only to learn *where* the explicit transitions are.
 
 from __future__ import annotations
 
+import calendar
 import struct
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 
 from .errors import ScheduleError
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 DAY = 86400
-# Footer years are scanned at this step; POSIX rules put months between two transitions.
-_SCAN_STEP = 6 * 3600
+_MIN_YEAR, _MAX_YEAR = 1, 9999
+# The instants datetime can hold in UTC: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+_MIN_TS = (1 - EPOCH_ORDINAL) * DAY
+_MAX_TS = (date(9999, 12, 31).toordinal() - EPOCH_ORDINAL + 1) * DAY - 1
+# Footer years are scanned at this step; POSIX rules put months between two transitions
+# (tests/test_runs_transitions.py compares the scan with one at an hour's step, every zone).
+_SCAN_STEP = 2 * 86400
+# changes_between() looks transitions up in blocks of this many seconds (about 4 years).
+_BLOCK = 1 << 27
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +62,26 @@ class Zone:
 
     def offset_at(self, ts: int) -> int:
         """UTC offset in seconds at instant ``ts`` (Go's ``lookup``; Python's ``fromutc``)."""
-        off = datetime.fromtimestamp(ts, self.tz).utcoffset()
+        try:
+            off = datetime.fromtimestamp(ts, self.tz).utcoffset()
+        except (OverflowError, ValueError, OSError):
+            # The local time is outside years 1-9999: no zone changes in the first or last
+            # days of the calendar, so the offset two days inside holds.
+            return self.offset_at(max(_MIN_TS + 2 * DAY, min(ts, _MAX_TS - 2 * DAY)))
         assert off is not None
         return int(off.total_seconds())
+
+    @cached_property
+    def first_instant(self) -> int:
+        """Midnight starting 1 February of year 1 here (or in UTC, if later): from it on,
+        every wall time an engine looks at (robfig goes back to the 1st of the month, the
+        others to the day before) is an instant datetime can hold."""
+        return max(_MIN_TS, _MIN_TS - self.offset_at(_MIN_TS + 2 * DAY)) + 31 * DAY
+
+    @cached_property
+    def last_instant(self) -> int:
+        """The last instant whose wall clock here is in year 9999 (and in UTC too)."""
+        return min(_MAX_TS, _MAX_TS - self.offset_at(_MAX_TS - 2 * DAY))
 
     def local(self, ts: float) -> datetime:
         """The aware local datetime of instant ``ts`` (``fold`` set for repeated wall times)."""
@@ -82,17 +107,21 @@ class Zone:
     def transitions(self, start: int, end: int) -> list[Transition]:
         """Every offset change with ``start <= at < end``, in order."""
         out: list[Transition] = []
+        start, end = max(start, _MIN_TS), min(end, _MAX_TS + 1)
+        if start >= end:
+            return out
         first = datetime.fromtimestamp(start, UTC).year
-        last = datetime.fromtimestamp(max(start, end - 1), UTC).year
+        last = datetime.fromtimestamp(end - 1, UTC).year
         for year in range(first, last + 1):
             out.extend(t for t in self.year_transitions(year) if start <= t.at < end)
         return out
 
     @lru_cache(maxsize=512)  # noqa: B019 - zones live for the process (see get_zone)
     def year_transitions(self, year: int) -> tuple[Transition, ...]:
-        """Offset changes whose instant falls in UTC calendar ``year``."""
-        start = (date(year, 1, 1).toordinal() - EPOCH_ORDINAL) * DAY
-        end = (date(year + 1, 1, 1).toordinal() - EPOCH_ORDINAL) * DAY
+        """Offset changes whose instant falls in UTC calendar ``year`` (none outside 1-9999)."""
+        if not _MIN_YEAR <= year <= _MAX_YEAR:
+            return ()
+        start, end = _year_span(year)
         out: list[Transition] = []
         candidates = self._explicit[bisect_left(self._explicit, start):
                                     bisect_left(self._explicit, end)]
@@ -105,8 +134,8 @@ class Zone:
             # scanning zoneinfo and bisecting to the second.
             probe = max(start, self._last_explicit + 1)
             prev = self.offset_at(probe)
-            while probe < end:
-                nxt = min(probe + _SCAN_STEP, end)
+            while probe < end - 1:
+                nxt = min(probe + _SCAN_STEP, end - 1)
                 off = self.offset_at(nxt)
                 if off != prev:
                     lo, hi = probe, nxt  # offset(lo) == prev, offset(hi) != prev
@@ -121,6 +150,23 @@ class Zone:
                     prev = off
                 probe = nxt
         return tuple(out)
+
+    @lru_cache(maxsize=512)  # noqa: B019
+    def silent_changes(self, year: int) -> tuple[int, ...]:
+        """Explicit transitions in UTC ``year`` that keep the offset (only the abbreviation or
+        the DST flag changes: America/Nuuk 2023-10-29).
+
+        No engine sees them in absolute time, but ``zoneinfo`` reads wall times by its
+        transition list: at Nuuk's, the last explicit one, it hands over to the POSIX rule,
+        which reads 23:00-24:00 on 28 October as -01 (DST until midnight by the rule), so a
+        wall time there is an instant an hour early.  Their dates are dirty too.
+        """
+        if not _MIN_YEAR <= year <= _MAX_YEAR:
+            return ()
+        start, end = _year_span(year)
+        return tuple(at for at in self._explicit[bisect_left(self._explicit, start):
+                                                 bisect_left(self._explicit, end)]
+                     if self.offset_at(at - 1) == self.offset_at(at))
 
     @lru_cache(maxsize=512)  # noqa: B019
     def dirty_ordinals(self, year: int) -> frozenset[int]:
@@ -138,6 +184,8 @@ class Zone:
                 # A transition's instant lies on the local date of its wall time under one
                 # offset or the other; any other date keeps one offset all day.
                 dirty.update((t.at + off) // DAY + EPOCH_ORDINAL for off in (t.before, t.after))
+            for at in self.silent_changes(utc_year):
+                dirty.add((at + self.offset_at(at)) // DAY + EPOCH_ORDINAL)
         first = date(year, 1, 1).toordinal()
         last = date(year, 12, 31).toordinal()
         noon = (first - EPOCH_ORDINAL) * DAY + 43200
@@ -153,22 +201,33 @@ class Zone:
 
     def changes_between(self, lo: int, hi: int) -> bool:
         """True when the offset changes at some instant in ``(lo, hi]``."""
-        y = datetime.fromtimestamp(lo, UTC).year
+        block = lo // _BLOCK
         while True:
-            starts = self._year_starts(y)
-            i = bisect_left(starts, lo + 1)
+            starts = self._block_starts(block)
+            i = bisect_right(starts, lo)
             if i < len(starts):
                 return starts[i] <= hi
-            y += 1
-            if (date(y, 1, 1).toordinal() - EPOCH_ORDINAL) * DAY > hi:
+            block += 1
+            if block * _BLOCK > hi:
                 return False
 
     @lru_cache(maxsize=512)  # noqa: B019
-    def _year_starts(self, year: int) -> tuple[int, ...]:
-        return tuple(t.at for t in self.year_transitions(year))
+    def _block_starts(self, block: int) -> tuple[int, ...]:
+        """Transition instants in ``[block * _BLOCK, (block + 1) * _BLOCK)``."""
+        lo, hi = block * _BLOCK, (block + 1) * _BLOCK
+        first = max(_MIN_YEAR, datetime.fromtimestamp(max(lo, _MIN_TS), UTC).year)
+        last = min(_MAX_YEAR, datetime.fromtimestamp(min(hi - 1, _MAX_TS), UTC).year)
+        return tuple(t.at for year in range(first, last + 1)
+                     for t in self.year_transitions(year) if lo <= t.at < hi)
 
     def abbreviation(self, ts: int) -> str:
         return self.local(ts).tzname() or ""
+
+
+def _year_span(year: int) -> tuple[int, int]:
+    """UTC ``year`` as Unix seconds ``[start, end)``."""
+    start = (date(year, 1, 1).toordinal() - EPOCH_ORDINAL) * DAY
+    return start, start + (366 if calendar.isleap(year) else 365) * DAY
 
 
 @cache

@@ -29,7 +29,7 @@ from .errors import (
 from .zones import zone_problems
 
 if TYPE_CHECKING:
-    from ._dstwarn import ShortGap
+    from ._dstwarn import ShortGapCause
     from .analysis import Analysis
 
 # Both spellings real users write: the docs' lowercase and the API's / Terraform's uppercase.
@@ -425,8 +425,8 @@ class _Reader:
         zone = self._zone(config)
         if expr is None or zone is None or self.failed:
             return None
-        for short in _short_real_gaps(expr, zone, self.as_of):
-            self.add("SL409", ("config", "spec"), short.describe(), "use UTC, or avoid the "
+        for cause in _short_gap_causes(expr, zone, self.as_of):
+            self.add("SL409", ("config", "spec"), cause.describe(), "use UTC, or avoid the "
                      "hours that the DST change skips or repeats")
         return Cron(expr, zone)
 
@@ -475,10 +475,11 @@ class _Reader:
         return DbtCloud(ids[0], ids[1]) if len(ids) == 2 else None
 
 
-def _short_real_gaps(expr: CronExpr, zone: str, as_of: datetime | None) -> list[ShortGap]:
-    from ._dstwarn import short_real_gaps
+def _short_gap_causes(expr: CronExpr, zone: str,
+                      as_of: datetime | None) -> list[ShortGapCause]:
+    from ._dstwarn import short_gap_causes
 
-    return short_real_gaps(expr, zone, as_of)
+    return short_gap_causes(expr, zone, as_of)
 
 
 # -- public entry points ------------------------------------------------------------------------

@@ -133,8 +133,6 @@ def test_runs_in_ordinary_years(rng: random.Random, after: datetime) -> None:
     _runs(rng, after)
 
 
-@pytest.mark.xfail(strict=False, reason="engine (issue 10 §3): run times at the ends of the "
-                   "calendar raise OverflowError / 'year 10000 is out of range'")
 @FUZZ
 @given(st.randoms(use_true_random=False))
 def test_runs_at_the_ends_of_the_calendar(rng: random.Random) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ import pytest
 
 import schedulelib
 from schedulelib import ScheduleError, parse_cron
+from schedulelib._dstwarn import short_real_gaps
 from schedulelib._tzcalc import get_zone
 from schedulelib.runs import (
     iter_cron_runs,
@@ -19,7 +20,6 @@ from schedulelib.runs import (
     iter_slow,
     next_cron_runs,
     plan_for,
-    short_real_gaps,
 )
 
 from .conftest import DATA
@@ -290,3 +290,61 @@ def test_short_real_gaps_depend_only_on_as_of() -> None:
     expr = parse_cron("0,50 1 * * *")
     late = short_real_gaps(expr, "America/New_York", datetime(2026, 12, 1, tzinfo=UTC))
     assert [g.day.isoformat() for g in late] == ["2027-11-07", "2028-11-05"]
+
+
+# -- the ends of the calendar -------------------------------------------------------------------
+
+EDGE_AFTERS = [
+    ("9998-01-01Z", datetime(9998, 1, 1, tzinfo=UTC)),
+    ("9999-12-31Z", datetime(9999, 12, 31, tzinfo=UTC)),
+    ("9999-12-31T23:59:59Z", datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)),
+    ("9999-12-31T23:59-14:00",
+     datetime(9999, 12, 31, 23, 59, tzinfo=timezone(-timedelta(hours=14)))),
+    ("0001-01-01Z", datetime(1, 1, 1, tzinfo=UTC)),
+    ("0001-01-01+14:00", datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))),
+]
+EDGE_SPECS = ["*/15 * * * *", "0 0 * * *", "0 0 1 1 *", "0 0 29 2 *", "59 23 31 12 *",
+              "0 9 * * 1-5", "30 2 * * *"]
+EDGE_ZONES = ["UTC", "America/New_York", "Asia/Tokyo", "Pacific/Kiritimati", "Pacific/Pago_Pago",
+              "Australia/Lord_Howe"]
+
+
+@pytest.mark.parametrize("policy", ["go", "debian", "croniter"])
+@pytest.mark.parametrize(("name", "after"), EDGE_AFTERS, ids=[a[0] for a in EDGE_AFTERS])
+def test_runs_stop_cleanly_at_the_ends_of_the_calendar(name: str, after: datetime,
+                                                       policy: str) -> None:
+    """From year 9998 on, or from year 1, runs never raise: they stop where datetime does,
+    each in UTC and in its zone, strictly increasing."""
+    for spec, zone in itertools.product(EDGE_SPECS, EDGE_ZONES):
+        runs = next_cron_runs(parse_cron(spec), zone, after, 40, dst=policy)
+        instants = [r.timestamp() for r in runs]
+        assert instants == sorted(set(instants)) and all(t > after.timestamp() for t in instants)
+        assert all(r.astimezone(UTC).year <= 9999 for r in runs)
+
+
+def test_last_runs_of_year_9999() -> None:
+    """Hourly in UTC from the last day of 9999: its 23 remaining hours, then the end."""
+    runs = next_cron_runs(parse_cron("0 * * * *"), "UTC", datetime(9999, 12, 31, tzinfo=UTC), 30)
+    assert [r.hour for r in runs] == list(range(1, 24))
+
+
+@pytest.mark.parametrize("interval", [1, 900 * 10**9, 365 * 86400 * 10**9, 2**63 - 1],
+                         ids=["1ns", "15m", "1y", "max int64"])
+def test_periodic_runs_stop_at_the_end_of_the_calendar(interval: int) -> None:
+    """Periodic runs from 9999-12-31 end where datetime ends, without an OverflowError."""
+    for after in (datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+                  datetime(9999, 12, 31, 12, tzinfo=timezone(timedelta(hours=14)))):
+        runs = list(itertools.islice(iter_periodic_runs(interval, after), 5))
+        assert all(r >= after for r in runs)  # floored to the microsecond
+
+
+@pytest.mark.parametrize("as_of", [datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+                                   datetime(9999, 1, 1, tzinfo=timezone(-timedelta(hours=14))),
+                                   datetime(1, 1, 1, tzinfo=UTC)],
+                         ids=["9999-12-31", "9999 at -14:00", "0001-01-01"])
+def test_check_as_of_at_the_ends_never_raises(as_of: datetime) -> None:
+    """The SL409 look-ahead stops with the calendar: check() gives its findings, no error."""
+    for spec, zone in (("0,50 1 * * *", "America/New_York"), ("*/15 * * * *", "Europe/Berlin"),
+                       ("0 2 * * *", "Australia/Lord_Howe")):
+        doc = {"strategy": "cron", "config": {"spec": spec, "timezone": zone}}
+        assert all(d.code == "SL409" for d in schedulelib.check(doc, as_of=as_of))

@@ -21,9 +21,9 @@ ZONES = [
     "Pacific/Apia", "Africa/Casablanca", "Antarctica/Troll", "Asia/Kathmandu", "Asia/Tokyo",
     "UTC", "Pacific/Chatham", "America/St_Johns", "Asia/Tehran", "America/Havana",
     "Europe/London", "Australia/Sydney", "America/Santiago", "Asia/Gaza", "Europe/Dublin",
-    "Asia/Kolkata", "America/Los_Angeles",
+    "Asia/Kolkata", "America/Los_Angeles", "America/Nuuk", "Indian/Chagos",
 ]
-YEARS = [2011, 2012, 2018, 2021, 2024, 2026, 2027, 2031]
+YEARS = [1995, 2011, 2012, 2018, 2021, 2023, 2024, 2026, 2027, 2031]
 N = 30
 
 
@@ -100,6 +100,12 @@ KNOWN = [
     ("0,30 * * * *", "Africa/Casablanca", 1771000000),  # Ramadan: negative DST, 2026
     ("0 1-3 * * *", "Antarctica/Troll", 1774600000),  # +00 -> +02 in March 2026
     ("45 2 * * *", "Asia/Kathmandu", 1767225600),
+    # Issue 10: a transition that keeps the offset (2023-10-29 01:00Z, -02 to -02), where
+    # zoneinfo reads 23:00-24:00 on the 28th as -01; and a change for good (+05 to +06).
+    ("0,30 * * * *", "America/Nuuk", 1698534000),  # 2023-10-28T23:00Z
+    ("30 22-23,0-2 * * *", "America/Nuuk", 1698541140),
+    ("51 * */14,25-28/1,26 dec 4", "Indian/Chagos", 820339200),  # 1995-12-30T16:00Z
+    ("0 0 1 * *", "Indian/Chagos", 820432800),
 ]
 
 

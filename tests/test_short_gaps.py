@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from schedulelib import check, parse_cron
-from schedulelib._dstwarn import _runs_near
+from schedulelib._dstwarn import _runs_near, short_real_gaps
 from schedulelib._tzcalc import get_zone
-from schedulelib.runs import _gaps_at
+from schedulelib.runs.gaps import gaps_at
 
 ZONES = ["America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Antarctica/Troll",
          "America/Sao_Paulo", "America/Havana", "Pacific/Chatham", "Africa/Casablanca"]
@@ -32,20 +33,59 @@ def test_skipped_transitions_have_no_short_gap(spec: str, zone: str) -> None:
     end = int(datetime(2027, 1, 1, tzinfo=UTC).timestamp())
     for transition in get_zone(zone).transitions(start, end):
         if not _runs_near(expr.minutes, expr.hours, transition):
-            assert _gaps_at(expr, zone, transition.at) == ()
+            assert gaps_at(expr, zone, transition.at) == ()
 
 
-def test_sl409_names_the_day_and_the_runs() -> None:
-    """The warning names the date and both runs with their zone abbreviations."""
+def test_sl409_names_the_days_and_the_runs() -> None:
+    """One warning per cause: both dates of the look-ahead, both runs with their zone
+    abbreviations, and the real gap (issue 8: it used to come once per date)."""
     doc = {"strategy": "cron", "config": {"spec": "0,50 1 * * *",
                                           "timezone": "America/New_York"}}
     found = check(doc, as_of=datetime(2026, 6, 1, tzinfo=UTC))
-    # Two years ahead: the changes of 2026-11-01 and 2027-11-07.
-    assert [d.code for d in found] == ["SL409", "SL409"]
-    assert "2026-11-01" in found[0].message and "2027-11-07" in found[1].message
-    assert "01:50 EDT" in found[0].message and "01:00 EST" in found[0].message
-    assert "10 minutes" in found[0].message and "EDT" in found[0].message
-    assert "EST" in found[0].message and found[0].severity == "warning"
+    # Two years ahead: the changes of 2026-11-01 and 2027-11-07, the same cause.
+    assert [d.code for d in found] == ["SL409"]
+    assert found[0].message == (
+        "on 2026-11-01 and 2027-11-07 the DST change in America/New_York puts runs at "
+        "01:50 EDT and 01:00 EST only 10 minutes apart in real time")
+    assert found[0].severity == "warning"
+
+
+CAUSES = [
+    # spec, zone, as_of, messages (one per cause)
+    ("0,50 1 * * *", "America/New_York", datetime(2026, 12, 1, tzinfo=UTC),
+     ["on 2027-11-07 and 2028-11-05 the DST change in America/New_York puts runs at 01:50 "
+      "EDT and 01:00 EST only 10 minutes apart in real time"]),
+    # Just after the second run of 2027-11-07: that date has passed.
+    ("0,50 1 * * *", "America/New_York", datetime(2027, 11, 7, 6, 1, tzinfo=UTC),
+     ["on 2028-11-05 and 2029-11-04 the DST change in America/New_York puts runs at 01:50 "
+      "EDT and 01:00 EST only 10 minutes apart in real time"]),
+    # Spring and autumn each bring their own pair of runs: two causes, two dates each.
+    ("0,55 1,3 * * *", "America/New_York", datetime(2026, 1, 1, tzinfo=UTC),
+     ["on 2026-03-08 and 2027-03-14 the DST change in America/New_York puts runs at 01:55 "
+      "EST and 03:00 EDT only 5 minutes apart in real time",
+      "on 2026-11-01 and 2027-11-07 the DST change in America/New_York puts runs at 01:55 "
+      "EDT and 01:00 EST only 5 minutes apart in real time"]),
+    # Near the end of the calendar the look-ahead stops with year 9999, without an error.
+    ("0,50 1 * * *", "America/New_York", datetime(9999, 6, 1, tzinfo=UTC),
+     ["on 9999-11-07 the DST change in America/New_York puts runs at 01:50 EDT and 01:00 "
+      "EST only 10 minutes apart in real time"]),
+]
+
+
+@pytest.mark.parametrize(("spec", "zone", "as_of", "messages"), CAUSES,
+                         ids=["two dates one cause", "a passed date drops out",
+                              "two causes", "year 9999"])
+def test_sl409_is_one_finding_per_cause(spec: str, zone: str, as_of: datetime,
+                                        messages: list[str]) -> None:
+    """Findings group the look-ahead's short gaps by wall times and gap, naming every date."""
+    doc = {"strategy": "cron", "config": {"spec": spec, "timezone": zone}}
+    found = [d.message for d in check(doc, as_of=as_of) if d.code == "SL409"]
+    gaps = short_real_gaps(parse_cron(spec), zone, as_of)
+    causes = {(g.first.strftime("%H:%M %Z"), g.second.strftime("%H:%M %Z"), g.gap)
+              for g in gaps}
+    assert len(found) == len(causes)
+    assert all(g.day.isoformat() in " ".join(found) for g in gaps)
+    assert found == messages
 
 
 def test_sl409_is_deterministic_from_as_of() -> None:

@@ -359,6 +359,49 @@ def check_cron():
             )
 
 
+def check_transitions():
+    """cron_transitions.json.gz: Go's offsets and abbreviations at each transition are
+    Python's (same tzdata), the counts add up, and how many runs are robfig quirks."""
+    import gzip
+
+    with gzip.open(os.path.join(DATA, "cron_transitions.json.gz"), "rt", encoding="utf-8") as f:
+        d = json.load(f)
+    meta, zones, specs, transitions, rows = (
+        d["meta"], d["zones"], d["specs"], d["transitions"], d["rows"])
+    check(meta["count"] == len(rows), "transitions: meta.count")
+    check(meta["transition_count"] == len(transitions), "transitions: meta.transition_count")
+    check(meta["runs"] == sum(len(r[4]) for r in rows), "transitions: meta.runs")
+    tzs = {z: zoneinfo.ZoneInfo(z) for z in zones}
+    for zi, at, before, after, name_before, name_after, _dst_before, _dst_after in transitions:
+        z = tzs[zones[zi]]
+        for ts, off, name in ((at - 1, before, name_before), (at, after, name_after)):
+            t = dt.datetime.fromtimestamp(ts, z)
+            check(
+                t.utcoffset() == dt.timedelta(seconds=off) and t.tzname() == name,
+                f"transitions: {zones[zi]} at {ts}: Python {t.utcoffset()} {t.tzname()}, "
+                f"Go {off} {name}",
+            )
+    stats = collections.Counter()
+    for ti, si, offset, n, deltas, end in rows:
+        z = tzs[zones[transitions[ti][0]]]
+        m = matcher(specs[si])
+        prev = transitions[ti][1] + offset
+        for delta in deltas:
+            u = prev + delta
+            stats["back"] += u <= prev
+            stats["odd"] += not m(dt.datetime.fromtimestamp(u, z))
+            prev = u
+        stats[("full", "exhausted", "hung", "parse_error")[end]] += 1
+        check(end != 0 or len(deltas) == n, "transitions: end 0 with fewer runs than n")
+    print(
+        f"cron_transitions.json.gz: {len(zones)} zones, {len(transitions)} transitions, "
+        f"{len(rows)} cases, {meta['runs']} runs; {stats['exhausted']} gave the zero time, "
+        f"{stats['hung']} hung, {stats['parse_error']} parse errors; robfig quirks: "
+        f"{stats['back']} runs not after the previous one, {stats['odd']} whose local time "
+        "does not match the spec"
+    )
+
+
 def main():
     sys.path.insert(0, HERE)
     import tzdata
@@ -369,6 +412,7 @@ def main():
     check_duration_strings()
     check_locations()
     check_cron()
+    check_transitions()
     meta = load("cron_runs.json")[0]
     if meta["tzdata_iana_version"] != tzdata.IANA_VERSION:
         FAIL.append(

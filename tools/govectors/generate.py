@@ -862,17 +862,9 @@ def gen_cron(oracle):
             cases.append({"spec": spec, "zone": zone, "start": st, "label": "random spec; " + lab})
     N = 40
     inputs = [{"spec": c["spec"], "zone": c["zone"], "start": c["start"], "n": N} for c in cases]
-    res = []
-    while len(res) < len(inputs):  # main.go exits with status 3 after a case where Next hangs
-        got = oracle.lines("cron", inputs[len(res) :], partial_rc=3)
-        if not got:
-            raise SystemExit("cron: no progress")
-        res.extend(got)
-        if got[-1]["hung"]:
-            c = cases[len(res) - 1]
-            sys.stderr.write(
-                f"robfig Next hung: {c['spec']!r} {c['zone']} start={c['start']}\n"
-            )
+    res = run_cron(
+        oracle, inputs, lambda i: "{spec!r} {zone} start={start}".format(**cases[i])
+    )
     out = []
     for c, r in zip(cases, res, strict=False):
         out.append(
@@ -890,6 +882,173 @@ def gen_cron(oracle):
             }
         )
     return out, len(starts), len(specs)
+
+
+# ----------------------------------------------------------------------------
+# cron at every transition of every zone
+
+# [1970-01-01, 2038-01-01) UTC: every change of every canonical zone in it gets cases.
+TRANSITIONS_FROM = 0
+TRANSITIONS_TO = int(dt.datetime(2038, 1, 1, tzinfo=dt.UTC).timestamp())
+TRANSITIONS_FILE = "cron_transitions.json.gz"
+
+
+def canonical_zones(zdir):
+    """tzdata's zone names minus its links (a link's rules are its target's)."""
+    links = set()
+    with open(os.path.join(zdir, "tzdata.zi"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("L "):
+                links.add(line.split()[2])
+    with open(os.path.join(os.path.dirname(zdir), "zones"), encoding="utf-8") as f:
+        names = {line.strip() for line in f if line.strip()}
+    return sorted(names - links)
+
+
+def tzif_transitions(zdir, zone):
+    """The transition instants listed in the zone's TZif file (version 2+ 64-bit block),
+    including those where only the abbreviation or DST flag changes."""
+    import struct
+
+    with open(os.path.join(zdir, *zone.split("/")), "rb") as f:
+        data = f.read()
+    isut, isstd, leap, timecnt, typecnt, charcnt = struct.unpack(">6l", data[20:44])
+    skip = 44 + timecnt * 5 + typecnt * 6 + charcnt + leap * 8 + isstd + isut
+    timecnt = struct.unpack(">6l", data[skip + 20 : skip + 44])[3]
+    base = skip + 44
+    return list(struct.unpack(f">{timecnt}q", data[base : base + 8 * timecnt]))
+
+
+def rand_sparse(rng):
+    """A spec that runs on few days: one minute, few hours, restricted day and month fields."""
+    minute = str(rng.choice([0, 0, 15, 30, 45, 59, rng.randint(0, 59)]))
+    hour = rng.choice(["*", "*", "0", "1", "2", "3", "23", "0-3", "1,2", "22-23",
+                       str(rng.randint(0, 23))])
+    dom = rng.choice(["*", "*", "1", "1", "*/14", "25-28", "29,30", "31", "15",
+                      str(rng.randint(1, 31)), f"{rng.randint(1, 20)}-{rng.randint(21, 31)}/3",
+                      f"*/14,25-28/1,{rng.randint(1, 31)}"])
+    month = rng.choice(["*", "*", "*", "1", "12", "3,10", "4-9", "jan", "dec",
+                        str(rng.randint(1, 12)), f"{rng.randint(1, 12)},{rng.randint(1, 12)}"])
+    dow = rng.choice(["*", "*", "*", "0", "4", "1-5", "6", "sun", str(rng.randint(0, 6))])
+    return " ".join([minute, hour, dom, month, dow])
+
+
+def transition_cases(rng, at, before, after):
+    """(spec, start, n) starting just before the change at `at` (offsets before/after)."""
+    wall_before = dt.datetime.fromtimestamp(at + before, dt.UTC)
+    wall_after = dt.datetime.fromtimestamp(at + after, dt.UTC)
+    hours = ",".join(str(h) for h in sorted({wall_before.hour, wall_after.hour}))
+    minute = (wall_before.minute + 30) % 60
+    return [
+        ("0,30 * * * *", at - 90 * 60, 8),  # half-hourly through the change
+        ("0 * * * *", at - 150 * 60, 6),  # hourly
+        (f"{minute} {hours} * * *", at - 26 * 3600, 4),  # daily in the hours it touches
+        ("0 0 * * *", at - 2 * 86400, 4),  # daily at midnight
+        ("0 0 1 * *", at - 3600, 3),  # monthly, from the month of the change
+        # issue 10's Chagos shape: hourly on a few days of the month before the change, so
+        # robfig's day loop crosses it and its month loop starts from it
+        (f"51 * */14,25-28/1,26 {wall_before.month} 4", at - 26 * 3600, 3),
+        (rand_sparse(rng), at - rng.randint(1, 72 * 60) * 60, 3),  # sparse, seeded
+    ]
+
+
+def run_cron(oracle, inputs, describe):
+    """Oracle results for `inputs`, restarting main.go after each case where Next hangs."""
+    res = []
+    while len(res) < len(inputs):  # main.go exits with status 3 after a case where Next hangs
+        got = oracle.lines("cron", inputs[len(res) :], partial_rc=3)
+        if not got:
+            raise SystemExit("cron: no progress")
+        res.extend(got)
+        if got[-1]["hung"]:
+            sys.stderr.write(f"robfig Next hung: {describe(len(res) - 1)}\n")
+    return res
+
+
+def gen_cron_transitions(oracle, zdir):
+    """Cases at every transition Go sees in [1970, 2038) for every canonical zone."""
+    rng = random.Random(SEED + 5)
+    zones = canonical_zones(zdir)
+    found = oracle.lines(
+        "transitions",
+        [
+            {
+                "zone": z,
+                "from": TRANSITIONS_FROM,
+                "to": TRANSITIONS_TO,
+                "extra": tzif_transitions(zdir, z),
+            }
+            for z in zones
+        ],
+    )
+    transitions, cases = [], []
+    for zi, (zone, r) in enumerate(zip(zones, found, strict=True)):
+        for at, before, after, name_before, name_after, dst_before, dst_after in r["transitions"]:
+            ti = len(transitions)
+            transitions.append([zi, at, before, after, name_before, name_after, dst_before,
+                                dst_after])
+            for spec, start, n in transition_cases(rng, at, before, after):
+                cases.append((ti, zone, spec, start, n))
+    inputs = [{"spec": s, "zone": z, "start": st, "n": n} for _, z, s, st, n in cases]
+    res = run_cron(oracle, inputs, lambda i: "{} {} start={}".format(*cases[i][1:4]))
+    specs, spec_index, rows = [], {}, []
+    for (ti, _zone, spec, start, n), r in zip(cases, res, strict=True):
+        if spec not in spec_index:
+            spec_index[spec] = len(specs)
+            specs.append(spec)
+        deltas, prev = [], start
+        for unix, _local, _abbr in r["runs"]:
+            deltas.append(unix - prev)
+            prev = unix
+        end = 3 if r.get("parse_error") else 2 if r["hung"] else 1 if r["exhausted"] else 0
+        rows.append([ti, spec_index[spec], start - transitions[ti][1], n, deltas, end])
+    return zones, transitions, specs, rows
+
+
+def write_transitions(path, meta, zones, transitions, specs, rows):
+    """Like write_json, gzip-compressed with no name or time in the header (reproducible)."""
+    import gzip
+    import io
+
+    text = io.StringIO()
+    text.write('{"meta":' + json.dumps(meta, ensure_ascii=False, sort_keys=True) + ",\n")
+    for key, items in (("zones", zones), ("specs", specs), ("transitions", transitions),
+                       ("rows", rows)):
+        text.write(f'"{key}":[\n')
+        text.write(",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":"))
+                              for r in items))
+        text.write("\n]" + ("}\n" if key == "rows" else ",\n"))
+    with open(path, "wb") as raw, gzip.GzipFile(
+        filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0
+    ) as f:
+        f.write(text.getvalue().encode("utf-8"))
+
+
+def transitions_meta(common, zones, transitions, specs, rows):
+    return dict(
+        common,
+        **{
+            "what": "robfig/cron v3 from just before every offset, abbreviation or DST-flag "
+            "change (Time.ZoneBounds) and every transition listed in the TZif file of every "
+            "canonical tzdata zone in [1970, 2038) UTC: "
+            's = ParseStandard("CRON_TZ="+zone+" "+spec); t = time.Unix(start, 0); '
+            "repeat n times: t = s.Next(t), stop when it returns the zero time",
+            "env": {"ZONEINFO": "<tzdata package>/zoneinfo", "TZ": "UTC"},
+            "zones": len(zones),
+            "transition_count": len(transitions),
+            "count": len(rows),
+            "runs": sum(len(r[4]) for r in rows),
+            "schema": {
+                "zones": "canonical zone names (tzdata's zones minus the links of tzdata.zi)",
+                "specs": "spec texts, indexed by rows",
+                "transitions": "[zone index, unix, offset before, offset after, abbreviation "
+                "before, abbreviation after, isDST before, isDST after]",
+                "rows": "[transition index, spec index, start - transition unix, n, "
+                "runs as differences (first from start, then from the previous run), end: "
+                "0 n runs, 1 Next gave the zero time, 2 Next hung (5 s), 3 parse error]",
+            },
+        },
+    )
 
 
 # ----------------------------------------------------------------------------
@@ -917,109 +1076,124 @@ def main():
         }
         os.makedirs(OUT, exist_ok=True)
 
-        rows = gen_durations(oracle, tables)
-        write_json(
-            os.path.join(OUT, "durations.json"),
-            dict(
-                common,
-                **{
-                    "what": "time.ParseDuration(bytes.fromhex(hex))",
-                    "go_test_source": f"Go {oracle.info['go_version']} src/time/time_test.go: "
-                    "parseDurationTests, parseDurationErrorTests, durationTests",
-                    "count": len(rows),
-                    "row_schema": {
-                        "hex": "str: input bytes, lowercase hex (authoritative)",
-                        "text": "str: input decoded as UTF-8, invalid bytes as \\xNN (best effort)",
-                        "text_exact": "bool: text is exactly the input (input is valid UTF-8)",
-                        "source": "str: go:<table> | edge | corpus | random:soup | random:struct",
-                        "ok": "bool: err == nil",
-                        "nanoseconds": "int | null: int64 result when ok",
-                        "string": "str | null: Duration.String() of the result when ok",
-                        "error": "str | null: err.Error() exactly, when not ok",
-                    },
-                },
-            ),
-            rows,
-        )
-
-        rows = gen_duration_strings(oracle, tables)
-        write_json(
-            os.path.join(OUT, "duration_strings.json"),
-            dict(
-                common,
-                **{
-                    "what": "time.Duration(nanoseconds).String()",
-                    "count": len(rows),
-                    "row_schema": {
-                        "nanoseconds": "int: int64 input",
-                        "string": "str: Duration.String()",
-                        "source": "str: go:durationTests[:neg] | edge | pow10 | units | "
-                        "random:magnitude | random:hms",
-                    },
-                },
-            ),
-            rows,
-        )
-
-        rows = gen_locations(oracle, zdir)
-        write_json(
-            os.path.join(OUT, "locations.json"),
-            dict(
-                common,
-                **{
-                    "what": "time.LoadLocation(name) with ZONEINFO=<python tzdata>/zoneinfo, "
-                    "TZ=UTC, and the system zoneinfo directories present (Go falls back to them)",
-                    "env": {"ZONEINFO": "<tzdata package>/zoneinfo", "TZ": "UTC"},
-                    "count": len(rows),
-                    "row_schema": {
-                        "name": "str: the name (all names are valid UTF-8)",
-                        "hex": "str: name bytes as hex",
-                        "source": "str: zones (tzdata's zones file) | tricky",
-                        "ok": "bool: err == nil",
-                        "string": "str | null: Location.String() when ok",
-                        "error": "str | null: err.Error() when not ok",
-                        "zoneinfo_dir": "str: the ZONEINFO folder alone: file | malformed | dir | "
-                        "absent | skipped "
-                        "(skipped: LoadLocation answers before reading any directory)",
-                    },
-                },
-            ),
-            rows,
-        )
-
-        rows, nstarts, nspecs = gen_cron(oracle)
-        write_json(
-            os.path.join(OUT, "cron_runs.json"),
-            dict(
-                common,
-                **{
-                    "what": 'robfig/cron v3: s = ParseStandard("CRON_TZ="+zone+" "+spec); '
-                    "t = time.Unix(start_unix, 0); "
-                    "repeat n times: t = s.Next(t), stop when it returns the zero time",
-                    "env": {"ZONEINFO": "<tzdata package>/zoneinfo", "TZ": "UTC"},
-                    "count": len(rows),
-                    "start_points": nstarts,
-                    "random_specs": nspecs,
-                    "row_schema": {
-                        "spec": "str: 5-field spec",
-                        "zone": "str: IANA zone",
-                        "start_unix": "int",
-                        "start": "str: start as RFC3339 in zone",
-                        "n": "int: runs asked for",
-                        "label": "str: why this case exists",
-                        "parse_error": "str | null: ParseStandard error (then runs is empty)",
-                        "runs": "list of [unix:int, local RFC3339:str, zone abbreviation:str]",
-                        "exhausted": "bool: Next returned the zero time (robfig gives up after "
-                        "5 years) after len(runs) runs",
-                        "hung": "bool: the next Next call did not return within 5 s (robfig loops "
-                        "forever); runs stop there",
-                    },
-                },
-            ),
+        if "--transitions-only" not in sys.argv[1:]:
+            write_the_rest(oracle, tables, common, zdir)
+        zones, transitions, specs, rows = gen_cron_transitions(oracle, zdir)
+        write_transitions(
+            os.path.join(OUT, TRANSITIONS_FILE),
+            transitions_meta(common, zones, transitions, specs, rows),
+            zones,
+            transitions,
+            specs,
             rows,
         )
     finally:
         oracle.close()
+
+
+def write_the_rest(oracle, tables, common, zdir):
+    """durations.json, duration_strings.json, locations.json, cron_runs.json."""
+    rows = gen_durations(oracle, tables)
+    write_json(
+        os.path.join(OUT, "durations.json"),
+        dict(
+            common,
+            **{
+                "what": "time.ParseDuration(bytes.fromhex(hex))",
+                "go_test_source": f"Go {oracle.info['go_version']} src/time/time_test.go: "
+                "parseDurationTests, parseDurationErrorTests, durationTests",
+                "count": len(rows),
+                "row_schema": {
+                    "hex": "str: input bytes, lowercase hex (authoritative)",
+                    "text": "str: input decoded as UTF-8, invalid bytes as \\xNN (best effort)",
+                    "text_exact": "bool: text is exactly the input (input is valid UTF-8)",
+                    "source": "str: go:<table> | edge | corpus | random:soup | random:struct",
+                    "ok": "bool: err == nil",
+                    "nanoseconds": "int | null: int64 result when ok",
+                    "string": "str | null: Duration.String() of the result when ok",
+                    "error": "str | null: err.Error() exactly, when not ok",
+                },
+            },
+        ),
+        rows,
+    )
+
+    rows = gen_duration_strings(oracle, tables)
+    write_json(
+        os.path.join(OUT, "duration_strings.json"),
+        dict(
+            common,
+            **{
+                "what": "time.Duration(nanoseconds).String()",
+                "count": len(rows),
+                "row_schema": {
+                    "nanoseconds": "int: int64 input",
+                    "string": "str: Duration.String()",
+                    "source": "str: go:durationTests[:neg] | edge | pow10 | units | "
+                    "random:magnitude | random:hms",
+                },
+            },
+        ),
+        rows,
+    )
+
+    rows = gen_locations(oracle, zdir)
+    write_json(
+        os.path.join(OUT, "locations.json"),
+        dict(
+            common,
+            **{
+                "what": "time.LoadLocation(name) with ZONEINFO=<python tzdata>/zoneinfo, "
+                "TZ=UTC, and the system zoneinfo directories present (Go falls back to them)",
+                "env": {"ZONEINFO": "<tzdata package>/zoneinfo", "TZ": "UTC"},
+                "count": len(rows),
+                "row_schema": {
+                    "name": "str: the name (all names are valid UTF-8)",
+                    "hex": "str: name bytes as hex",
+                    "source": "str: zones (tzdata's zones file) | tricky",
+                    "ok": "bool: err == nil",
+                    "string": "str | null: Location.String() when ok",
+                    "error": "str | null: err.Error() when not ok",
+                    "zoneinfo_dir": "str: the ZONEINFO folder alone: file | malformed | dir | "
+                    "absent | skipped "
+                    "(skipped: LoadLocation answers before reading any directory)",
+                },
+            },
+        ),
+        rows,
+    )
+
+    rows, nstarts, nspecs = gen_cron(oracle)
+    write_json(
+        os.path.join(OUT, "cron_runs.json"),
+        dict(
+            common,
+            **{
+                "what": 'robfig/cron v3: s = ParseStandard("CRON_TZ="+zone+" "+spec); '
+                "t = time.Unix(start_unix, 0); "
+                "repeat n times: t = s.Next(t), stop when it returns the zero time",
+                "env": {"ZONEINFO": "<tzdata package>/zoneinfo", "TZ": "UTC"},
+                "count": len(rows),
+                "start_points": nstarts,
+                "random_specs": nspecs,
+                "row_schema": {
+                    "spec": "str: 5-field spec",
+                    "zone": "str: IANA zone",
+                    "start_unix": "int",
+                    "start": "str: start as RFC3339 in zone",
+                    "n": "int: runs asked for",
+                    "label": "str: why this case exists",
+                    "parse_error": "str | null: ParseStandard error (then runs is empty)",
+                    "runs": "list of [unix:int, local RFC3339:str, zone abbreviation:str]",
+                    "exhausted": "bool: Next returned the zero time (robfig gives up after "
+                    "5 years) after len(runs) runs",
+                    "hung": "bool: the next Next call did not return within 5 s (robfig loops "
+                    "forever); runs stop there",
+                },
+            },
+        ),
+        rows,
+    )
 
 
 if __name__ == "__main__":

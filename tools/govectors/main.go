@@ -11,6 +11,7 @@
 //	govectors durstrings                 -> time.Duration(n).String()
 //	govectors locations                  -> time.LoadLocation
 //	govectors cron                       -> robfig/cron v3 ParseStandard + Next
+//	govectors transitions                -> a zone's changes as Go sees them (ZoneBounds)
 //
 // Byte strings that may be invalid UTF-8 travel as lowercase hex ("hex" fields).
 package main
@@ -28,6 +29,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -427,9 +429,106 @@ func cronCase(c cronIn) cronOut {
 	return o
 }
 
+// ---------------------------------------------------------------- transitions
+
+type transIn struct {
+	Zone string `json:"zone"`
+	From int64  `json:"from"`
+	To   int64  `json:"to"`
+	// Also report these instants, changed or not (the TZif file's own list).
+	Extra []int64 `json:"extra"`
+}
+
+type transOut struct {
+	Zone string `json:"zone"`
+	// Each: [unix, offset before, offset after, abbreviation before, abbreviation after,
+	// isDST before, isDST after].
+	Transitions [][]interface{} `json:"transitions"`
+}
+
+// cmdTransitions lists every instant in [from, to) where the zone Go loads
+// changes its offset, abbreviation or DST flag, and the extra instants asked for. Time.ZoneBounds walks Go's own
+// zone periods; a bound where none of the three changes (tzset reports year
+// starts as bounds past the last explicit transition) is not a transition.
+// Past the last explicit transition of a leap year, tzset's period can end
+// where it starts (it adds 365 days to 1 January); the walk then steps one
+// hour and bisects any change inside that hour.
+func cmdTransitions() {
+	eachLine(func() interface{} { return new(transIn) }, func(v interface{}) interface{} {
+		c := v.(*transIn)
+		loc, err := time.LoadLocation(c.Zone)
+		if err != nil {
+			die("zone %q: %v", c.Zone, err)
+		}
+		o := transOut{Zone: c.Zone, Transitions: [][]interface{}{}}
+		t := time.Unix(c.From, 0).In(loc)
+		for {
+			_, end := t.ZoneBounds()
+			if end.IsZero() {
+				break
+			}
+			if !end.After(t) {
+				end = t.Add(time.Hour)
+				if sameZone(t, end) {
+					t = end
+					continue
+				}
+				lo, hi := t.Unix(), end.Unix() // zone(lo) == zone(t) != zone(hi)
+				for hi-lo > 1 {
+					mid := (lo + hi) / 2
+					if sameZone(t, time.Unix(mid, 0).In(loc)) {
+						lo = mid
+					} else {
+						hi = mid
+					}
+				}
+				end = time.Unix(hi, 0)
+			}
+			if end.Unix() >= c.To {
+				break
+			}
+			before := end.Add(-time.Second).In(loc)
+			after := end.In(loc)
+			if !sameZone(before, after) {
+				nb, ob := before.Zone()
+				na, oa := after.Zone()
+				o.Transitions = append(o.Transitions, []interface{}{
+					end.Unix(), ob, oa, validUTF8(nb), validUTF8(na), before.IsDST(), after.IsDST()})
+			}
+			t = after
+		}
+		seen := map[int64]bool{}
+		for _, tr := range o.Transitions {
+			seen[tr[0].(int64)] = true
+		}
+		for _, at := range c.Extra {
+			if at < c.From || at >= c.To || seen[at] {
+				continue
+			}
+			seen[at] = true
+			before := time.Unix(at-1, 0).In(loc)
+			after := time.Unix(at, 0).In(loc)
+			nb, ob := before.Zone()
+			na, oa := after.Zone()
+			o.Transitions = append(o.Transitions, []interface{}{
+				at, ob, oa, validUTF8(nb), validUTF8(na), before.IsDST(), after.IsDST()})
+		}
+		sort.Slice(o.Transitions, func(i, j int) bool {
+			return o.Transitions[i][0].(int64) < o.Transitions[j][0].(int64)
+		})
+		return o
+	})
+}
+
+func sameZone(a, b time.Time) bool {
+	na, oa := a.Zone()
+	nb, ob := b.Zone()
+	return na == nb && oa == ob && a.IsDST() == b.IsDST()
+}
+
 func main() {
 	if len(os.Args) < 2 {
-		die("usage: govectors info|tables|durations|durstrings|locations|cron")
+		die("usage: govectors info|tables|durations|durstrings|locations|cron|transitions")
 	}
 	switch os.Args[1] {
 	case "info":
@@ -448,6 +547,8 @@ func main() {
 		cmdLocations()
 	case "cron":
 		cmdCron()
+	case "transitions":
+		cmdTransitions()
 	default:
 		die("unknown subcommand %q", os.Args[1])
 	}
