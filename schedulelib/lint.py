@@ -17,11 +17,15 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import sources
 from .config import DEFAULT, Config, ConfigError, Finder, RuleSet, load_config
 from .errors import Diagnostic, diagnostic
 from .sources import Finding, Scan
+
+if TYPE_CHECKING:
+    from .fix import FileFix
 
 __all__ = ["Options", "Report", "Source", "lint"]
 
@@ -37,14 +41,17 @@ EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 class Options:
     """What the command line says; None leaves it to the configuration."""
 
-    __slots__ = ("as_of", "config", "extend_ignore", "ignore", "isolated", "select", "strict")
+    __slots__ = ("as_of", "config", "extend_ignore", "fix", "ignore", "isolated", "select",
+                 "strict")
 
     def __init__(self, *, select: tuple[str, ...] | None = None,
                  ignore: tuple[str, ...] | None = None, extend_ignore: tuple[str, ...] = (),
                  as_of: datetime | None = None, strict: bool | None = None,
-                 config: Path | None = None, isolated: bool = False) -> None:
+                 config: Path | None = None, isolated: bool = False, fix: bool = False) -> None:
         self.select, self.ignore, self.extend_ignore = select, ignore, extend_ignore
         self.as_of, self.strict, self.config, self.isolated = as_of, strict, config, isolated
+        #: Plan the repairs of --fix / --diff (Report.fixes); the findings are then those left.
+        self.fix = fix
 
 
 class Source:
@@ -77,7 +84,8 @@ class Report:
     warnings fail: exit 1.
     """
 
-    __slots__ = ("failing", "files", "findings", "notes", "schedules", "skipped", "trouble")
+    __slots__ = ("failing", "files", "findings", "fixes", "notes", "schedules", "skipped",
+                 "trouble")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
@@ -89,6 +97,8 @@ class Report:
         self.schedules = 0
         self.trouble = False
         self.failing = False
+        #: With Options.fix: each file's repairs (a FileFix), in file order.
+        self.fixes: list[FileFix] = []
 
     @property
     def exit_status(self) -> int:
@@ -212,7 +222,7 @@ def lint(items: Iterable[Source | Scan | Skipped], options: Options | None = Non
                 if note:
                     report.notes.append(f"{name}: {note}")
                 continue
-            findings, trouble, failing = _check_one(name, scan, settings)
+            findings, trouble, failing = _check_one(name, scan, settings, report)
             report.schedules += len(scan.schedules)
         except ConfigError:
             raise  # a settings file the run cannot use: a usage error for the whole run
@@ -267,17 +277,39 @@ def _unreadable_scan(name: str, message: str, hint: str) -> Scan:
         "SL901", "", message, hint))])
 
 
-def _check_one(name: str, scan: Scan, settings: Settings) -> tuple[list[Finding], bool, bool]:
+def _check_one(name: str, scan: Scan, settings: Settings,
+               report: Report) -> tuple[list[Finding], bool, bool]:
     config = settings.for_file(name)
     as_of = settings.as_of(config)
     from .schedule import check
 
-    found = scan.check(partial(check, as_of=as_of) if as_of is not None else None)
-    if scan.kind in ("yaml", "terraform") and scan.text is not None:
-        found = _inline(name, scan.kind, scan.text, found)
+    checker = partial(check, as_of=as_of) if as_of is not None else check
+    rules = settings.rules(config, name)
+    text = scan.text
+    if settings.options.fix and text is not None:
+        from .fix import fix_scan
+
+        # Only what would be reported is repaired: a selected code, not silenced by a comment.
+        if scan.kind in ("yaml", "terraform"):
+            from . import suppress
+
+            comments = suppress.directives(text, scan.kind)[0]
+        else:
+            comments = []
+
+        def wanted(finding: Finding) -> bool:
+            return rules.enabled(finding.code) and not (
+                comments and suppress.apply([finding], comments)[0])
+
+        result = fix_scan(scan, checker=checker, wanted=wanted)
+        report.fixes.append(result)
+        found, text = list(result.findings), result.after
+    else:
+        found = scan.check(checker)
+    if scan.kind in ("yaml", "terraform") and text is not None:
+        found = _inline(name, scan.kind, text, found)
     # Selection comes after the comments: a comment silencing a code that is not selected in
     # this run is still in use (a run with --select SL9 must not call it stale).
-    rules = settings.rules(config, name)
     kept = [f for f in found if f.code in UNSILENCEABLE or rules.enabled(f.code)]
     trouble = scan.unreadable or any(f.code in UNSILENCEABLE for f in kept)
     strict = settings.strict(config)
