@@ -12,7 +12,6 @@ Nothing here prints.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import partial
@@ -65,15 +64,6 @@ class Source:
     def __init__(self, name: str, path: Path | None = None, data: bytes | None = None,
                  named: bool = True) -> None:
         self.name, self.path, self.data, self.named = name, path, data, named
-
-
-class Skipped:
-    """A file a directory search found and left unread, with the note that says why."""
-
-    __slots__ = ("name", "note")
-
-    def __init__(self, name: str, note: str) -> None:
-        self.name, self.note = name, note
 
 
 class Report:
@@ -147,7 +137,7 @@ class Settings:
 
 def expand(arguments: Iterable[str], settings: Settings, *,
            stdin: Callable[[], Source] | None = None,
-           on_empty: Callable[[str], None] | None = None) -> Iterator[Source | Scan | Skipped]:
+           on_empty: Callable[[str], None] | None = None) -> Iterator[Source | Scan]:
     """The sources named by ``arguments``: files as named, directories searched (``include`` /
     ``exclude`` of each file's configuration applied), each file once; ``-`` is ``stdin()``.
     ``on_empty(argument)`` is called for a directory holding no file to check."""
@@ -168,17 +158,9 @@ def expand(arguments: Iterable[str], settings: Settings, *,
             continue
         empty = True
         unsearchable: list[Scan] = []
-        try:
-            # Readers that report the folders os.walk could not list take a list to fill.
-            walk = sources.iter_files(path, unsearchable)  # type: ignore[call-arg,unused-ignore]
-        except TypeError:
-            walk = sources.iter_files(path)
-        for item in walk:
-            special = _special(item)
-            if special:
-                # A FIFO or device found by a search is not configuration: never opened.
-                yield Skipped(str(item), f"skipped: {special}, not a regular file")
-                continue
+        # The folders os.walk could not list come back in ``unsearchable``.
+        for item in sources.iter_files(path, unsearchable):
+            # A FIFO or device found by a search is skipped by the reader, never opened.
             if first(str(item), seen) and settings.for_file(item).walks_into(item):
                 empty = False
                 yield Source(str(item), item, named=False)
@@ -199,28 +181,23 @@ def first(path: str, seen: set[str]) -> bool:
     return True
 
 
-def lint(items: Iterable[Source | Scan | Skipped], options: Options | None = None,
+def lint(items: Iterable[Source | Scan], options: Options | None = None,
          settings: Settings | None = None) -> Report:
     """Check every source; never raises for anything a file holds."""
     settings = settings or Settings(options or Options())
     report = Report()
     for item in items:
-        if isinstance(item, Skipped):
-            report.skipped += 1
-            report.notes.append(f"{item.name}: {item.note}")
-            continue
         try:
             if isinstance(item, Scan):
                 name, scan = item.file, item
             else:
                 name = item.name
                 scan = _read(item)
-            if getattr(scan, "skipped", False):
+            if scan.skipped:
                 # Not about Segment schedules (or not a regular file): no finding at all.
                 report.skipped += 1
-                note = getattr(scan, "note", "")
-                if note:
-                    report.notes.append(f"{name}: {note}")
+                if scan.note:
+                    report.notes.append(f"{name}: {scan.note}")
                 continue
             findings, trouble, failing = _check_one(name, scan, settings, report)
             report.schedules += len(scan.schedules)
@@ -235,9 +212,7 @@ def lint(items: Iterable[Source | Scan | Skipped], options: Options | None = Non
     return report
 
 
-def _name(item: Source | Scan | Skipped) -> str:
-    if isinstance(item, Skipped):
-        return item.name
+def _name(item: Source | Scan) -> str:
     return item.file if isinstance(item, Scan) else item.name
 
 
@@ -247,29 +222,8 @@ def _read(item: Source) -> Scan:
             return sources.too_large(item.name)
         return sources.scan(item.data, name=item.name, named=item.named)
     assert item.path is not None
-    special = _special(item.path)
-    if special:
-        # Opening a FIFO blocks until a writer comes; a device may never end.  Only regular
-        # files are read (the readers refuse them too; this keeps the command safe whatever
-        # they do).
-        return _unreadable_scan(item.name, f"the file is {special}, not a regular file",
-                                "name a regular file")
+    # Only regular files are read (a FIFO or a device is an error, or skipped in a search).
     return sources.read_file(item.path, named=item.named)
-
-
-def _special(path: Path) -> str:
-    """What ``path`` is when it exists and is neither a regular file nor a directory."""
-    try:
-        mode = os.stat(path).st_mode
-    except (OSError, ValueError):
-        return ""  # missing, a symlink loop, ...: the reader says which
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return ""
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device"
 
 
 def _unreadable_scan(name: str, message: str, hint: str) -> Scan:
