@@ -25,22 +25,30 @@ from .schema import schema as schema
 
 __version__ = "0.1.0"
 
-# The result types of analyze() live beside the run-time engine, which validation never
-# imports: type checkers see them as the real names they are, and at run time they load on
-# first use.  The module __getattr__ is hidden from type checkers on purpose, so that a
-# misspelt attribute is still an error there.
-_LAZY = ("Analysis", "DstEvent", "RealGap")
+# Names that need modules validation never imports load on first use: the result types of
+# analyze() (beside the run-time engine) and finding schedules in files (the readers).  Type
+# checkers see them as the real names they are; the module __getattr__ is hidden from them on
+# purpose, so that a misspelt attribute is still an error there.
+_LAZY = {"Analysis": "analysis", "DstEvent": "analysis", "RealGap": "analysis",
+         "Finding": "scanning", "ScannedFile": "scanning", "ScannedSchedule": "scanning",
+         "scan_file": "scanning", "scan_paths": "scanning", "scan_text": "scanning"}
 if TYPE_CHECKING:
     from .analysis import Analysis as Analysis
     from .analysis import DstEvent as DstEvent
     from .analysis import RealGap as RealGap
+    from .scanning import Finding as Finding
+    from .scanning import ScannedFile as ScannedFile
+    from .scanning import ScannedSchedule as ScannedSchedule
+    from .scanning import scan_file as scan_file
+    from .scanning import scan_paths as scan_paths
+    from .scanning import scan_text as scan_text
 else:
 
     def __getattr__(name: str) -> object:
         if name in _LAZY:
-            from . import analysis
+            from importlib import import_module
 
-            return getattr(analysis, name)
+            return getattr(import_module(f".{_LAZY[name]}", __name__), name)
         raise AttributeError(f"module 'schedulelib' has no attribute {name!r}")
 
     def __dir__() -> list[str]:
@@ -58,9 +66,12 @@ __all__ = [
     "DstPolicy",
     "Duration",
     "DurationError",
+    "Finding",
     "Manual",
     "Periodic",
     "RealGap",
+    "ScannedFile",
+    "ScannedSchedule",
     "Schedule",
     "ScheduleError",
     "Severity",
@@ -71,5 +82,8 @@ __all__ = [
     "load",
     "parse_cron",
     "parse_duration",
+    "scan_file",
+    "scan_paths",
+    "scan_text",
     "schema",
 ]

@@ -124,7 +124,8 @@ def _runs_near(minutes: int, hours: int, transition: Transition) -> bool:
     return False
 
 
-@lru_cache(maxsize=1024)
+# At most 1,440 minutes an entry (about 50 KB for '* *'): 64 entries bound it to a few MB.
+@lru_cache(maxsize=64)
 def _times_of_day(minutes: int, hours: int) -> tuple[int, ...]:
     return tuple(h * 60 + m for h in range(24) if hours >> h & 1
                  for m in range(60) if minutes >> m & 1)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import click
 
 if TYPE_CHECKING:
+    from .fix import FileFix
     from .schedule import Schedule
     from .sources import Finding
 
@@ -156,11 +157,17 @@ def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...] | None:
 @click.option("--var-file", "var_files", multiple=True, metavar="FILE.tfvars",
               help="Values for Terraform variables, as terraform plan -var-file takes them "
               "(repeatable; the last one wins).")
+@click.option("--fix", "fix_files", is_flag=True, help="Repair in place what can be repaired "
+              "without changing a schedule's meaning (see `schedulelib rule`), then report "
+              "what is left.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the repairs --fix would make as "
+              "a unified diff and write nothing; exit 1 when there is one.")
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool | None,
              as_of: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
              extend_ignore: tuple[str, ...], config_path: Path | None, isolated: bool,
-             stdin_filename: str | None, var_files: tuple[str, ...]) -> None:
+             stdin_filename: str | None, var_files: tuple[str, ...], fix_files: bool,
+             show_diff: bool) -> None:
     """Check every schedule in PATH... (files, directories, or '-' for standard input).
 
     Reads JSON, YAML (.yaml, .yml) and Terraform (.tf) files; a directory is searched for them.
@@ -174,11 +181,17 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
 
     if config_path is not None and isolated:
         raise CommandError("--config and --isolated cannot be used together")
+    if fix_files and show_diff:
+        raise CommandError("--fix and --diff cannot be used together: --diff shows what --fix "
+                           "would write")
+    if fix_files and "-" in paths:
+        raise CommandError("--fix cannot write to standard input; use --diff to see the "
+                           "repairs")
     options = lint.Options(
         select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"),
         extend_ignore=_codes(extend_ignore, "--extend-ignore") or (),
         as_of=_parse_time(as_of, "--as-of") if as_of else None, strict=strict,
-        config=config_path, isolated=isolated)
+        config=config_path, isolated=isolated, fix=fix_files or show_diff)
     try:
         settings = lint.Settings(options)
 
@@ -194,7 +207,7 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
             terraform.var_values()  # the --var-file files are read (and reported) first
             given = len(terraform.var_scans)
 
-            def items() -> Iterator[lint.Source | sources.Scan | lint.Skipped]:
+            def items() -> Iterator[lint.Source | sources.Scan]:
                 yield from terraform.var_scans[:given]
                 yield from lint.expand(paths or (".",), settings, stdin=stdin, on_empty=empty)
                 # terraform.tfvars / *.auto.tfvars read for a module that are not valid HCL
@@ -203,6 +216,12 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
             report = lint.lint(items(), options, settings)
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
+    if show_diff:
+        diffs = "".join(r.diff() for r in report.fixes)
+        click.echo(diffs, nl=False)
+        ctx.exit(lint.EXIT_TROUBLE if report.trouble else
+                 lint.EXIT_FINDINGS if diffs else lint.EXIT_OK)
+    unwritten = fix_files and not _write_fixes(report.fixes, fmt)
     color = fmt == "text" and render.use_color(sys.stdout)
     if fmt == "text":
         out = render.text(report.findings, color=color)
@@ -218,7 +237,37 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
     if fmt == "text" and (report.findings or paths != ("-",)):
         out += render.summary(report.findings, report.files, report.schedules, report.skipped)
     click.echo(out, nl=False, color=color)
-    ctx.exit(report.exit_status)
+    ctx.exit(lint.EXIT_TROUBLE if unwritten else report.exit_status)
+
+
+def _write_fixes(results: list[FileFix], fmt: str) -> bool:
+    """Write each repaired file and say what was fixed; False if a file could not be written
+    (it is named on standard error and left as it was)."""
+    from .fix import write_fixed
+
+    ok = True
+    fixed = files = 0
+    for result in results:
+        if result.refused:
+            click.echo(f"{result.file}: not fixed: {result.refused}", err=True)
+        if not result.changed:
+            continue
+        try:
+            write_fixed(result)
+        except OSError as exc:
+            click.echo(f"{result.file}: not fixed: {exc.strerror or exc}", err=True)
+            ok = False
+            continue
+        fixed += len(result.fixes)
+        files += 1
+        if fmt == "text":
+            for fix in result.fixes:
+                f = fix.finding
+                click.echo(f"{f.file}:{f.line}:{f.column}: fixed {f.code} {fix.description}")
+    if fmt == "text" and fixed:
+        click.echo(f"fixed {fixed} finding{'s' if fixed != 1 else ''} in {files} "
+                   f"file{'s' if files != 1 else ''}")
+    return ok
 
 
 # -- reading one SCHEDULE argument (next, explain) ----------------------------------------------
@@ -396,7 +445,8 @@ def rule_command(code: str | None) -> None:
     if code is None:
         width = max(len(r.name) for r in RULES.values())
         for r in RULES.values():
-            click.echo(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {r.what}")
+            mark = "fixable" if r.fixable else ""
+            click.echo(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {mark:<7}  {r.what}")
         return
     wanted = code.strip()
     rule = RULES.get(wanted.upper()) or next(
@@ -412,6 +462,10 @@ def rule_command(code: str | None) -> None:
     click.echo(f"{rule.code} {rule.name} ({rule.severity})\n\n"
                f"What\n  {rule.what}\n\nWhy\n  {rule.why}\n\n"
                f"Example\n  {rule.example}\n\nFix\n  {rule.fix}")
+    if rule.fixable:
+        from ._docs import fix_scope
+
+        click.echo(f"\nFixable\n  schedulelib validate --fix repairs it: {fix_scope(rule)}")
 
 
 @cli.command("schema", short_help="Print the JSON Schema (2020-12) of a schedule.")

@@ -243,15 +243,15 @@ def cron_warnings(spec: str) -> list[tuple[str, str, str]]:
 
 
 # Only short texts are cached, so the cache's size in bytes is bounded: at most _CACHED entries
-# of a key under _CACHE_TEXT characters and a value of at most MAX_PROBLEMS short messages
+# of a key under CACHE_TEXT characters and a value of at most MAX_PROBLEMS short messages
 # (a few MB in all).  Real configurations repeat a few short specs; a long one is parsed anew.
 _CACHED = 2048
-_CACHE_TEXT = 200
+CACHE_TEXT = 200
 
 
 def _compile(spec: str) -> tuple[CronExpr | None, tuple[_Problem, ...]]:
     """Parse without the never-runs check; the problems found (capped) are returned."""
-    if len(spec) <= _CACHE_TEXT:
+    if len(spec) <= CACHE_TEXT:
         return _compile_cached(spec)
     return _compile_text(spec)
 

@@ -8,7 +8,7 @@ never change meaning; a retired code is never reused.  ``docs/rules.md`` is gene
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -72,10 +72,17 @@ class Rule:
     why: str
     example: str
     fix: str
+    #: ``schedulelib validate --fix`` repairs some findings of this code (those whose meaning
+    #: is unambiguous; see :data:`schedulelib.fix.SCOPE` for which).
+    fixable: bool = False
+
+
+# The codes --fix knows how to repair (schedulelib/fix.py; a test keeps the two in step).
+_FIXABLE = frozenset({"SL202", "SL303", "SL305", "SL306", "SL404", "SL406", "SL504"})
 
 
 def _rules(*rules: Rule) -> dict[str, Rule]:
-    return {r.code: r for r in rules}
+    return {r.code: replace(r, fixable=r.code in _FIXABLE) for r in rules}
 
 
 # Grouped by hundreds: 0xx document, 1xx schedule object, 2xx periodic, 3xx specific_days,

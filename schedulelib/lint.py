@@ -12,16 +12,19 @@ Nothing here prints.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import sources
 from .config import DEFAULT, Config, ConfigError, Finder, RuleSet, load_config
 from .errors import Diagnostic, diagnostic
 from .sources import Finding, Scan
+
+if TYPE_CHECKING:
+    from .fix import FileFix
 
 __all__ = ["Options", "Report", "Source", "lint"]
 
@@ -37,14 +40,17 @@ EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 class Options:
     """What the command line says; None leaves it to the configuration."""
 
-    __slots__ = ("as_of", "config", "extend_ignore", "ignore", "isolated", "select", "strict")
+    __slots__ = ("as_of", "config", "extend_ignore", "fix", "ignore", "isolated", "select",
+                 "strict")
 
     def __init__(self, *, select: tuple[str, ...] | None = None,
                  ignore: tuple[str, ...] | None = None, extend_ignore: tuple[str, ...] = (),
                  as_of: datetime | None = None, strict: bool | None = None,
-                 config: Path | None = None, isolated: bool = False) -> None:
+                 config: Path | None = None, isolated: bool = False, fix: bool = False) -> None:
         self.select, self.ignore, self.extend_ignore = select, ignore, extend_ignore
         self.as_of, self.strict, self.config, self.isolated = as_of, strict, config, isolated
+        #: Plan the repairs of --fix / --diff (Report.fixes); the findings are then those left.
+        self.fix = fix
 
 
 class Source:
@@ -60,15 +66,6 @@ class Source:
         self.name, self.path, self.data, self.named = name, path, data, named
 
 
-class Skipped:
-    """A file a directory search found and left unread, with the note that says why."""
-
-    __slots__ = ("name", "note")
-
-    def __init__(self, name: str, note: str) -> None:
-        self.name, self.note = name, note
-
-
 class Report:
     """Every finding, in file order, and what the exit status should be.
 
@@ -77,7 +74,8 @@ class Report:
     warnings fail: exit 1.
     """
 
-    __slots__ = ("failing", "files", "findings", "notes", "schedules", "skipped", "trouble")
+    __slots__ = ("failing", "files", "findings", "fixes", "notes", "schedules", "skipped",
+                 "trouble")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
@@ -89,6 +87,8 @@ class Report:
         self.schedules = 0
         self.trouble = False
         self.failing = False
+        #: With Options.fix: each file's repairs (a FileFix), in file order.
+        self.fixes: list[FileFix] = []
 
     @property
     def exit_status(self) -> int:
@@ -137,7 +137,7 @@ class Settings:
 
 def expand(arguments: Iterable[str], settings: Settings, *,
            stdin: Callable[[], Source] | None = None,
-           on_empty: Callable[[str], None] | None = None) -> Iterator[Source | Scan | Skipped]:
+           on_empty: Callable[[str], None] | None = None) -> Iterator[Source | Scan]:
     """The sources named by ``arguments``: files as named, directories searched (``include`` /
     ``exclude`` of each file's configuration applied), each file once; ``-`` is ``stdin()``.
     ``on_empty(argument)`` is called for a directory holding no file to check."""
@@ -158,17 +158,9 @@ def expand(arguments: Iterable[str], settings: Settings, *,
             continue
         empty = True
         unsearchable: list[Scan] = []
-        try:
-            # Readers that report the folders os.walk could not list take a list to fill.
-            walk = sources.iter_files(path, unsearchable)  # type: ignore[call-arg,unused-ignore]
-        except TypeError:
-            walk = sources.iter_files(path)
-        for item in walk:
-            special = _special(item)
-            if special:
-                # A FIFO or device found by a search is not configuration: never opened.
-                yield Skipped(str(item), f"skipped: {special}, not a regular file")
-                continue
+        # The folders os.walk could not list come back in ``unsearchable``.
+        for item in sources.iter_files(path, unsearchable):
+            # A FIFO or device found by a search is skipped by the reader, never opened.
             if first(str(item), seen) and settings.for_file(item).walks_into(item):
                 empty = False
                 yield Source(str(item), item, named=False)
@@ -189,30 +181,25 @@ def first(path: str, seen: set[str]) -> bool:
     return True
 
 
-def lint(items: Iterable[Source | Scan | Skipped], options: Options | None = None,
+def lint(items: Iterable[Source | Scan], options: Options | None = None,
          settings: Settings | None = None) -> Report:
     """Check every source; never raises for anything a file holds."""
     settings = settings or Settings(options or Options())
     report = Report()
     for item in items:
-        if isinstance(item, Skipped):
-            report.skipped += 1
-            report.notes.append(f"{item.name}: {item.note}")
-            continue
         try:
             if isinstance(item, Scan):
                 name, scan = item.file, item
             else:
                 name = item.name
                 scan = _read(item)
-            if getattr(scan, "skipped", False):
+            if scan.skipped:
                 # Not about Segment schedules (or not a regular file): no finding at all.
                 report.skipped += 1
-                note = getattr(scan, "note", "")
-                if note:
-                    report.notes.append(f"{name}: {note}")
+                if scan.note:
+                    report.notes.append(f"{name}: {scan.note}")
                 continue
-            findings, trouble, failing = _check_one(name, scan, settings)
+            findings, trouble, failing = _check_one(name, scan, settings, report)
             report.schedules += len(scan.schedules)
         except ConfigError:
             raise  # a settings file the run cannot use: a usage error for the whole run
@@ -225,9 +212,7 @@ def lint(items: Iterable[Source | Scan | Skipped], options: Options | None = Non
     return report
 
 
-def _name(item: Source | Scan | Skipped) -> str:
-    if isinstance(item, Skipped):
-        return item.name
+def _name(item: Source | Scan) -> str:
     return item.file if isinstance(item, Scan) else item.name
 
 
@@ -237,29 +222,8 @@ def _read(item: Source) -> Scan:
             return sources.too_large(item.name)
         return sources.scan(item.data, name=item.name, named=item.named)
     assert item.path is not None
-    special = _special(item.path)
-    if special:
-        # Opening a FIFO blocks until a writer comes; a device may never end.  Only regular
-        # files are read (the readers refuse them too; this keeps the command safe whatever
-        # they do).
-        return _unreadable_scan(item.name, f"the file is {special}, not a regular file",
-                                "name a regular file")
+    # Only regular files are read (a FIFO or a device is an error, or skipped in a search).
     return sources.read_file(item.path, named=item.named)
-
-
-def _special(path: Path) -> str:
-    """What ``path`` is when it exists and is neither a regular file nor a directory."""
-    try:
-        mode = os.stat(path).st_mode
-    except (OSError, ValueError):
-        return ""  # missing, a symlink loop, ...: the reader says which
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return ""
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device"
 
 
 def _unreadable_scan(name: str, message: str, hint: str) -> Scan:
@@ -267,17 +231,39 @@ def _unreadable_scan(name: str, message: str, hint: str) -> Scan:
         "SL901", "", message, hint))])
 
 
-def _check_one(name: str, scan: Scan, settings: Settings) -> tuple[list[Finding], bool, bool]:
+def _check_one(name: str, scan: Scan, settings: Settings,
+               report: Report) -> tuple[list[Finding], bool, bool]:
     config = settings.for_file(name)
     as_of = settings.as_of(config)
     from .schedule import check
 
-    found = scan.check(partial(check, as_of=as_of) if as_of is not None else None)
-    if scan.kind in ("yaml", "terraform") and scan.text is not None:
-        found = _inline(name, scan.kind, scan.text, found)
+    checker = partial(check, as_of=as_of) if as_of is not None else check
+    rules = settings.rules(config, name)
+    text = scan.text
+    if settings.options.fix and text is not None:
+        from .fix import fix_scan
+
+        # Only what would be reported is repaired: a selected code, not silenced by a comment.
+        if scan.kind in ("yaml", "terraform"):
+            from . import suppress
+
+            comments = suppress.directives(text, scan.kind)[0]
+        else:
+            comments = []
+
+        def wanted(finding: Finding) -> bool:
+            return rules.enabled(finding.code) and not (
+                comments and suppress.apply([finding], comments)[0])
+
+        result = fix_scan(scan, checker=checker, wanted=wanted)
+        report.fixes.append(result)
+        found, text = list(result.findings), result.after
+    else:
+        found = scan.check(checker)
+    if scan.kind in ("yaml", "terraform") and text is not None:
+        found = _inline(name, scan.kind, text, found)
     # Selection comes after the comments: a comment silencing a code that is not selected in
     # this run is still in use (a run with --select SL9 must not call it stale).
-    rules = settings.rules(config, name)
     kept = [f for f in found if f.code in UNSILENCEABLE or rules.enabled(f.code)]
     trouble = scan.unreadable or any(f.code in UNSILENCEABLE for f in kept)
     strict = settings.strict(config)

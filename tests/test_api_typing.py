@@ -29,6 +29,10 @@ events: list[DstEvent] = list(result.events)
 runs: list[datetime] = schedule.next_runs(datetime(2026, 1, 1, tzinfo=UTC), 3, dst="go")
 found: list[schedulelib.Diagnostic] = schedulelib.check({"strategy": "manual"})
 print(result.runs, len(events), runs, found, schedulelib.parse_cron("0 9 * * *").min_gap)
+scanned: schedulelib.ScannedFile = schedulelib.scan_text('{"strategy": "manual"}', name="x.json")
+places: list[tuple[str, int, int]] = [(s.pointer, s.line, s.end_column) for s in scanned.schedules]
+codes: list[str] = [f.code for f in scanned.findings]
+print(places, codes, [f.file for f in schedulelib.scan_paths(["."])])
 '''
 
 BAD = '''
@@ -40,6 +44,7 @@ schedule = schedulelib.load({"strategy": "manual"})
 schedulelib.analyze(schedule, datetime(2026, 1, 1, tzinfo=UTC),
                     datetime(2026, 2, 1, tzinfo=UTC), dst="gmt")
 schedulelib.analyse(schedule)
+schedulelib.scan_text("strategy: manual", kind="toml")
 '''
 
 
@@ -70,16 +75,19 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_the_public_api_type_checks(mypy_output: str) -> None:
-    """A script using check, load, analyze, Analysis, DstEvent and DstPolicy passes mypy."""
+    """A script using check, load, analyze, Analysis, DstEvent, DstPolicy and the scanning
+    API passes mypy."""
     assert "good.py" not in mypy_output, mypy_output
 
 
 def test_type_checker_catches_misuse(mypy_output: str) -> None:
-    """A wrong dst policy and a misspelt function are errors, not silently 'object'."""
+    """A wrong dst policy or kind and a misspelt function are errors, not silently
+    'object'."""
     wrong_dst = 'error: Argument "dst" to "analyze" has incompatible type "Literal[\'gmt\']"'
     assert wrong_dst in mypy_output
     assert 'error: Module has no attribute "analyse"' in mypy_output
-    assert mypy_output.count("bad.py:") == 2
+    assert 'error: Argument "kind" to "scan_text" has incompatible type' in mypy_output
+    assert mypy_output.count("bad.py:") == 3
 
 
 def test_lazy_names_are_real_at_run_time() -> None:

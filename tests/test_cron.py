@@ -338,10 +338,10 @@ def test_work_grows_linearly_with_the_spec() -> None:
 
 def test_long_specs_stay_out_of_the_cache() -> None:
     """Only short texts are cached, so the cache's size in bytes is bounded."""
-    from schedulelib.cron import _CACHE_TEXT, _compile_cached
+    from schedulelib.cron import CACHE_TEXT, _compile_cached
 
     before = _compile_cached.cache_info().currsize
-    parse_cron("0," * _CACHE_TEXT + "0 * * * *")
+    parse_cron("0," * CACHE_TEXT + "0 * * * *")
     assert _compile_cached.cache_info().currsize == before
 
 

@@ -348,3 +348,22 @@ def test_check_as_of_at_the_ends_never_raises(as_of: datetime) -> None:
                        ("0 2 * * *", "Australia/Lord_Howe")):
         doc = {"strategy": "cron", "config": {"spec": spec, "timezone": zone}}
         assert all(d.code == "SL409" for d in schedulelib.check(doc, as_of=as_of))
+
+
+def test_long_expressions_stay_out_of_the_engine_caches() -> None:
+    """An expression keeps its text, so a long one is planned and checked but never cached."""
+    from schedulelib.cron import CACHE_TEXT, parse_cron
+    from schedulelib.runs.gaps import _cached_gaps, gaps_at
+    from schedulelib.runs.planner import _cached_plan, plan_for
+
+    spec = "0," * CACHE_TEXT + "50 1 * * *"
+    expr = parse_cron(spec)
+    before = (_cached_plan.cache_info().currsize, _cached_gaps.cache_info().currsize)
+    plan = plan_for(expr, "go")
+    # 2026-11-01 06:00Z: New York falls back from 02:00 EDT to 01:00 EST.
+    pairs = gaps_at(expr, "America/New_York", 1793512800)
+    assert (_cached_plan.cache_info().currsize, _cached_gaps.cache_info().currsize) == before
+    short = parse_cron("0,50 1 * * *")
+    assert plan == plan_for(short, "go")
+    # 01:50 EDT then 01:00 EST: ten real minutes apart, found for the long text as for the short.
+    assert pairs and pairs == gaps_at(short, "America/New_York", 1793512800)

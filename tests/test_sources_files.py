@@ -54,6 +54,19 @@ def test_relevance(text: str, level: int) -> None:
     assert relevance(text.encode()) == level
 
 
+def test_relevance_of_marked_and_utf16_text() -> None:
+    """A byte order mark before a bare schedule's first key, or UTF-16, hides nothing."""
+    bare = "strategy: manual\n"
+    assert relevance(b"\xef\xbb\xbf" + bare.encode()) == 1
+    assert relevance("\ufeff" + bare) == 1
+    assert relevance(bare.encode("utf-16")) == 1
+    assert relevance('{"reverseETLSchedule": null}'.encode("utf-16")) == 2
+    assert relevance("name: x\n".encode("utf-16")) == 0
+    [finding] = scan(bare.encode("utf-16"), name="s.yaml").check()
+    assert finding.code == "SL901" and "not UTF-8" in finding.message
+    assert scan(b"\xef\xbb\xbf" + bare.encode(), name="s.yaml").check() == []
+
+
 @pytest.mark.parametrize("text", [
     *UNRELATED.values(),
     '{"spec": {"strategy": {"type": "RollingUpdate"}}, "a": 1, "a": 2}',  # weak, no schedule

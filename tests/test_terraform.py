@@ -673,3 +673,15 @@ def test_plain_items_read_a_line_at_a_time_agree_with_tokens(items: list[str],
         assert judged() == fast
     finally:
         HclReader.fast = True
+
+
+def test_fix_never_edits_a_value_written_in_another_file(tmp_path: Path) -> None:
+    """--fix repairs a scan's own text only: a default in variables.tf is reported, not
+    rewritten through main.tf's offsets."""
+    base = module(tmp_path, {"main.tf": sub("jsonencode({ interval = var.interval })"),
+                             "variables.tf": VARIABLES})
+    before = {p.name: p.read_bytes() for p in base.iterdir()}
+    run = CliRunner().invoke(main, ["validate", "--fix", "--format", "json", str(base)])
+    assert {p.name: p.read_bytes() for p in base.iterdir()} == before
+    found = json.loads(run.stdout)["findings"]
+    assert [(f["code"], Path(f["file"]).name) for f in found] == [("SL202", "variables.tf")]

@@ -9,16 +9,28 @@ from functools import lru_cache
 from itertools import takewhile
 
 from .._tzcalc import DAY, get_zone
-from ..cron import CronExpr
+from ..cron import CACHE_TEXT, CronExpr
 from .planner import iter_slow, plan_for, runs_between
 
 SHORT_GAP_SECONDS = 15 * 60
 
 
-@lru_cache(maxsize=4096)
 def gaps_at(expr: CronExpr, zone_key: str, at: int) -> tuple[tuple[int, int], ...]:
     """Pairs of consecutive runs (Unix seconds) within a day of instant ``at``, less than 15
     real minutes apart, under the go policy."""
+    # Cached only for short texts (the expression keeps its text): the cache stays bounded
+    # in bytes, as cron's own is.
+    if len(expr.spec) <= CACHE_TEXT:
+        return _cached_gaps(expr, zone_key, at)
+    return _gaps(expr, zone_key, at)
+
+
+@lru_cache(maxsize=4096)
+def _cached_gaps(expr: CronExpr, zone_key: str, at: int) -> tuple[tuple[int, int], ...]:
+    return _gaps(expr, zone_key, at)
+
+
+def _gaps(expr: CronExpr, zone_key: str, at: int) -> tuple[tuple[int, int], ...]:
     zone = get_zone(zone_key)
     plan = plan_for(expr, "go")
     # A short gap straddles the change, so a day either side is enough.  For a few runs a day

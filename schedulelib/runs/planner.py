@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from .._tzcalc import DAY, EPOCH_ORDINAL, Zone, get_zone
-from ..cron import CronExpr
+from ..cron import CACHE_TEXT, CronExpr
 from .croniter import croniter_next, croniter_plan
 from .debian import debian_next, debian_plan
 from .go import Hung, go_next, go_plan
@@ -39,9 +39,21 @@ _LAST_YEAR = 9999
 _EDGE = 51 * 366 * DAY
 
 
-@lru_cache(maxsize=1024)
 def plan_for(expr: CronExpr, policy: Policy) -> Plan:
     """The field tables ``policy``'s engine builds from ``expr`` (cached per expression)."""
+    # An expression keeps its text, so only short ones are cached: the cache's size in bytes
+    # stays bounded (cron.CACHE_TEXT), and a long spec is planned anew each time.
+    if len(expr.spec) <= CACHE_TEXT:
+        return _cached_plan(expr, policy)
+    return _plan(expr, policy)
+
+
+@lru_cache(maxsize=1024)
+def _cached_plan(expr: CronExpr, policy: Policy) -> Plan:
+    return _plan(expr, policy)
+
+
+def _plan(expr: CronExpr, policy: Policy) -> Plan:
     if policy == "go":
         return go_plan(expr)
     if policy == "debian":

@@ -167,6 +167,10 @@ def relevance(text: str | bytes) -> int:
     2 when it names a key that holds a schedule (``reverseETLSchedule``,
     ``reverse_etl_schedule``, ``schedule_strategy``), 1 when it has a ``strategy`` key where a
     bare schedule has it, 0 otherwise (then it is none of schedulelib's business)."""
+    if isinstance(text, bytes) and text.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 (YAML allows it, schedulelib reads UTF-8 only): judged on its text, so a
+        # schedule file saved as UTF-16 gets "not UTF-8" instead of passing unseen.
+        text = text.decode("utf-16", "replace")
     if isinstance(text, str):
         if any(word in text for word in _STRONG_TEXT):
             return 2
@@ -181,9 +185,11 @@ _STRONG_TEXT = tuple(word.decode() for word in _STRONG)
 # A quoted "strategy" key (JSON, at any depth: whether it is at the top is known only once
 # parsed), or an unquoted one at the start of a line or in a flow mapping (YAML's top level;
 # the indented `strategy:` of GitHub workflows and Kubernetes deployments does not match).
-_WEAK_PATTERN = r"""["']strategy["'][ \t\r\n]*:|^strategy[ \t]*:|[{,][ \t\r\n]*strategy[ \t]*:"""
-_WEAK = re.compile(_WEAK_PATTERN.encode(), re.MULTILINE)
-_WEAK_TEXT = re.compile(_WEAK_PATTERN, re.MULTILINE)
+# A byte order mark may stand before the first line's key.
+_WEAK_PATTERN = (r"""["']strategy["'][ \t\r\n]*:|^(?:BOM)?strategy[ \t]*:"""
+                 r"""|[{,][ \t\r\n]*strategy[ \t]*:""")
+_WEAK = re.compile(_WEAK_PATTERN.replace("BOM", r"\xef\xbb\xbf").encode(), re.MULTILINE)
+_WEAK_TEXT = re.compile(_WEAK_PATTERN.replace("BOM", "\ufeff"), re.MULTILINE)
 
 
 def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool = True,

@@ -130,7 +130,7 @@ class _Lexer:
             elif kind != "special":
                 tok = _Tok(kind, text[at:end], at, end)
             elif text[at] == '"':
-                end, value = _string(text, at, n)
+                end, value = _string_parts(text, at, n)
                 tok = _Tok("string", text[at:end], at, end, value)
             elif text[at] == "/":
                 end = _block_comment(text, at, n)
@@ -180,7 +180,7 @@ def _skim(text: str, i: int, n: int, opener: _Tok) -> int:
             if not stack:
                 return i
         elif c == '"':
-            i = _string(text, i, n)[0]
+            i = _string_parts(text, i, n)[0]
         elif c in "\r\n":
             i += 1
         elif c == "#" or text.startswith("//", i):
@@ -202,7 +202,16 @@ def _char(c: str) -> str:
     return repr(c) if c.isprintable() else f"U+{ord(c):04X}"
 
 
-def _string(text: str, start: int, n: int) -> tuple[int, list[object] | None]:
+def _string(text: str, start: int) -> tuple[int, str | None]:
+    """End offset and value of the quoted string at ``start`` (None: a template, which only
+    Terraform can render)."""
+    end, parts = _string_parts(text, start, len(text))
+    if parts is None or not all(isinstance(p, str) for p in parts):
+        return end, None
+    return end, "".join(p for p in parts if isinstance(p, str))
+
+
+def _string_parts(text: str, start: int, n: int) -> tuple[int, list[object] | None]:
     """End offset and parts of the quoted string at ``start`` (None: a template with
     directives)."""
     parts: list[object] = []
@@ -259,7 +268,7 @@ def _skip_interpolation(text: str, i: int, n: int) -> int:
     while i < n:
         c = text[i]
         if c == '"':
-            i = _string(text, i, n)[0]
+            i = _string_parts(text, i, n)[0]
             continue
         if c in "\r\n":
             raise HclSyntaxError("the interpolation opened here is never closed with '}'",
@@ -578,7 +587,7 @@ class HclReader:
         text, start, end = m.group("value"), m.start("value"), m.end("value")
         if text[0] == '"':
             if "\\" in text:
-                close, parts = _string(self.text, start, end)
+                close, parts = _string_parts(self.text, start, end)
                 assert parts is not None and close == end
                 return self.node("lit", "".join(p for p in parts if isinstance(p, str)),
                                  start, end)
