@@ -493,7 +493,11 @@ ATTRIBUTE_LINES = st.lists(st.one_of(
                      "  t = var.on ? \"a\" : \"b\"", "  q = <<EOT\nselect 1\nEOT",
                      "  x = f(1)[0]", "  y = (1]", '  z = "${a}"', "  w = { a = 1 } # c",
                      "  lifecycle { ignore_changes = [settings] }", "  v = b {", "  u = @",
-                     "  name = \"b\"", "  s = [", "  r = b.c[0] // d", "  k = x.y.z"]),
+                     "  name = \"b\"", "  s = [", "  r = b.c[0] // d", "  k = x.y.z",
+                     "  lifecycle {\n    ignore_changes = [settings]\n  }",
+                     '  dynamic "s" { # c\n    for_each = []\n  }',
+                     "  reverse_etl_schedule {\n    strategy = \"MANUAL\"\n  }",
+                     '  blk "a" b {\n  }', '  blk "a\\"b" {\n  }', "  blk {\n  } x"]),
     st.text(alphabet=' ={}[]()"#/\n\\<-abt1', max_size=12).map(lambda t: "  " + t)),
     max_size=8)
 

@@ -77,6 +77,14 @@ _PLAIN_ITEM = r"""
       | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
     [ \t\f]* ,? [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$)
 """
+#: A block's header alone on its line, up to its '{' (labels without escapes or templates).
+_BLOCK_HEADER = r"""
+    (?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+
+    ([A-Za-z_][A-Za-z0-9_-]*)
+    ((?:[ \t\f]+(?:"[^"\\$%\r\n]*"|[A-Za-z_][A-Za-z0-9_-]*))*+)
+    [ \t\f]* \{ (?=[ \t\f]*(?:(?:\#|//)[^\r\n]*)?(?:\r\n|\r|\n))
+"""
+_LABEL = re.compile(r'"([^"]*)"|([A-Za-z_][A-Za-z0-9_-]*)')
 #: What may follow a skipped value on its line.
 _LINE_END = r"[ \t\f]*(?:(?:\#|//)[^\r\n]*)?(?=\r\n|\r|\n|$)"
 _HEREDOC_PATTERN = r"<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(?:\r\n|\r|\n)"
@@ -462,6 +470,7 @@ class HclReader:
         seen: dict[str, int] = {}
         plain = re.compile(_PLAIN_ATTRIBUTE, re.VERBOSE).match
         line_end = re.compile(_LINE_END).match
+        header = re.compile(_BLOCK_HEADER, re.VERBOSE).match
         lexer = self.lexer
         while True:
             buf = self.buf
@@ -504,6 +513,15 @@ class HclReader:
                         seen[name] = at
                         lexer.pos = stop
                         continue
+                if m is None:
+                    h = header(self.text, lexer.pos, lexer.n)
+                    if h is not None:
+                        # `resource "type" "name" {` on a line of its own: one match.
+                        found = [a or b for a, b in _LABEL.findall(h.group(2))]
+                        lexer.pos = h.end()
+                        self._block(_Tok("ident", h.group(1), h.start(1), h.end(1)), found,
+                                    _Tok("punct", "{", h.end() - 1, h.end()), depth, resource)
+                        continue
             tok = self.skip_newlines()
             if tok.kind == "eof":
                 if closer is not None:
@@ -540,28 +558,33 @@ class HclReader:
                 raise self.fail(f"expected '=' or '{{' after {tok.text!r}, found "
                                 f"{_show(opener)}", opener)
             self.take()
-            inner = None
-            kind = ""
-            if depth == 0 and tok.text == "resource" and len(labels) == 2 \
-                    and labels[0] in WANTED:
-                inner = Resource(labels[0], labels[1], tok.start, self.src)
-                self.resources.append(inner)
-            elif depth == 0 and tok.text == "variable" and len(labels) == 1:
-                kind = "variable"
-                self.variables.setdefault(labels[0], None)
-                self._variable = labels[0]
-            elif depth == 0 and tok.text == "locals" and not labels:
-                kind = "locals"
-            elif depth == 1 and resource is not None and tok.text in SCHEDULE_ATTRIBUTES:
-                resource.problems.append((diagnostic(
-                    "SL910", "/" + tok.text, f"{tok.text} is written as a block; the Segment "
-                    f"provider takes it as an attribute",
-                    f"write '{tok.text} = {{ ... }}' (with '=')"), tok.start, tok.end))
-            self.body(opener, depth + 1, kind, inner)
-            end = self.peek()
-            if end.kind not in ("nl", "eof") and not (end.kind == "punct" and end.text == "}"):
-                raise self.fail(f"expected a new line after the block's '}}', found "
-                                f"{_show(end)}", end)
+            self._block(tok, labels, opener, depth, resource)
+
+    def _block(self, tok: _Tok, labels: list[str], opener: _Tok, depth: int,
+               resource: Resource | None) -> None:
+        """A block ``tok labels... {`` whose '{' is taken: its body, and what it means here."""
+        inner = None
+        kind = ""
+        if depth == 0 and tok.text == "resource" and len(labels) == 2 \
+                and labels[0] in WANTED:
+            inner = Resource(labels[0], labels[1], tok.start, self.src)
+            self.resources.append(inner)
+        elif depth == 0 and tok.text == "variable" and len(labels) == 1:
+            kind = "variable"
+            self.variables.setdefault(labels[0], None)
+            self._variable = labels[0]
+        elif depth == 0 and tok.text == "locals" and not labels:
+            kind = "locals"
+        elif depth == 1 and resource is not None and tok.text in SCHEDULE_ATTRIBUTES:
+            resource.problems.append((diagnostic(
+                "SL910", "/" + tok.text, f"{tok.text} is written as a block; the Segment "
+                f"provider takes it as an attribute",
+                f"write '{tok.text} = {{ ... }}' (with '=')"), tok.start, tok.end))
+        self.body(opener, depth + 1, kind, inner)
+        end = self.peek()
+        if end.kind not in ("nl", "eof") and not (end.kind == "punct" and end.text == "}"):
+            raise self.fail(f"expected a new line after the block's '}}', found "
+                            f"{_show(end)}", end)
 
     def _wanted(self, name: str, depth: int, block: str, resource: Resource | None) -> bool:
         """Whether the value of attribute ``name`` here is read (else it is skipped)."""

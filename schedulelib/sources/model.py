@@ -205,8 +205,9 @@ class Lines:
         self._starts: list[int] | None = None
 
     def at(self, offset: int) -> tuple[int, int]:
-        if offset <= 0:  # the whole-file span every scan makes: no table needed
-            return 1, 1
+        if self._starts is None and offset < 256 and not any(
+                c in self.text[:offset] for c in "\r\n"):
+            return 1, max(offset, 0) + 1  # on the first line (the whole-file span): no table
         if self._starts is None:
             self._starts = [0] + [m.end() for m in re.finditer("\r\n?|\n", self.text)]
         line = bisect_right(self._starts, offset)
