@@ -18,7 +18,6 @@ installed package).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -26,6 +25,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _timing import command_env
 
 
 def wall(cmd: list[str], env: dict[str, str], repeat: int) -> float:
@@ -68,15 +69,10 @@ def make_files(folder: Path, count: int, per_file: int) -> None:
 
 
 def main() -> None:
-    exe = shutil.which("schedulelib")
     checker = shutil.which("check-jsonschema")
-    if exe is None:
-        sys.exit("install schedulelib first (pip install -e .)")
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
+        exe, env = command_env(root)
         one = root / "one.json"
         one.write_text(json.dumps({"reverseETLSchedule": SCHEDULES[2]}).replace("{m}", "30"))
 

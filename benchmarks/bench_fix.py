@@ -18,7 +18,6 @@ configuration lives on and once on a RAM disk (TMPDIR=/dev/shm) to see both part
 from __future__ import annotations
 
 import json
-import os
 import resource
 import shutil
 import statistics
@@ -27,6 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _timing import command_env
 
 # One fixable finding each; the rest of each schedule is clean.
 JSON_DOCS = [
@@ -83,14 +84,9 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    exe = shutil.which("schedulelib")
-    if exe is None:
-        sys.exit("install schedulelib first (pip install -e .)")
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
+        exe, env = command_env(root)
         pristine = root / "pristine"
         pristine.mkdir()
         make_files(pristine, 1000)

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from _timing import command_env
 from bench_cli import SCHEDULES, wall
 
 from schedulelib.sources import scan
@@ -94,15 +94,10 @@ def timed(fn: object) -> float:
 
 def main() -> None:
     quick = "--quick" in sys.argv
-    exe = shutil.which("schedulelib")
     checker = shutil.which("check-jsonschema")
-    if exe is None:
-        sys.exit("install schedulelib first (pip install -e .)")
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
+        exe, env = command_env(root)
         repo = root / "repo"
         repo.mkdir()
         make_repository(repo, 5000)
