@@ -139,7 +139,8 @@ def _why(exc: OSError) -> str:
 
 def _special(label: str, what: str, named: bool) -> Scan:
     if named:
-        return _unreadable(label, f"is {what}, not a regular file")
+        return _unreadable(label, f"is {what}, not a regular file",
+                           hint="name the configuration file itself; only regular files are read")
     return _skipped(label, what)
 
 
@@ -154,9 +155,10 @@ def too_large(label: str, kind: Kind | None = None) -> Scan:
         "point schedulelib at the configuration files themselves"))])
 
 
-def _unreadable(label: str, why: str, what: str = "file") -> Scan:
+def _unreadable(label: str, why: str, what: str = "file",
+                hint: str = "check the path and its permissions") -> Scan:
     return Scan(label, None, unreadable=True, findings=[Finding(label, 0, 0, diagnostic(
-        "SL901", "", f"the {what} {why}", "check the path and its permissions"))])
+        "SL901", "", f"the {what} {why}", hint))])
 
 
 # -- scanning text ------------------------------------------------------------------------------
