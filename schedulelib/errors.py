@@ -472,6 +472,26 @@ RULES: dict[str, Rule] = _rules(
         "without this warning.",
     ),
     Rule(
+        "SL910", "terraform-schedule-block", "error",
+        "A Terraform schedule attribute (reverse_etl_schedule, schedule_config) is written as "
+        "a nested block, without '='.",
+        "The Segment provider declares them as attributes: `terraform validate` rejects the "
+        "block form, and schedulelib would otherwise find no schedule there at all.",
+        'reverse_etl_schedule { strategy = "MANUAL" }',
+        "Write it as an attribute: reverse_etl_schedule = { strategy = \"MANUAL\" }.",
+    ),
+    Rule(
+        "SL911", "plan-format-version", "error",
+        "A Terraform plan or state JSON (terraform show -json) declares a format_version whose "
+        "major version is not 0 or 1.",
+        "Terraform's JSON output format asks readers to reject a major version they do not "
+        "know: its meaning may have changed.",
+        '{"format_version": "2.0", "resource_changes": [{"type": '
+        '"segment_destination_subscription", ...}]}',
+        "Produce the JSON with a Terraform release that writes format 1.x, or report the new "
+        "format.",
+    ),
+    Rule(
         "SL920", "unused-suppression", "warning",
         "A `# schedulelib: ignore[CODE]` comment names a code that is not found on the line "
         "it applies to.",
@@ -498,26 +518,6 @@ RULES: dict[str, Rule] = _rules(
         "(any file that makes schedulelib raise an exception)",
         "Please report it with the file (or a copy without secrets) and the message; no "
         "selection or comment silences this code.",
-    ),
-    Rule(
-        "SL910", "terraform-schedule-block", "error",
-        "A Terraform schedule attribute (reverse_etl_schedule, schedule_config) is written as "
-        "a nested block, without '='.",
-        "The Segment provider declares them as attributes: `terraform validate` rejects the "
-        "block form, and schedulelib would otherwise find no schedule there at all.",
-        'reverse_etl_schedule { strategy = "MANUAL" }',
-        "Write it as an attribute: reverse_etl_schedule = { strategy = \"MANUAL\" }.",
-    ),
-    Rule(
-        "SL911", "plan-format-version", "error",
-        "A Terraform plan or state JSON (terraform show -json) declares a format_version whose "
-        "major version is not 0 or 1.",
-        "Terraform's JSON output format asks readers to reject a major version they do not "
-        "know: its meaning may have changed.",
-        '{"format_version": "2.0", "resource_changes": [{"type": '
-        '"segment_destination_subscription", ...}]}',
-        "Produce the JSON with a Terraform release that writes format 1.x, or report the new "
-        "format.",
     ),
     Rule(
         "SL940", "not-a-snapshot", "error",
