@@ -117,3 +117,25 @@ def test_never_running_specs_give_no_runs_like_robfig() -> None:
         after = datetime.fromtimestamp(row["start_unix"], UTC)
         assert row["runs"] == [] and row["exhausted"]
         assert list(iter_cron_runs(expr, row["zone"], after)) == []
+
+
+def test_one_run_a_day_is_never_short_at_any_transition() -> None:
+    """The filter's one-run-a-day rule holds at every transition of every zone, 1970-2037: the
+    engine finds no short gap for a daily run at the very wall times the clock changes."""
+    from schedulelib.zones import available_zones, canonical
+
+    start = int(datetime(1970, 1, 1, tzinfo=UTC).timestamp())
+    end = int(datetime(2038, 1, 1, tzinfo=UTC).timestamp())
+    checked = 0
+    for key in sorted(k for k in available_zones() if canonical(k) == k):
+        for transition in get_zone(key).transitions(start, end):
+            shift = abs(transition.after - transition.before) // 60
+            if not 15 <= shift <= 1440 - 15:
+                continue  # the filter leaves these to the engine
+            for offset in (transition.before, transition.after):
+                wall = (transition.at + offset) // 60 % 1440
+                expr = parse_cron(f"{wall % 60} {wall // 60} * * *")
+                assert not _runs_near(expr.minutes, expr.hours, transition)
+                assert gaps_at(expr, key, transition.at) == (), (key, transition, str(expr))
+                checked += 1
+    assert checked > 10_000
