@@ -118,7 +118,9 @@ def audit_command(ctx: click.Context, snapshot_path: str, fmt: str, dst: str, to
     import json
 
     from .audit import audit, format_text
+    from .calendar import printable
     from .errors import ScheduleError
+    from .formats import writable
     from .snapshot import read_snapshot
 
     tol, ahead = parse_span(tolerance, "--tolerance"), parse_span(early, "--early")
@@ -130,7 +132,11 @@ def audit_command(ctx: click.Context, snapshot_path: str, fmt: str, dst: str, to
         code = exc.diagnostics[0].code + ": " if exc.diagnostics else ""
         raise CommandError(f"{code}{exc}") from None
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(writable(json.dumps(report.to_dict(), indent=2, ensure_ascii=False),
+                            json=True))
     else:
-        click.echo(format_text(report), nl=False)
+        # Names and error texts come from the workspace: no escape sequence reaches the
+        # terminal, and no lone surrogate (a JSON "\ud800") reaches the UTF-8 encoder.
+        click.echo("\n".join(printable(line) for line in format_text(report).split("\n")),
+                   nl=False)
     ctx.exit(EXIT_FINDINGS if report.failed else EXIT_OK)

@@ -33,7 +33,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from .errors import Diagnostic, ScheduleError, diagnostic, pointer
 
@@ -207,8 +207,15 @@ def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
             size = os.fstat(fh.fileno()).st_size
             if size > MAX_BYTES:
                 raise _error("SL940", "", f"{label}: {size} bytes, more than a snapshot holds")
+            # read(MAX_BYTES + 1) would reserve 2 GiB for a file of any size (and fail where
+            # address space is limited): read what the file holds, in pieces, up to the limit.
+            data = _read_at_most(fh, MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                raise _error("SL940", "", f"{label}: more than {MAX_BYTES} bytes, more than a "
+                             "snapshot holds")
             # Decoded at once, so the bytes are freed before the objects are built.
-            text = fh.read(MAX_BYTES + 1).decode("utf-8")
+            text = data.decode("utf-8")
+            del data
     except UnicodeDecodeError as exc:
         raise _error("SL940", "", f"{label}: not UTF-8 text ({exc.reason} at byte "
                      f"{exc.start})") from None
@@ -217,6 +224,17 @@ def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
     except OSError as exc:
         raise _error("SL940", "", f"{label}: cannot be read: {exc.strerror or exc}") from None
     return dataclasses.replace(parse_snapshot(text, name=label), source=label)
+
+
+def _read_at_most(fh: BinaryIO, limit: int) -> bytearray:
+    """Up to ``limit`` bytes of ``fh``, with memory in proportion to what it holds."""
+    pieces = bytearray()
+    while len(pieces) < limit:
+        piece = fh.read(min(1 << 20, limit - len(pieces)))
+        if not piece:
+            break
+        pieces += piece
+    return pieces
 
 
 def parse_snapshot(data: bytes | str, *, name: str = "<snapshot>") -> Snapshot:
@@ -311,7 +329,11 @@ _fromisoformat = datetime.fromisoformat
 def _time(value: object) -> datetime | None:
     """An RFC 3339 date-time as an aware UTC datetime, else None."""
     ts = _ts(value)
-    return None if ts is None else datetime.fromtimestamp(ts, UTC)
+    try:
+        return None if ts is None else datetime.fromtimestamp(ts, UTC)
+    except (ValueError, OverflowError, OSError):
+        # 9999-12-31T23:59:59-01:00 is a valid RFC 3339 time in the year 10000 in UTC.
+        return None
 
 
 def _show(value: object, limit: int = 40) -> str:

@@ -367,6 +367,22 @@ def test_json_output_and_exit_codes(tmp_path: Path) -> None:
     assert doc["subscriptions"][0]["missed"] == len(doc["subscriptions"][0]["missedAt"])
 
 
+@pytest.mark.parametrize("fmt", ["text", "json"], ids=["text", "json"])
+def test_hostile_names_reach_neither_terminal_nor_encoder(tmp_path: Path, fmt: str) -> None:
+    """A name with an escape sequence and a lone surrogate prints safely in both formats."""
+    path = _mixed(tmp_path)
+    doc = json.loads(path.read_text("utf-8"))
+    doc["destinations"][0]["subscriptions"][0]["name"] = "\x1b[2J\ud800Evil"
+    path.write_text(json.dumps(doc), "utf-8")
+    result = CliRunner().invoke(main, ["audit", "--format", fmt, str(path)])
+    assert result.exit_code == 1, result.output
+    if fmt == "json":
+        names = [s["name"] for s in json.loads(result.stdout)["subscriptions"]]
+        assert "\x1b[2J\ud800Evil" in names
+    else:
+        assert "\x1b" not in result.stdout and "\ufffd[2J\ufffdEvil" in result.stdout
+
+
 @pytest.mark.parametrize(("content", "code"), [
     (b"", "SL940"),
     (b'{"name": "x"}', "SL940"),

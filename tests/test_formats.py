@@ -204,3 +204,21 @@ def test_github_annotations(repo: Path) -> None:
         assert match is not None, line
         assert (int(match[4]), int(match[5])) >= (int(match[2]), int(match[3]))
         assert match[1] == RULES[match[6]].severity
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab", "github"],
+                         ids=["json", "sarif", "gitlab", "github"])
+def test_a_lone_surrogate_in_a_key_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              fmt: str) -> None:
+    """A JSON key "\\ud800" in a finding's pointer is written (escaped in JSON), not a crash."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.json").write_text('{"strategy": "periodic", "config": {"interval": "1h", '
+                                     '"\\ud800": 1}}')
+    status, out = validate("--format", fmt, "s.json")
+    assert status == 1
+    if fmt == "github":
+        assert "SL103" in out and out.encode("utf-8")
+    elif fmt == "json":
+        assert json.loads(out)["findings"][0]["pointer"] == "/config/\ud800"
+    else:
+        assert json.loads(out)

@@ -171,8 +171,13 @@ def test_bad_sync_entries_are_sl941_with_a_pointer(sync: Any) -> None:
     (b'{"schedulelibSnapshot": 1, "pulledAt": "2026-01-01T00:00:00Z", "models": {}}', "SL941"),
     (b'{"schedulelibSnapshot": 1, "pulledAt": "2026-01-01T00:00:00Z", "destinations": '
      b'[{"id": "d", "enabled": "yes"}]}', "SL941"),
+    (b'{"schedulelibSnapshot": 1, "pulledAt": "9999-12-31T23:59:59-01:00"}', "SL941"),
+    (b'{"schedulelibSnapshot": 1, "pulledAt": "0001-01-01T00:00:00+01:00"}', "SL941"),
+    (b'{"schedulelibSnapshot": 1, "pulledAt": "2026-01-01T00:00:00Z", "history": '
+     b'{"since": "2026-01-01T00:00:00Z", "until": "9999-12-31T23:59:59.999-23:59"}}', "SL941"),
 ], ids=["empty", "not-utf8", "array", "nan", "bool-version", "string-version", "inf-version",
-        "deep", "pulled-at", "models-object", "enabled-string"])
+        "deep", "pulled-at", "models-object", "enabled-string", "pulled-at-year-10000",
+        "pulled-at-year-0", "until-year-10000"])
 def test_files_that_are_not_snapshots(text: bytes, code: str) -> None:
     """Every malformed file is one SnapshotError (a ValueError) with a registered code."""
     with pytest.raises(SnapshotError) as info:
@@ -197,6 +202,20 @@ def test_unreadable_paths(tmp_path: Path, kind: str) -> None:
     with pytest.raises(SnapshotError) as info:
         read_snapshot(path)
     assert info.value.diagnostics[0].code == "SL940"
+
+
+def test_reading_a_small_snapshot_needs_little_memory(tmp_path: Path) -> None:
+    """A small snapshot reads with 1 GiB of address space (the 2 GiB limit is not reserved)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(_doc([_sub("A", [_y(T0)])])))
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30));"
+            "from schedulelib.snapshot import read_snapshot; read_snapshot(sys.argv[1])")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-500:]
 
 
 def test_odd_unicode_names_survive(tmp_path: Path) -> None:

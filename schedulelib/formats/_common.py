@@ -77,4 +77,6 @@ def fingerprints(findings: Sequence[Finding]) -> Iterator[str]:
         base = "\0".join((f.code, relative_path(f.file), f.pointer))
         count = seen.get(base, 0)
         seen[base] = count + 1
-        yield hashlib.sha256(f"{base}\0{count}".encode()).hexdigest()[:32]
+        # surrogatepass: a pointer with a lone surrogate (a JSON "\ud800" key) still hashes.
+        yield hashlib.sha256(f"{base}\0{count}".encode("utf-8", "surrogatepass")
+                             ).hexdigest()[:32]
