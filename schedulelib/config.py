@@ -235,11 +235,18 @@ def load_config(path: Path, *, required: bool = False) -> Config | None:
     None for a ``pyproject.toml`` without ``[tool.schedulelib]`` unless ``required`` (then
     the defaults).  Raises :class:`ConfigError` for a file that cannot be read or used.
     """
+    from ._regular import NotRegularFile, open_regular
+
     try:
-        with open(path, "rb") as handle:
+        # Only a regular file: a FIFO named .schedulelib.toml would otherwise hang the run.
+        with open_regular(path) as handle:
             raw = handle.read(1024 * 1024 + 1)
+    except NotRegularFile as exc:
+        raise ConfigError(f"{path}: {exc}, not a configuration file") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a NUL in the name
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
     if len(raw) > 1024 * 1024:
         raise ConfigError(f"{path}: larger than 1 MiB; not a configuration file")
     if path.name == "pyproject.toml" and b"schedulelib" not in raw and not required:

@@ -201,9 +201,12 @@ class Snapshot:
 
 def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
     """Read a snapshot file; raises :class:`SnapshotError` (a ``ValueError``) if it is not one."""
+    from ._regular import NotRegularFile, open_regular
+
     label = str(path)
     try:
-        with open(path, "rb") as fh:
+        # Only a regular file: a FIFO would hang the reader, /dev/zero never end.
+        with open_regular(path) as fh:
             size = os.fstat(fh.fileno()).st_size
             if size > MAX_BYTES:
                 raise _error("SL940", "", f"{label}: {size} bytes, more than a snapshot holds")
@@ -219,10 +222,13 @@ def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
     except UnicodeDecodeError as exc:
         raise _error("SL940", "", f"{label}: not UTF-8 text ({exc.reason} at byte "
                      f"{exc.start})") from None
-    except IsADirectoryError:
-        raise _error("SL940", "", f"{label}: is a directory") from None
+    except (IsADirectoryError, NotRegularFile) as exc:
+        what = "is a directory" if isinstance(exc, IsADirectoryError) else str(exc)
+        raise _error("SL940", "", f"{label}: {what}, not a snapshot file") from None
     except OSError as exc:
         raise _error("SL940", "", f"{label}: cannot be read: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a NUL in the name
+        raise _error("SL940", "", f"{label}: cannot be read: {exc}") from None
     return dataclasses.replace(parse_snapshot(text, name=label), source=label)
 
 

@@ -125,6 +125,19 @@ def test_config_option_and_isolated(repo: Path) -> None:
     assert status == 2 and "--config and --isolated" in err
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("found", [False, True], ids=["named", "found"])
+def test_a_fifo_as_configuration_does_not_hang(repo: Path, found: bool) -> None:
+    """A FIFO given to --config is a usage error; one found as .schedulelib.toml is not read."""
+    fifo = repo / (".schedulelib.toml" if found else "fifo.toml")
+    os.mkfifo(fifo)
+    if found:
+        assert {c for _, c in codes(str(repo))} == {"SL407", "SL409", "SL504"}
+    else:
+        status, _, err = run("validate", "--config", str(fifo), str(repo))
+        assert status == 2 and "named pipe" in err
+
+
 @pytest.mark.parametrize(("text", "words"), [
     ("selectt = ['SL4']\n", "unknown key 'selectt' (did you mean 'select'?)"),
     ("ignore = ['SL499']\n", "unknown rule code 'SL499'"),

@@ -193,12 +193,19 @@ def test_one_broken_generator_does_not_flood_the_report() -> None:
     assert len(info.value.diagnostics) == 100
 
 
-@pytest.mark.parametrize("kind", ["missing", "directory"], ids=["missing", "directory"])
+@pytest.mark.parametrize("kind", ["missing", "directory", "fifo", "device"],
+                         ids=["missing", "directory", "fifo", "device"])
 def test_unreadable_paths(tmp_path: Path, kind: str) -> None:
-    """A missing path or a directory is SL940, not an OSError."""
+    """A missing path, a directory, a FIFO or a device is SL940, not an OSError nor a hang."""
     path = tmp_path / "nope.json"
     if kind == "directory":
         path.mkdir()
+    elif kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(path)
+    elif kind == "device":
+        path = Path(os.devnull)
     with pytest.raises(SnapshotError) as info:
         read_snapshot(path)
     assert info.value.diagnostics[0].code == "SL940"
