@@ -353,6 +353,13 @@ class _Planner:
             head, _, last = diagnostic.path.rpartition("/")
             if head == array and last.isdigit() and diagnostic.code in _ARRAY_CODES:
                 at.setdefault(int(last), {}).setdefault(diagnostic.code, finding)
+        # Past the findings listed per array the rest are only counted: an item with no
+        # finding of its own is repaired under the first listed one of the same kind.
+        spare: dict[str, Finding] = {}
+        for codes in at.values():
+            for code, finding in codes.items():
+                spare.setdefault(code, finding)
+        spare_converting = spare.get("SL303") or spare.get("SL305")
         # First pass: what each item will be, and how it could be rewritten or deleted.
         places: list[tuple[int, int] | None] = []
         changes: dict[int, Edit] = {}
@@ -365,7 +372,7 @@ class _Planner:
             whole = _whole(item, high)
             mine = at.get(index, {})
             if whole is not None and type(item) is not int:
-                converting = mine.get("SL303") or mine.get("SL305")
+                converting = mine.get("SL303") or mine.get("SL305") or spare_converting
                 edit = (self._replace(f"{array}/{index}", item, whole)
                         if converting is not None else None)
                 if edit is None:
@@ -391,7 +398,8 @@ class _Planner:
             kept = at.get(keeper, {})
             for index in indices:
                 mine = at.get(index, {})
-                converting = mine.get("SL303") or mine.get("SL305")
+                converting = (mine.get("SL303") or mine.get("SL305")
+                              or (spare_converting if index in changes else None))
                 place = places[index]
                 if index != keeper and index not in cuts:
                     continue  # a repeat that cannot go: left as written (not rewritten)
@@ -404,8 +412,11 @@ class _Planner:
                         writes.setdefault(converting, []).append(
                             (self.found.file_pointer(f"{array}/{index}"), whole))
                     continue
+                # A repeat past the findings listed per array (the rest are counted, not
+                # listed) has none of its own: it goes with another repeat of its value.
                 who = (mine.get("SL306") or converting or kept.get("SL306")
-                       or kept.get("SL303") or kept.get("SL305"))
+                       or kept.get("SL303") or kept.get("SL305")
+                       or spare.get("SL306"))
                 if who is None or place is None:
                     continue
                 edits.setdefault(who, []).append(cuts[index])
@@ -737,21 +748,32 @@ def _misread(fixes: list[Fix], schedules: list[Found]) -> str:
             gone.setdefault(array, []).append(index)
     for indices in gone.values():
         indices.sort()
+    # Each schedule by its pointer (the first one of a pointer, as a scan in order finds):
+    # a file with 20 000 fixes must not scan 20 000 schedules for each.
+    by_pointer: dict[str, int] = {}
+    for i, found in enumerate(schedules):
+        by_pointer.setdefault(found.pointer, i)
     for fix in fixes:
         for where, value in fix.writes:
             array, _, last = where.rpartition("/")
             if array in gone and last.isdigit():  # items before it may have been deleted
                 where = f"{array}/{int(last) - bisect_left(gone[array], int(last))}"
-            if not _same(_read_back(schedules, where), value):
+            if not _same(_read_back(schedules, by_pointer, where), value):
                 return f"the fixed file does not read {where} as {value!r}"
     return ""
 
 
-def _read_back(schedules: list[Found], where: str) -> object:
-    """The value at file pointer ``where`` in the schedule that holds it."""
-    for found in schedules:
-        if where != found.pointer and not where.startswith(found.pointer + "/"):
-            continue
+def _read_back(schedules: list[Found], by_pointer: dict[str, int], where: str) -> object:
+    """The value at file pointer ``where`` in the schedule that holds it (the first one in
+    ``schedules`` whose pointer is ``where`` or a prefix of it ending before a ``/``)."""
+    candidates = [by_pointer.get(where)]
+    at = where.find("/")
+    while at >= 0:
+        candidates.append(by_pointer.get(where[:at]))
+        at = where.find("/", at + 1)
+    holders = [i for i in candidates if i is not None]
+    if holders:
+        found = schedules[min(holders)]
         relative = where[len(found.pointer):]
         for old, new in found.renames:  # Terraform's schedule_config is the document's config
             if relative == "/" + new or relative.startswith("/" + new + "/"):

@@ -357,6 +357,18 @@ def _runs(spec: str, count: int = 30) -> list[datetime]:
           {"strategy": "specific_days", "config": {"days": ["1", 1, 1.0, "01", 2],
                                                    "hours": [23, "23"],
                                                    "timezone": "US/Eastern"}}, None))
+# More repeats than the findings listed per array: the unlisted ones are repaired too.
+@example(("x.json", '{"reverseETLSchedule": {"strategy": "specific_days", "config": '
+          '{"days": [0], "hours": [0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0], "timezone": "UTC"}}}',
+          {"strategy": "specific_days", "config": {"days": [0],
+                                                   "hours": [0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0],
+                                                   "timezone": "UTC"}}, None))
+@example(("x.json", '{"reverseETLSchedule": {"strategy": "specific_days", "config": '
+          '{"days": [0], "hours": [0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0.0], "timezone": "UTC"}}}',
+          {"strategy": "specific_days", "config": {"days": [0],
+                                                   "hours": [0, 0, 0, 0, 0, 0.0, 0.0, 0.0,
+                                                             0.0],
+                                                   "timezone": "UTC"}}, None))
 def test_fix_properties(case: tuple[str, str, dict[str, object], int | None]) -> None:
     """Only the offending spans change; the meaning is kept; nothing fixable is left; a
     second run changes nothing; line endings stay."""
