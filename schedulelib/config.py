@@ -13,7 +13,6 @@ it (never silence).  ``tomllib`` is imported only when a configuration file exis
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -121,39 +120,88 @@ class RuleSet:
 # -- globs ---------------------------------------------------------------------------------------
 
 
+# Glob tokens.  A pattern is matched by simulating its automaton over every state at once,
+# not by a backtracking regular expression: ``*a*a*a*a*a*a*b`` against a long name, or
+# ``**/a**/a**/a/b`` against a deep path, would take exponential time in ``re``.
+_LITERAL, _ONE, _STAR, _ANY, _OPTIONAL = range(5)
+
+
 @lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
+def _glob_tokens(pattern: str) -> tuple[tuple[int, str | int], ...]:
     """``*`` within one path segment, ``**`` across segments, ``?`` one character; a pattern
-    without ``/`` matches the name in any directory (as .gitignore and ruff read it)."""
+    without ``/`` matches the name in any directory (as .gitignore and ruff read it).
+
+    ``(_OPTIONAL, n)`` may be skipped to token ``n``; ``_STAR`` and ``_ANY`` repeat zero or
+    more times."""
     pattern = pattern.strip().removeprefix("./")
     if "/" not in pattern.rstrip("/"):
         pattern = "**/" + pattern
     pattern = pattern.rstrip("/")
-    out = []
+    out: list[tuple[int, str | int]] = []
     i = 0
     while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
+        if pattern.startswith("**/", i):  # no segment, or any run of whole segments
+            out += [(_OPTIONAL, len(out) + 3), (_ANY, ""), (_LITERAL, "/")]
             i += 3
         elif pattern.startswith("**", i):
-            out.append(".*")
+            out.append((_ANY, ""))
             i += 2
         elif pattern[i] == "*":
-            out.append("[^/]*")
+            out.append((_STAR, ""))
             i += 1
         elif pattern[i] == "?":
-            out.append("[^/]")
+            out.append((_ONE, ""))
             i += 1
         else:
-            out.append(re.escape(pattern[i]))
+            out.append((_LITERAL, pattern[i]))
             i += 1
     # A pattern naming a directory also covers everything below it.
-    return re.compile("".join(out) + "(?:/.*)?", re.DOTALL)
+    out += [(_OPTIONAL, len(out) + 3), (_LITERAL, "/"), (_ANY, "")]
+    return tuple(out)
 
 
 def glob_match(pattern: str, relative: str) -> bool:
-    """Whether the '/'-separated ``relative`` path matches ``pattern`` (see :func:`_glob_regex`)."""
-    return _glob_regex(pattern).fullmatch(relative) is not None
+    """Whether the '/'-separated ``relative`` path matches ``pattern`` (see
+    :func:`_glob_tokens`), in time proportional to the product of their lengths at most."""
+    tokens = _glob_tokens(pattern)
+    end = len(tokens)
+
+    def closure(states: set[int]) -> set[int]:
+        todo = list(states)
+        while todo:
+            i = todo.pop()
+            if i >= end:
+                continue
+            kind, arg = tokens[i]
+            for j in ((i + 1, arg) if kind == _OPTIONAL and isinstance(arg, int) else
+                      (i + 1,) if kind in (_STAR, _ANY) else ()):
+                if j not in states:
+                    states.add(j)
+                    todo.append(j)
+        return states
+
+    states = closure({0})
+    for char in relative:
+        following: set[int] = set()
+        for i in states:
+            if i >= end:
+                continue
+            kind, arg = tokens[i]
+            if kind == _LITERAL:
+                if char == arg:
+                    following.add(i + 1)
+            elif kind == _ONE:
+                if char != "/":
+                    following.add(i + 1)
+            elif kind == _STAR:
+                if char != "/":
+                    following.add(i)
+            elif kind == _ANY:
+                following.add(i)
+        if not following:
+            return False
+        states = closure(following)
+    return end in states
 
 
 # -- the configuration ---------------------------------------------------------------------------

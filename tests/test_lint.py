@@ -509,6 +509,43 @@ def test_globs(pattern: str, path: str, expected: bool) -> None:
     assert glob_match(pattern, path) is expected
 
 
+def _glob_by_regex(pattern: str, path: str) -> bool:
+    """The glob reading as a backtracking regular expression (the oracle on short input)."""
+    import re
+
+    pattern = pattern.strip().removeprefix("./")
+    if "/" not in pattern.rstrip("/"):
+        pattern = "**/" + pattern
+    pattern = pattern.rstrip("/")
+    out = [re.escape(c) for c in pattern]
+    regex = "".join(out).replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*") \
+        .replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
+    return re.fullmatch(regex + "(?:/.*)?", path, re.DOTALL) is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("ab*?/.", max_size=12), st.text("ab/.", max_size=12))
+@example("**/a/**", "a")
+@example("a/**", "a/b")
+def test_globs_match_the_regular_expression_reading(pattern: str, path: str) -> None:
+    """The glob automaton agrees with the regular expression a glob stands for."""
+    from schedulelib.config import glob_match
+
+    assert glob_match(pattern, path) is _glob_by_regex(pattern, path)
+
+
+@pytest.mark.parametrize(("pattern", "path"), [
+    ("*a" * 30 + "*b", "a" * 5_000),
+    ("**/a" * 30 + "/b", "/".join(["a"] * 2_000)),
+    ("a**" * 30 + "b", "a" * 5_000),
+], ids=["stars-in-a-name", "double-stars-in-a-path", "double-stars-in-a-name"])
+def test_pathological_globs_do_not_backtrack(pattern: str, path: str) -> None:
+    """Globs that send a backtracking matcher into exponential time are answered at once."""
+    from schedulelib.config import glob_match
+
+    assert glob_match(pattern, path) is False
+
+
 @pytest.mark.parametrize(("config", "args", "policy"), [
     ("", [], "go"),
     ("dst = 'debian'\n", [], "debian"),
