@@ -118,15 +118,23 @@ def scan_paths(paths: Iterable[StrPath], *, as_of: datetime | None = None
     A named file without any schedule gets warning SL905; a file found by searching a
     directory does not.
     """
-    from .sources import iter_files, read_file
+    from .sources import is_dir, iter_files, read_file
 
+    if isinstance(paths, (str, os.PathLike)):
+        # One path, not its characters: scan_paths("config") would otherwise search "c",
+        # "o", ... and scan_paths("/srv") the whole file system from "/".
+        paths = [paths]
     seen: set[Path] = set()
     for argument in paths:
         path = Path(argument)
-        if path.is_dir():
-            for file in iter_files(path):
+        if is_dir(path):
+            errors: list[Scan] = []
+            for file in iter_files(path, errors):
                 if _first(file, seen):
                     yield freeze(read_file(file, named=False), as_of=as_of)
+            # A directory that could not be searched is reported, not skipped in silence.
+            for error in errors:
+                yield freeze(error, as_of=as_of)
         elif _first(path, seen):
             yield freeze(read_file(path), as_of=as_of)
 
@@ -195,7 +203,8 @@ def _first(path: Path, seen: set[Path]) -> bool:
     """False for a file already scanned (named twice, or inside two named directories)."""
     try:
         key = path.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop on older Pythons
+    except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop on older
+        # Pythons; ValueError: a NUL in the name (read_file reports it)
         key = path.absolute()
     if key in seen:
         return False

@@ -180,6 +180,33 @@ def test_scan_paths_searches_directories_once(tmp_path: Path) -> None:
     assert list(named.findings) == read_file(tmp_path / "empty.json").check()
 
 
+@pytest.mark.parametrize("as_type", [str, Path], ids=["str", "path"])
+def test_scan_paths_takes_one_path_as_one_path(tmp_path: Path, as_type: type) -> None:
+    """A single path (not a list) is that path, not a search of each of its characters."""
+    (tmp_path / "a.json").write_text('{"strategy": "manual"}')
+    found = list(scan_paths(as_type(tmp_path)))
+    assert [Path(f.file).name for f in found] == ["a.json"]
+
+
+def test_scan_paths_reports_bad_names_and_unsearchable_directories(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name with a NUL is an SL901 finding; a directory that cannot be listed too."""
+    [nul] = scan_paths(["a\x00.json"])
+    assert [f.code for f in nul.findings] == ["SL901"] and not nul.ok
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    walk = os.walk
+
+    def vanishing(top: str, **kw: object) -> object:
+        gone.rmdir()  # the directory disappears between the check and the listing
+        return walk(top, **kw)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "walk", vanishing)
+    [lost] = scan_paths([gone])
+    assert [f.code for f in lost.findings] == ["SL901"]
+    assert "cannot be searched" in lost.findings[0].message
+
+
 @pytest.mark.parametrize(("text", "kind"), [
     (b'\xef\xbb\xbf{"strategy": "manual"}', "json"),
     ("strategy: manual\n", "yaml"),
