@@ -110,10 +110,11 @@ def scan_file(path: StrPath, *, kind: Kind | None = None, as_of: datetime | None
     return freeze(read_file(os.fspath(path), kind=kind), as_of=as_of)
 
 
-def scan_paths(paths: Iterable[StrPath], *, as_of: datetime | None = None
+def scan_paths(paths: Iterable[StrPath] | StrPath, *, as_of: datetime | None = None
                ) -> Iterator[ScannedFile]:
     """Each file named, and every JSON, YAML and Terraform file under each directory named
-    (hidden and dependency directories skipped), once each, in order.
+    (hidden and dependency directories skipped), once each, in order.  ``paths`` may also
+    be one path.
 
     A named file without any schedule gets warning SL905; a file found by searching a
     directory does not.
