@@ -344,7 +344,7 @@ class _Api:
             self.stats.pages[path.split("/")[1]] = self.stats.pages.get(path.split("/")[1],
                                                                          0) + 1
             try:
-                response = self.client.get(path, params=params, headers={"Accept": media})
+                response = self.fetch(path, params, media)
             except httpx.TransportError as exc:
                 self.backoff(path, attempt, None, f"{type(exc).__name__}")
                 continue
@@ -357,13 +357,30 @@ class _Api:
                 continue
             if status != 200:
                 raise PullError(f"GET {path}: HTTP {status}{_api_message(response)}")
-            body = response.content
-            if len(body) > MAX_BODY:
-                raise PullError(f"GET {path}: a response of {len(body)} bytes is larger than "
-                                "any page the API sends")
-            data = self.parse(path, body)
+            data = self.parse(path, response.content)
             self.pace(response)
             return data
+
+    def fetch(self, path: str, params: dict[str, str], media: str) -> httpx.Response:
+        """The response to one GET, its body read in full but never past MAX_BODY bytes
+        (decoded): a server that sends without end, or a small gzip body that inflates
+        to gigabytes, stops the pull instead of filling the memory."""
+        import httpx
+
+        with self.client.stream("GET", path, params=params,
+                                headers={"Accept": media}) as response:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_BODY:
+                    raise PullError(f"GET {path}: a response of more than {MAX_BODY} bytes "
+                                    "is larger than any page the API sends")
+        # The body is decoded already: the headers that describe its encoding go.
+        headers = [(k, v) for k, v in response.headers.multi_items()
+                   if k.lower() not in ("content-encoding", "content-length",
+                                        "transfer-encoding")]
+        return httpx.Response(response.status_code, headers=headers, content=bytes(body),
+                              request=response.request)
 
     def parse(self, path: str, body: bytes) -> dict[str, Any]:
         start = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import pickle
 import traceback
@@ -175,6 +176,48 @@ def test_malformed_responses_stop_the_pull(api: FakeApi, tmp_path: Path, fault: 
     assert len(output.strip().splitlines()) == 1
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []  # no temporary file left beside it either
+
+
+@pytest.mark.parametrize(("fault", "ok"), [
+    (Fault("/destinations", 200, {}, b'{"data": {"destinations": []}}' + b" " * 20_000),
+     False),
+    (Fault("/destinations", 200, {"Content-Encoding": "gzip"},
+           gzip.compress(b'{"data": {"destinations": []}}' + b" " * 200_000)), False),
+    (Fault("/destinations", 200, {"Content-Encoding": "gzip"},
+           gzip.compress(b'{"data": {"destinations": []}}')), True),
+], ids=["too-long", "gzip-bomb", "gzip-small"])
+def test_bodies_are_read_only_up_to_the_limit(api: FakeApi, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch, fault: Fault,
+                                              ok: bool) -> None:
+    """A body longer than the limit once decoded stops the pull; a small gzip body reads."""
+    import schedulelib.pull
+
+    monkeypatch.setattr(schedulelib.pull, "MAX_BODY", 10_000)
+    api.faults.append(fault)
+    code, output, _ = _cli(api, tmp_path)
+    if ok:
+        assert code == 0, output
+    else:
+        assert code == 2 and "larger than any page" in output
+
+
+def test_a_long_body_is_not_held_in_memory(api: FakeApi, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    """Reading stops at the limit: a 32 MB body past a 10 kB limit never sits in memory."""
+    import tracemalloc
+
+    import schedulelib.pull
+
+    monkeypatch.setattr(schedulelib.pull, "MAX_BODY", 10_000)
+    api.faults.append(Fault("/destinations", 200, {}, b" " * 32_000_000))
+    tracemalloc.start()
+    try:
+        with pytest.raises(PullError, match="larger than any page"):
+            pull(Token(TOKEN), api_url=api.url, sleep=lambda s: None)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8_000_000
 
 
 def test_a_failed_pull_keeps_the_previous_snapshot(api: FakeApi, tmp_path: Path) -> None:
