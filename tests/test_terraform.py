@@ -145,6 +145,16 @@ def test_what_stays_unknown_is_sl903(tmp_path: Path, config: str, words: str) ->
     assert words in finding.message and "this value is not checked" in finding.message
 
 
+def test_a_long_chain_of_locals_is_not_called_a_cycle(tmp_path: Path) -> None:
+    """Locals that name one another 100 deep are cut off as too long, not as a cycle."""
+    chain = "".join(f"  l{i} = local.l{i + 1}\n" for i in range(100))
+    base = module(tmp_path, {"main.tf": sub("jsonencode({ interval = local.l0 })"),
+                             "chain.tf": f'locals {{\n{chain}  l100 = "1h"\n}}\n'})
+    [finding] = findings(base / "main.tf")
+    assert finding.code == "SL903" and "more than 64 references" in finding.message
+    assert "refers to itself" not in finding.message
+
+
 def test_partly_known_config_still_checks_the_rest(tmp_path: Path) -> None:
     """An unknown timezone: SL903 for it alone, and the spec is still checked."""
     text = sub('jsonencode({ spec = "*/5 * * * *", timezone = local.tz })', "CRON")

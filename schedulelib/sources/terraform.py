@@ -234,8 +234,11 @@ class _Eval:
         """The Node a reference names, or None and why not."""
         first = str(steps[0])
         label = f"{root}.{first}"
-        if (root, first) in self._following or len(self._following) > 64:
+        if (root, first) in self._following:
             return None, f"{label} refers to itself"
+        if len(self._following) > 64:
+            # A chain this long is followed no further; it need not be a cycle.
+            return None, f"{label} is reached through more than 64 references"
         target: Node | None
         if root == "each":
             if self.each is None:
