@@ -114,7 +114,8 @@ def _runs_near(minutes: int, hours: int, transition: Transition) -> bool:
     Engine quirks only ever move a run to a wall time next to the change, inside that window.
     """
     shift = abs(transition.after - transition.before) // 60
-    if shift >= 15 and 15 + shift <= _spacing(minutes, hours):
+    one_a_day = minutes & (minutes - 1) == 0 and hours & (hours - 1) == 0
+    if shift >= 15 and 15 + shift <= (1440 if one_a_day else _spacing(minutes, hours)):
         # Run times of day at least 15 minutes + the shift apart (around the clock): runs on
         # either side of a change are that apart in wall time, so at least 15 real minutes;
         # when the clock goes back, at most one run time falls in the repeated hour(s) and it
@@ -139,14 +140,24 @@ def _times_of_day(minutes: int, hours: int) -> tuple[int, ...]:
                  for m in range(60) if minutes >> m & 1)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _spacing(minutes: int, hours: int) -> int:
     """The least distance in minutes between two run times of day, around the clock (1440
     for one run a day); 0 for three or more minutes an hour, some two under 30 minutes apart,
     too close for any shift (so dense specs never expand their times here)."""
     if minutes.bit_count() > 2:
         return 0
-    times = _times_of_day(minutes, hours)
-    if not times:
+    # From the set bits, not _times_of_day: a cold check() of a sparse spec stays cheap.
+    times = sorted(h * 60 + m for h in _bits(hours) for m in _bits(minutes))
+    if len(times) < 2:
         return 1440
     return min([b - a for a, b in pairwise(times)] + [times[0] + 1440 - times[-1]])
+
+
+def _bits(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
