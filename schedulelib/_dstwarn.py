@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from itertools import pairwise
 from typing import Final
 
 from ._tzcalc import Transition, get_zone
@@ -113,10 +114,13 @@ def _runs_near(minutes: int, hours: int, transition: Transition) -> bool:
     Engine quirks only ever move a run to a wall time next to the change, inside that window.
     """
     shift = abs(transition.after - transition.before) // 60
-    if minutes & (minutes - 1) == 0 and hours & (hours - 1) == 0 and 15 <= shift <= 1440 - 15:
-        # One run a day: runs on either side of a change are a day +- the shift apart, and a
-        # time repeated when the clock goes back comes again after the shift itself; neither
-        # is under 15 minutes for a shift of 15 minutes to 23:45 (so no engine step needed).
+    one_a_day = minutes & (minutes - 1) == 0 and hours & (hours - 1) == 0
+    if shift >= 15 and 15 + shift <= (1440 if one_a_day else _spacing(minutes, hours)):
+        # Run times of day at least 15 minutes + the shift apart (around the clock): runs on
+        # either side of a change are that apart in wall time, so at least 15 real minutes;
+        # when the clock goes back, at most one run time falls in the repeated hour(s) and it
+        # comes again after the shift itself.  One run a day (spacing 24 h) is the case of a
+        # shift of 15 minutes to 23:45.  No engine step needed (tests/test_short_gaps.py).
         return False
     reach = 15 + shift
     wall_before = (transition.at + transition.before) // 60 % 1440
@@ -134,3 +138,26 @@ def _runs_near(minutes: int, hours: int, transition: Transition) -> bool:
 def _times_of_day(minutes: int, hours: int) -> tuple[int, ...]:
     return tuple(h * 60 + m for h in range(24) if hours >> h & 1
                  for m in range(60) if minutes >> m & 1)
+
+
+@lru_cache(maxsize=256)
+def _spacing(minutes: int, hours: int) -> int:
+    """The least distance in minutes between two run times of day, around the clock (1440
+    for one run a day); 0 for three or more minutes an hour, some two under 30 minutes apart,
+    too close for any shift (so dense specs never expand their times here)."""
+    if minutes.bit_count() > 2:
+        return 0
+    # From the set bits, not _times_of_day: a cold check() of a sparse spec stays cheap.
+    times = sorted(h * 60 + m for h in _bits(hours) for m in _bits(minutes))
+    if len(times) < 2:
+        return 1440
+    return min([b - a for a, b in pairwise(times)] + [times[0] + 1440 - times[-1]])
+
+
+def _bits(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out

@@ -452,7 +452,8 @@ RULES: dict[str, Rule] = _rules(
     ),
     Rule(
         "SL904", "file-too-large", "error",
-        "A configuration file is larger than the limit schedulelib reads (16 MiB).",
+        "A configuration file is larger than the limit schedulelib reads (16 MiB; 256 MiB for "
+        "a workspace snapshot written by `schedulelib pull`).",
         "Schedule configuration is small; a huge file is almost always the wrong file.",
         "(a 2 GB log file named config.json)",
         "Point schedulelib at the configuration files themselves.",

@@ -353,13 +353,7 @@ class _Planner:
             head, _, last = diagnostic.path.rpartition("/")
             if head == array and last.isdigit() and diagnostic.code in _ARRAY_CODES:
                 at.setdefault(int(last), {}).setdefault(diagnostic.code, finding)
-        # Past the findings listed per array the rest are only counted: an item with no
-        # finding of its own is repaired under the first listed one of the same kind.
-        spare: dict[str, Finding] = {}
-        for codes in at.values():
-            for code, finding in codes.items():
-                spare.setdefault(code, finding)
-        spare_converting = spare.get("SL303") or spare.get("SL305")
+        first_finding = next((f for i in sorted(at) for f in at[i].values()), None)
         # First pass: what each item will be, and how it could be rewritten or deleted.
         places: list[tuple[int, int] | None] = []
         changes: dict[int, Edit] = {}
@@ -372,7 +366,9 @@ class _Planner:
             whole = _whole(item, high)
             mine = at.get(index, {})
             if whole is not None and type(item) is not int:
-                converting = mine.get("SL303") or mine.get("SL305") or spare_converting
+                # Past the cap on findings per value an item has no finding of its own: the
+                # array's first one answers for it, so every item gets the same repair.
+                converting = mine.get("SL303") or mine.get("SL305") or first_finding
                 edit = (self._replace(f"{array}/{index}", item, whole)
                         if converting is not None else None)
                 if edit is None:
@@ -399,7 +395,7 @@ class _Planner:
             for index in indices:
                 mine = at.get(index, {})
                 converting = (mine.get("SL303") or mine.get("SL305")
-                              or (spare_converting if index in changes else None))
+                              or (first_finding if index in changes else None))
                 place = places[index]
                 if index != keeper and index not in cuts:
                     continue  # a repeat that cannot go: left as written (not rewritten)
@@ -412,11 +408,10 @@ class _Planner:
                         writes.setdefault(converting, []).append(
                             (self.found.file_pointer(f"{array}/{index}"), whole))
                     continue
-                # A repeat past the findings listed per array (the rest are counted, not
-                # listed) has none of its own: it goes with another repeat of its value.
+                # A repeat past the cap on findings per value has none of its own: the array's
+                # first finding answers for it, so no repeat is left behind.
                 who = (mine.get("SL306") or converting or kept.get("SL306")
-                       or kept.get("SL303") or kept.get("SL305")
-                       or spare.get("SL306"))
+                       or kept.get("SL303") or kept.get("SL305") or first_finding)
                 if who is None or place is None:
                     continue
                 edits.setdefault(who, []).append(cuts[index])

@@ -12,8 +12,11 @@ DATA = Path(__file__).resolve().parent / "data"
 # ../shared beside the checkout holds the reference texts and the real-world corpus.
 SHARED = ROOT.parent / "shared"
 
+# CI explores the same examples on every run, so a verdict never depends on the draw; the
+# dev and deep profiles keep drawing new ones (and a failure they find becomes an @example).
 settings.register_profile(
-    "ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
 )
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile("deep", max_examples=2000, deadline=None)

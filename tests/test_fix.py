@@ -357,7 +357,14 @@ def _runs(spec: str, count: int = 30) -> list[datetime]:
           {"strategy": "specific_days", "config": {"days": ["1", 1, 1.0, "01", 2],
                                                    "hours": [23, "23"],
                                                    "timezone": "US/Eastern"}}, None))
-# More repeats than the findings listed per array: the unlisted ones are repaired too.
+# More repeats than the findings listed per array: the unlisted ones are repaired too,
+# under another item's finding.
+@example(("x.json", '{"reverseETLSchedule": {"strategy": "specific_days", "config": '
+          '{"days": [0], "hours": [0.0, 0, 0, 0, 0, 0, 0.0, 0.0, 1.0], "timezone": "UTC"}}}',
+          {"strategy": "specific_days", "config": {"days": [0],
+                                                   "hours": [0.0, 0, 0, 0, 0, 0, 0.0, 0.0,
+                                                             1.0],
+                                                   "timezone": "UTC"}}, None))
 @example(("x.json", '{"reverseETLSchedule": {"strategy": "specific_days", "config": '
           '{"days": [0], "hours": [0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0], "timezone": "UTC"}}}',
           {"strategy": "specific_days", "config": {"days": [0],
@@ -614,3 +621,21 @@ def test_fix_repairs_only_what_validate_reports(tmp_path: Path, args: list[str],
     assert path.read_text() == after
     assert {f["code"] for f in _findings(out)} == left
     assert status == 0
+
+
+@pytest.mark.parametrize(("hours", "fixed"), [
+    ("[0,0,0,0,0,0.0,0.0,0.0,0]", "[0]"),
+    ('["1","2","3","4","5","6","7","8","9","10",1,1,2]', "[1,2,3,4,5,6,7,8,9,10]"),
+    ("[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,5,5]", "[0,5]"),
+    ('["1","2","3","4","5","6","7","8","9","10","11","12",13.0]',
+     "[1,2,3,4,5,6,7,8,9,10,11,12,13]"),
+], ids=["repeats-past-the-cap", "strings-then-repeats", "floats-past-the-cap",
+        "strings-then-a-float"])
+def test_items_past_the_findings_cap_are_fixed_too(hours: str, fixed: str) -> None:
+    """Findings stop at ten per value; the repair still covers every item of the array."""
+    text = ('{"reverseETLSchedule": {"strategy": "specific_days", "config": {"days": [0], '
+            '"hours": ' + hours + ', "timezone": "UTC"}}}')
+    result = fix_text(text, name="x.json")
+    assert result.refused == ""
+    assert result.after == text.replace(hours, fixed)
+    assert fix_text(result.after, name="x.json").findings == ()

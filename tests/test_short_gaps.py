@@ -139,3 +139,56 @@ def test_one_run_a_day_is_never_short_at_any_transition() -> None:
                 assert gaps_at(expr, key, transition.at) == (), (key, transition, str(expr))
                 checked += 1
     assert checked > 10_000
+
+
+def test_spaced_runs_are_never_short_at_any_transition() -> None:
+    """The filter's spacing rule holds at every transition of every zone, 1970-2037: runs the
+    least allowed whole hours apart (15 minutes + the shift, rounded up), one of them at the
+    very wall time the clock changes, give the engine no short gap."""
+    from schedulelib.zones import available_zones, canonical
+
+    start = int(datetime(1970, 1, 1, tzinfo=UTC).timestamp())
+    end = int(datetime(2038, 1, 1, tzinfo=UTC).timestamp())
+    checked = 0
+    for key in sorted(k for k in available_zones() if canonical(k) == k):
+        for transition in get_zone(key).transitions(start, end):
+            shift = abs(transition.after - transition.before) // 60
+            if not (shift >= 15 and 15 + shift <= 720):
+                continue  # no two runs a day are far enough apart for the rule
+            apart = -(-(15 + shift) // 60)  # hours
+            for offset in (transition.before, transition.after):
+                wall = (transition.at + offset) // 60 % 1440
+                minute, hour = wall % 60, wall // 60
+                for other in ((hour + apart) % 24, (hour - apart) % 24):
+                    expr = parse_cron(f"{minute} {hour},{other} * * *")
+                    assert not _runs_near(expr.minutes, expr.hours, transition)
+                    assert gaps_at(expr, key, transition.at) == (), (key, transition, str(expr))
+                    checked += 1
+    assert checked > 50_000
+
+
+SPACED = st.builds(
+    lambda m, h, d: f"{m} {h} {d}",
+    st.integers(0, 59),
+    st.sampled_from(["1,8", "0,2", "2,4", "1,3,5", "*/2", "1-23/2", "*/3", "0,12", "3", "*"]),
+    st.sampled_from(["* * *", "* * 1-5", "31 * *", "29 2 *", "1,15 * *", "* 3,10 0"]),
+)
+
+
+@given(SPACED, st.sampled_from([*ZONES, "Asia/Tehran", "America/St_Johns", "Europe/Moscow"]),
+       st.integers(1970, 2030))
+@example("0 0,2 * * *", "America/Sao_Paulo", 2018)
+@example("30 1,3 * * 1-5", "America/New_York", 2027)
+def test_spacing_rule_hides_no_short_gap(spec: str, zone: str, year: int) -> None:
+    """Where run times of day are 15 minutes + the shift apart, whatever the day fields, the
+    engine finds no short gap at the transitions of a span of years."""
+    from schedulelib._dstwarn import _spacing
+
+    expr = parse_cron(spec)
+    start = int(datetime(year, 1, 1, tzinfo=UTC).timestamp())
+    end = int(datetime(year + 8, 1, 1, tzinfo=UTC).timestamp())
+    for transition in get_zone(zone).transitions(start, end):
+        shift = abs(transition.after - transition.before) // 60
+        if shift >= 15 and 15 + shift <= _spacing(expr.minutes, expr.hours):
+            assert not _runs_near(expr.minutes, expr.hours, transition)
+            assert gaps_at(expr, zone, transition.at) == (), (transition, spec)

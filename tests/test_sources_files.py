@@ -275,3 +275,25 @@ def test_a_lone_surrogate_in_text_is_a_finding(kind: str) -> None:
     """Text given to the API may hold a lone surrogate (no file can): SL901 at it."""
     [finding] = scan("reverseETLSchedule: \ud800\n", name="x", kind=kind).check()  # type: ignore[arg-type]
     assert (finding.code, finding.line, finding.column) == ("SL901", 1, 21)
+
+
+def test_a_snapshot_may_be_larger_than_configuration(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `pull` snapshot (its marker key near the start) is read up to its own, larger limit."""
+    from schedulelib.snapshot import MARK
+
+    monkeypatch.setattr("schedulelib.sources.files.MAX_BYTES", 200)
+    monkeypatch.setattr("schedulelib.sources.files.SNAPSHOT_MAX_BYTES", 2000)
+    schedule = {"strategy": "periodic", "config": {"interval": "5m"}}
+    subscription = {"name": "s", "reverseETLSchedule": schedule, "syncs": [], "pad": "x" * 400}
+    snapshot = tmp_path / "snapshot.json"
+    snapshot.write_text(json.dumps({MARK: 1, "destinations": [{"subscriptions": [subscription]}]}))
+    plain = tmp_path / "plain.json"
+    plain.write_text(json.dumps({"subscriptions": [subscription]}))
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps({MARK: 1, "reverseETLSchedule": schedule, "pad": "x" * 3000}))
+    assert [f.code for f in read_file(snapshot).check()] == ["SL203"]
+    assert [f.message for f in read_file(plain).check()] == [
+        "the file is larger than 0 MiB; not read"]
+    [too_big] = read_file(huge).check()
+    assert too_big.code == "SL904"

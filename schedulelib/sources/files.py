@@ -14,6 +14,11 @@ from .model import Finding, Kind, Lines, Scan
 
 #: Files larger than this are not read (SL904): schedule configuration is small.
 MAX_BYTES = 16 * 1024 * 1024
+#: ... except a workspace snapshot written by ``schedulelib pull`` (its sync history makes it
+#: large: 14 days of 500 subscriptions every 15 minutes is about 130 MB), recognised by its
+#: marker key (``snapshot.MARK``) near the start of the file.
+SNAPSHOT_MAX_BYTES = 256 * 1024 * 1024
+_SNAPSHOT_MARK = b'"schedulelibSnapshot"'
 SUFFIXES: dict[str, Kind] = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".tf": "terraform"}
 # Directories a search never enters: version control, Terraform's provider cache, dependencies.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__",
@@ -120,14 +125,17 @@ def read_file(path: str | Path, *, kind: Kind | None = None, name: str | None = 
     with os.fdopen(fd, "rb") as handle:
         try:
             data = handle.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES and _SNAPSHOT_MARK in data[:4096]:
+                data += handle.read(SNAPSHOT_MAX_BYTES - MAX_BYTES)
         except OSError as exc:
             return _unreadable(label, f"cannot be read: {_why(exc)}")
-    if len(data) > MAX_BYTES:
+    limit = SNAPSHOT_MAX_BYTES if _SNAPSHOT_MARK in data[:4096] else MAX_BYTES
+    if len(data) > limit:
         # Judged on what was read: a huge file that does not look like schedule configuration
         # there is skipped, like any other unrelated file.
         if not relevance(data):
             return Scan(label, kind, skipped=True)
-        return too_large(label, kind)
+        return too_large(label, kind, limit)
     return scan(data, name=label, kind=kind or kind_of(label, data), named=named)
 
 
@@ -148,10 +156,11 @@ def _skipped(label: str, what: str) -> Scan:
     return Scan(label, None, skipped=True, note=f"skipped: {what}, not a regular file")
 
 
-def too_large(label: str, kind: Kind | None = None) -> Scan:
-    """The scan of a file over :data:`MAX_BYTES`: one SL904 finding, nothing read."""
+def too_large(label: str, kind: Kind | None = None, limit: int = MAX_BYTES) -> Scan:
+    """The scan of a file over :data:`MAX_BYTES` (a snapshot: :data:`SNAPSHOT_MAX_BYTES`): one
+    SL904 finding, nothing read."""
     return Scan(label, kind, findings=[Finding(label, 0, 0, diagnostic(
-        "SL904", "", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; not read",
+        "SL904", "", f"the file is larger than {limit // (1024 * 1024)} MiB; not read",
         "point schedulelib at the configuration files themselves"))])
 
 
