@@ -454,11 +454,15 @@ def rule_command(code: str | None) -> None:
     if rule is None:
         import difflib
 
+        from .errors import quote
+
         choices = list(RULES) + [r.name for r in RULES.values()]
+        # Only a word of a rule's length can be a near miss (and difflib is quadratic).
         close = difflib.get_close_matches(wanted.upper() if wanted[:2].upper() == "SL"
-                                          else wanted.lower(), choices, n=1)
+                                          else wanted.lower(), choices, n=1) \
+            if len(wanted) <= 60 else []
         hint = f" (did you mean {close[0]}?)" if close else ""
-        raise CommandError(f"no rule {code!r}{hint}; `schedulelib rule` lists them all")
+        raise CommandError(f"no rule {quote(code)}{hint}; `schedulelib rule` lists them all")
     click.echo(f"{rule.code} {rule.name} ({rule.severity})\n\n"
                f"What\n  {rule.what}\n\nWhy\n  {rule.why}\n\n"
                f"Example\n  {rule.example}\n\nFix\n  {rule.fix}")

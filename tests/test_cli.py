@@ -194,7 +194,8 @@ def test_next_marks_dst_changes() -> None:
     (["next", NIGHTLY, "--tz", "Mars/Olympus"], "--tz"),
     (["next", NIGHTLY, "--after", "yesterday"], "not an ISO 8601"),
     (["rule", "SL999"], "no rule 'SL999'"),
-], ids=["missing", "directory", "bad-zone", "bad-time", "unknown-rule"])
+    (["rule", "x" * 100_000], "(100,000 characters)"),
+], ids=["missing", "directory", "bad-zone", "bad-time", "unknown-rule", "huge-rule"])
 def test_usage_errors_exit_2(args: list[str], words: str) -> None:
     """Arguments the command cannot use: one line on stderr, exit 2."""
     code, _, err = run(*args)
