@@ -115,6 +115,32 @@ def read_json(decoded: str) -> tuple[object, list[Diagnostic], int | None]:
     return value, problems, None
 
 
+#: At most this many findings of one code in one file: a generated file with 300,000
+#: duplicate keys gets a hundred and a count, not 300,000 findings (and gigabytes of SARIF).
+MAX_PER_CODE = 100
+
+
+def _capped(found: list[Diagnostic]) -> list[Diagnostic]:
+    """``found`` with at most :data:`MAX_PER_CODE` of each code; the last kept says how many
+    more there were."""
+    counts: dict[str, int] = {}
+    for d in found:
+        counts[d.code] = counts.get(d.code, 0) + 1
+    if all(n <= MAX_PER_CODE for n in counts.values()):
+        return found
+    kept: list[Diagnostic] = []
+    seen: dict[str, int] = {}
+    for d in found:
+        n = seen[d.code] = seen.get(d.code, 0) + 1
+        if n < MAX_PER_CODE or (n == MAX_PER_CODE and counts[d.code] == MAX_PER_CODE):
+            kept.append(d)
+        elif n == MAX_PER_CODE:
+            more = counts[d.code] - MAX_PER_CODE
+            kept.append(Diagnostic(d.code, d.severity, d.path, f"{d.message} (and {more:,} more "
+                                   f"{d.code} in this file, not listed)", d.hint))
+    return kept
+
+
 def _position(text: str, offset: int) -> tuple[int, int]:
     line_start = text.rfind("\n", 0, offset) + 1
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
@@ -154,7 +180,7 @@ class _Reader:
 
     def problems(self) -> list[Diagnostic]:
         self.walk()
-        return self.found
+        return _capped(self.found)
 
     def walk(self) -> None:
         if not self.starts:

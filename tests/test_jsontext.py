@@ -87,3 +87,18 @@ def test_duplicate_names_the_first_line() -> None:
     [problem] = parse_json('{\n"strategy": "cron",\n"strategy": "manual"}')[1]
     assert "first on line 2" in problem.message
     assert JsonLocator('{\n"strategy": "cron",\n"strategy": "manual"}').locate("/strategy")[0] == 3
+
+
+@pytest.mark.parametrize(("count", "listed", "more"), [
+    (100, 100, None), (101, 100, "and 1 more SL003"), (250, 100, "and 150 more SL003"),
+], ids=["at-the-cap", "one-past", "far-past"])
+def test_findings_of_one_code_are_capped_per_file(count: int, listed: int,
+                                                  more: str | None) -> None:
+    """A file with thousands of duplicate keys lists a hundred and says how many more."""
+    from schedulelib._jsontext import MAX_PER_CODE
+
+    keys = ", ".join('"k": 1' for _ in range(count + 1))  # count repeats of the first key
+    _, problems = parse_json('{"x": {' + keys + "}}")
+    assert listed == MAX_PER_CODE and len(problems) == min(count, listed)
+    assert all(p.code == "SL003" for p in problems)
+    assert (more in problems[-1].message) if more else "not listed" not in problems[-1].message
