@@ -256,27 +256,37 @@ class _Api:
         self.sleep = sleep
         self.stats = stats
 
-    def pages(self, path: str, key: str, media: str, count: int) -> Iterator[dict[str, Any]]:
-        """Every item of a paginated list (``pagination.count`` / ``pagination.cursor``)."""
+    def _lists(self, path: str, key: str, media: str,
+               params: Callable[[str | None], dict[str, str]]) -> Iterator[list[Any]]:
+        """The ``data.<key>`` list of each page, following cursors (``params(cursor)`` names
+        them as the endpoint does) until ``next`` is absent."""
         cursor: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
-            params = {"pagination.count": str(count)}
-            if cursor is not None:
-                params["pagination.cursor"] = cursor
-            data = self.get(path, params, media)
+            data = self.get(path, params(cursor), media)
             items = data.get(key)
             if not isinstance(items, list):
                 raise PullError(f"malformed response from GET {path}: data.{key} is not a list")
+            cursor = self.next_cursor(path, data, seen)
+            yield items
+            if cursor is None:
+                return
+        raise PullError(f"GET {path}: more than {MAX_PAGES} pages")
+
+    def pages(self, path: str, key: str, media: str, count: int) -> Iterator[dict[str, Any]]:
+        """Every item of a paginated list (``pagination.count`` / ``pagination.cursor``)."""
+        def params(cursor: str | None) -> dict[str, str]:
+            out = {"pagination.count": str(count)}
+            if cursor is not None:
+                out["pagination.cursor"] = cursor
+            return out
+
+        for items in self._lists(path, key, media, params):
             for item in items:
                 if not isinstance(item, dict):
                     raise PullError(f"malformed response from GET {path}: an entry of "
                                     f"data.{key} is not an object")
                 yield item
-            cursor = self.next_cursor(path, data, seen)
-            if cursor is None:
-                return
-        raise PullError(f"GET {path}: more than {MAX_PAGES} pages")
 
     def syncs(self, model_id: str, sub_id: str, since: datetime,
               until: datetime) -> tuple[Sync, ...]:
@@ -286,19 +296,16 @@ class _Api:
         whole page started before ``since`` (assumed newest first, docs/audit.md).
         """
         path = f"/reverse-etl-models/{_seg(model_id)}/subscriptionId/{_seg(sub_id)}/syncs"
+
+        def params(cursor: str | None) -> dict[str, str]:
+            out = {"count": str(SYNC_PAGE)}
+            if cursor is not None:
+                out["cursor"] = cursor
+            return out
+
         out: list[Sync] = []
         lo, hi = since.timestamp(), until.timestamp()
-        cursor: str | None = None
-        seen: set[str] = set()
-        for _ in range(MAX_PAGES):
-            params = {"count": str(SYNC_PAGE)}
-            if cursor is not None:
-                params["cursor"] = cursor
-            data = self.get(path, params, V1ALPHA)
-            items = data.get("syncStatuses")
-            if not isinstance(items, list):
-                raise PullError(f"malformed response from GET {path}: data.syncStatuses is "
-                                "not a list")
+        for items in self._lists(path, "syncStatuses", V1ALPHA, params):
             older = 0
             for item in items:
                 if not isinstance(item, Sync):
@@ -308,11 +315,8 @@ class _Api:
                     older += 1
                 elif item.started <= hi:
                     out.append(item)
-            cursor = self.next_cursor(path, data, seen)
-            if cursor is None or not items or older == len(items):
+            if not items or older == len(items):
                 break
-        else:
-            raise PullError(f"GET {path}: more than {MAX_PAGES} pages")
         out.sort(key=lambda s: s.started)
         return tuple(out)
 
