@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -162,31 +163,19 @@ def _encode(rng: random.Random, text: str) -> bytes:
     return data
 
 
+# JSON; YAML with aliases, tags, YAML 1.1 numbers, deep flow nesting; Terraform with literal
+# and computed configs, CR line ends, heredocs.
+@pytest.mark.parametrize(("name", "make"), [
+    ("s.json", fuzzing.json_text), ("s.yaml", fuzzing.yaml_text),
+    ("s.tf", fuzzing.terraform_text),
+], ids=["json", "yaml", "terraform"])
 @FUZZ
 @given(st.randoms(use_true_random=False))
-def test_cli_validate_json_files(tmp_path_factory: pytest.TempPathFactory,
-                                 rng: random.Random) -> None:
-    """validate on a generated JSON file: exit 0/1/2, JSON output, never a traceback."""
-    text = fuzzing.json_text(rng)
-    _validate(tmp_path_factory.mktemp("json"), "s.json", _encode(rng, text))
-
-
-@FUZZ
-@given(st.randoms(use_true_random=False))
-def test_cli_validate_yaml_files(tmp_path_factory: pytest.TempPathFactory,
-                                 rng: random.Random) -> None:
-    """The same for YAML: aliases, tags, YAML 1.1 numbers, deep flow nesting."""
-    text = fuzzing.yaml_text(rng)
-    _validate(tmp_path_factory.mktemp("yaml"), "s.yaml", _encode(rng, text))
-
-
-@FUZZ
-@given(st.randoms(use_true_random=False))
-def test_cli_validate_terraform_files(tmp_path_factory: pytest.TempPathFactory,
+def test_cli_validate_generated_files(tmp_path_factory: pytest.TempPathFactory, name: str,
+                                      make: Callable[[random.Random], str],
                                       rng: random.Random) -> None:
-    """The same for Terraform: literal and computed configs, CR line ends, heredocs."""
-    text = fuzzing.terraform_text(rng, known_crashes=False)
-    _validate(tmp_path_factory.mktemp("tf"), "s.tf", _encode(rng, text))
+    """validate on a generated file: exit 0/1/2, JSON output, never a traceback."""
+    _validate(tmp_path_factory.mktemp("gen"), name, _encode(rng, make(rng)))
 
 
 def test_cli_validate_json_with_two_boms(tmp_path: Path) -> None:
