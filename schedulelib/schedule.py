@@ -6,7 +6,6 @@ point there rather than repeating it.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -586,6 +585,8 @@ def _quote_key(key: object) -> str:
 
 
 def _closest_hint(word: str, choices: tuple[str, ...], fallback: str) -> str:
+    import difflib  # only for a misspelt name: a valid schedule never needs it
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else fallback
 
