@@ -96,8 +96,8 @@ def peak_mb():
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-from schedulelib.snapshot import read_snapshot
-from schedulelib.audit import audit
+from schedulelib.workspace.snapshot import read_snapshot
+from schedulelib.workspace.audit import audit
 t0, c0 = time.perf_counter(), time.process_time()
 snap = read_snapshot(sys.argv[1])
 t1, c1 = time.perf_counter(), time.process_time()
@@ -112,7 +112,7 @@ print(json.dumps({"read": t1 - t0, "audit": t2 - t1, "read_cpu": c1 - c0, "audit
 
 def bench_audit(path: Path) -> None:
     from schedulelib import load
-    from schedulelib.snapshot import read_snapshot
+    from schedulelib.workspace.snapshot import read_snapshot
 
     size = path.stat().st_size
     data = path.read_bytes()
@@ -146,7 +146,7 @@ def bench_audit(path: Path) -> None:
 
 
 def bench_pull(subs: list[dict[str, Any]], syncs: dict[str, list[Any]]) -> None:
-    from schedulelib.pull import PullStats, Token, pull
+    from schedulelib.workspace.pull import PullStats, Token, pull
     from tests.fakeapi import TOKEN, FakeApi, Workspace, serve
 
     ws = Workspace()
@@ -180,7 +180,7 @@ def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=500)
     parser.add_argument("--skip-pull", action="store_true")
     args = parser.parse_args()
-    from schedulelib.snapshot import write_snapshot
+    from schedulelib.workspace.snapshot import write_snapshot
 
     subs, syncs = workspace(args.subscriptions)
     with tempfile.TemporaryDirectory() as tmp:

@@ -62,11 +62,11 @@ def command() -> list[str]:
     """The command line; the ``schedulelib`` group once it registers ``calendar``."""
     code = ("import sys\n"
             "try:\n"
-            "    from schedulelib.cli import main\n"
+            "    from schedulelib.cli.main import main\n"
             "    assert 'calendar' in main.commands\n"
             "    main(['calendar', *sys.argv[1:]])\n"
             "except (ImportError, AssertionError, AttributeError):\n"
-            "    from schedulelib.cli_calendar import calendar_command\n"
+            "    from schedulelib.cli.calendar import calendar_command\n"
             "    calendar_command(sys.argv[1:])\n")
     return [sys.executable, "-c", code]
 
@@ -95,8 +95,8 @@ def _icalendar_export(cal: object, limit: int) -> int:
     """The peer: each event built as an ``icalendar`` object, then serialised."""
     import icalendar
 
-    from schedulelib.calendar import Calendar
-    from schedulelib.ics import exact, run_uid
+    from schedulelib.preview.calendar import Calendar
+    from schedulelib.preview.ics import exact, run_uid
 
     assert isinstance(cal, Calendar)
     out = icalendar.Calendar()
@@ -121,10 +121,10 @@ def _icalendar_export(cal: object, limit: int) -> int:
 
 def ics_per_event() -> None:
     """Seconds per event: the streaming writer (all events) and the icalendar peer (a sample)."""
-    from schedulelib.calendar import build, window
-    from schedulelib.ics import write_ics
-    from schedulelib.schedule import load
-    from schedulelib.zones import load as load_zone
+    from schedulelib.core.schedule import load
+    from schedulelib.core.zones import load as load_zone
+    from schedulelib.preview.calendar import build, window
+    from schedulelib.preview.ics import write_ics
 
     entries = [(str(d["name"]), load(d["reverseETLSchedule"]))  # type: ignore[arg-type]
                for d in quarter_hourly(ICS_SCHEDULES)]

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from croniter import croniter
 
 import schedulelib
-from schedulelib import cron
+from schedulelib.core import cron
 
 AS_OF = datetime(2026, 1, 1, tzinfo=UTC)
 ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "America/Santiago",

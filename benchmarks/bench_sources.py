@@ -25,7 +25,7 @@ from pathlib import Path
 from _timing import command_env
 from bench_cli import SCHEDULES, wall
 
-from schedulelib.sources import scan
+from schedulelib.lint.sources import scan
 
 UNRELATED = [
     ("package.json", lambda i: json.dumps({

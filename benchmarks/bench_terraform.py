@@ -146,7 +146,7 @@ def best(fn: Callable[[], object], repeat: int = 5) -> float:
 def main() -> None:
     import hcl2
 
-    from schedulelib.cli import run
+    from schedulelib.cli.main import run
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

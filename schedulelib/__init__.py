@@ -2,26 +2,26 @@
 
 from typing import TYPE_CHECKING
 
-from .cron import CronExpr as CronExpr
-from .cron import parse_cron as parse_cron
-from .duration import Duration as Duration
-from .duration import parse_duration as parse_duration
-from .errors import CronSyntaxError as CronSyntaxError
-from .errors import Diagnostic as Diagnostic
-from .errors import DurationError as DurationError
-from .errors import ScheduleError as ScheduleError
-from .errors import Severity as Severity
-from .schedule import Cron as Cron
-from .schedule import DbtCloud as DbtCloud
-from .schedule import DstPolicy as DstPolicy
-from .schedule import Manual as Manual
-from .schedule import Periodic as Periodic
-from .schedule import Schedule as Schedule
-from .schedule import SpecificDays as SpecificDays
-from .schedule import analyze as analyze
-from .schedule import check as check
-from .schedule import load as load
-from .schema import schema as schema
+from schedulelib.core.cron import CronExpr as CronExpr
+from schedulelib.core.cron import parse_cron as parse_cron
+from schedulelib.core.diagnostics import CronSyntaxError as CronSyntaxError
+from schedulelib.core.diagnostics import Diagnostic as Diagnostic
+from schedulelib.core.diagnostics import DurationError as DurationError
+from schedulelib.core.diagnostics import ScheduleError as ScheduleError
+from schedulelib.core.diagnostics import Severity as Severity
+from schedulelib.core.duration import Duration as Duration
+from schedulelib.core.duration import parse_duration as parse_duration
+from schedulelib.core.schedule import Cron as Cron
+from schedulelib.core.schedule import DbtCloud as DbtCloud
+from schedulelib.core.schedule import DstPolicy as DstPolicy
+from schedulelib.core.schedule import Manual as Manual
+from schedulelib.core.schedule import Periodic as Periodic
+from schedulelib.core.schedule import Schedule as Schedule
+from schedulelib.core.schedule import SpecificDays as SpecificDays
+from schedulelib.core.schedule import analyze as analyze
+from schedulelib.core.schedule import check as check
+from schedulelib.core.schedule import load as load
+from schedulelib.core.schema import schema as schema
 
 __version__ = "0.1.0"
 
@@ -29,30 +29,34 @@ __version__ = "0.1.0"
 # analyze() (beside the run-time engine) and finding schedules in files (the readers).  Type
 # checkers see them as the real names they are; the module __getattr__ is hidden from them on
 # purpose, so that a misspelt attribute is still an error there.
-_LAZY = {"Analysis": "analysis", "DstEvent": "analysis", "RealGap": "analysis",
-         "Finding": "scanning", "ScannedFile": "scanning", "ScannedSchedule": "scanning",
-         "scan_file": "scanning", "scan_paths": "scanning", "scan_text": "scanning"}
+_LAZY_ANALYSIS = frozenset({"Analysis", "DstEvent", "RealGap"})
+_LAZY_SCANNING = frozenset({"Finding", "ScannedFile", "ScannedSchedule", "scan_file",
+                            "scan_paths", "scan_text"})
 if TYPE_CHECKING:
-    from .analysis import Analysis as Analysis
-    from .analysis import DstEvent as DstEvent
-    from .analysis import RealGap as RealGap
-    from .scanning import Finding as Finding
-    from .scanning import ScannedFile as ScannedFile
-    from .scanning import ScannedSchedule as ScannedSchedule
-    from .scanning import scan_file as scan_file
-    from .scanning import scan_paths as scan_paths
-    from .scanning import scan_text as scan_text
+    from schedulelib.core.analysis import Analysis as Analysis
+    from schedulelib.core.analysis import DstEvent as DstEvent
+    from schedulelib.core.analysis import RealGap as RealGap
+    from schedulelib.lint.scanning import Finding as Finding
+    from schedulelib.lint.scanning import ScannedFile as ScannedFile
+    from schedulelib.lint.scanning import ScannedSchedule as ScannedSchedule
+    from schedulelib.lint.scanning import scan_file as scan_file
+    from schedulelib.lint.scanning import scan_paths as scan_paths
+    from schedulelib.lint.scanning import scan_text as scan_text
 else:
 
     def __getattr__(name: str) -> object:
-        if name in _LAZY:
-            from importlib import import_module
+        if name in _LAZY_ANALYSIS:
+            from schedulelib.core import analysis
 
-            return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+            return getattr(analysis, name)
+        if name in _LAZY_SCANNING:
+            from schedulelib.lint import scanning
+
+            return getattr(scanning, name)
         raise AttributeError(f"module 'schedulelib' has no attribute {name!r}")
 
     def __dir__() -> list[str]:
-        return sorted([*globals(), *_LAZY])
+        return sorted([*globals(), *_LAZY_ANALYSIS, *_LAZY_SCANNING])
 
 
 __all__ = [

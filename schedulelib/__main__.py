@@ -1,5 +1,5 @@
 """``python -m schedulelib``: the command line."""
 
-from .cli import main
+from schedulelib.cli.main import main
 
 raise SystemExit(main())

@@ -8,7 +8,7 @@ import pytest
 
 import schedulelib
 from schedulelib import ScheduleError
-from schedulelib.analysis import Analysis, analyze
+from schedulelib.core.analysis import Analysis, analyze
 
 
 def _cron(spec: str, zone: str) -> schedulelib.Cron:

@@ -92,7 +92,7 @@ def test_type_checker_catches_misuse(mypy_output: str) -> None:
 
 def test_lazy_names_are_real_at_run_time() -> None:
     """The analysis types load on first use and are listed by dir()."""
-    from schedulelib.analysis import Analysis, DstEvent, RealGap
+    from schedulelib.core.analysis import Analysis, DstEvent, RealGap
 
     assert (schedulelib.Analysis, schedulelib.DstEvent, schedulelib.RealGap) == (
         Analysis, DstEvent, RealGap)

@@ -14,7 +14,8 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from schedulelib import load
-from schedulelib.audit import (
+from schedulelib.cli.main import main
+from schedulelib.workspace.audit import (
     DEFAULT_EARLY,
     DEFAULT_TOLERANCE,
     LOOKBACK,
@@ -23,8 +24,7 @@ from schedulelib.audit import (
     format_text,
     match_runs,
 )
-from schedulelib.cli import main
-from schedulelib.snapshot import Snapshot, parse_snapshot, write_snapshot
+from schedulelib.workspace.snapshot import Snapshot, parse_snapshot, write_snapshot
 
 UNTIL = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
 SINCE = UNTIL - timedelta(days=14)
@@ -428,7 +428,7 @@ def test_lookback_covers_a_day() -> None:
 
 def test_a_century_of_history_is_clipped_to_the_last_92_days() -> None:
     """A tiny file claiming a huge window costs a bounded amount of work per subscription."""
-    from schedulelib.audit import MAX_WINDOW
+    from schedulelib.workspace.audit import MAX_WINDOW
 
     since = UNTIL - timedelta(days=36500)
     report = audit(_snapshot([("s", _cron("*/15 * * * *"), [])], since=since))

@@ -18,7 +18,11 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from schedulelib.calendar import (
+from schedulelib.core.cron import parse_cron
+from schedulelib.core.duration import parse_duration
+from schedulelib.core.schedule import Cron, DbtCloud, Manual, Periodic, SpecificDays
+from schedulelib.core.zones import load
+from schedulelib.preview.calendar import (
     PERIODIC_ANCHOR,
     WIDTH,
     Calendar,
@@ -34,10 +38,6 @@ from schedulelib.calendar import (
     schedule_runs,
     window,
 )
-from schedulelib.cron import parse_cron
-from schedulelib.duration import parse_duration
-from schedulelib.schedule import Cron, DbtCloud, Manual, Periodic, SpecificDays
-from schedulelib.zones import load
 
 BERLIN = load("Europe/Berlin")
 NEW_YORK = load("America/New_York")

@@ -20,7 +20,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from schedulelib.calendar import (
+from schedulelib.core.cron import parse_cron
+from schedulelib.core.diagnostics import ScheduleError
+from schedulelib.core.duration import parse_duration
+from schedulelib.core.runs import iter_periodic_runs
+from schedulelib.core.schedule import Cron, Periodic, Schedule
+from schedulelib.core.zones import load
+from schedulelib.preview.calendar import (
     FIRST_DAY,
     LAST_DAY,
     MAX_DURATION,
@@ -37,12 +43,6 @@ from schedulelib.calendar import (
     run_overlaps,
     window,
 )
-from schedulelib.cron import parse_cron
-from schedulelib.duration import parse_duration
-from schedulelib.errors import ScheduleError
-from schedulelib.runs import iter_periodic_runs
-from schedulelib.schedule import Cron, Periodic, Schedule
-from schedulelib.zones import load
 
 ZONES = ["Europe/Berlin", "Australia/Lord_Howe", "Asia/Kathmandu", "UTC"]
 MINUTE = timedelta(minutes=1)

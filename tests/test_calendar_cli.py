@@ -16,8 +16,7 @@ from click.testing import CliRunner
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from schedulelib.calendar import MAX_DURATION
-from schedulelib.cli_calendar import (
+from schedulelib.cli.calendar import (
     calendar_command,
     check_outputs,
     input_identities,
@@ -27,7 +26,8 @@ from schedulelib.cli_calendar import (
     use_color,
     write_atomically,
 )
-from schedulelib.duration import parse_duration
+from schedulelib.core.duration import parse_duration
+from schedulelib.preview.calendar import MAX_DURATION
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "examples" / "subscriptions.json")
@@ -513,8 +513,8 @@ SNAPSHOT = str(ROOT / "examples" / "snapshot.json")
 
 def test_a_snapshot_draws_its_observed_p95_durations() -> None:
     """`calendar SNAPSHOT` draws each subscription busy for its observed p95 sync duration."""
-    from schedulelib.calendar import span_text
-    from schedulelib.snapshot import observed_durations, read_snapshot
+    from schedulelib.preview.calendar import span_text
+    from schedulelib.workspace.snapshot import observed_durations, read_snapshot
 
     observed = observed_durations(read_snapshot(SNAPSHOT))
     assert observed, "the example snapshot has sync history"
@@ -527,7 +527,7 @@ def test_a_snapshot_draws_its_observed_p95_durations() -> None:
 
 def test_duration_flag_wins_over_the_snapshot() -> None:
     """An explicit --duration replaces the duration a snapshot observed."""
-    from schedulelib.snapshot import observed_durations, read_snapshot
+    from schedulelib.workspace.snapshot import observed_durations, read_snapshot
 
     name = sorted(observed_durations(read_snapshot(SNAPSHOT)))[0]
     code, out, _ = run(SNAPSHOT, "--start", "2026-11-02", "--duration", f"{name}=47m")

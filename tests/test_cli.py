@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schedulelib import __version__
-from schedulelib.cli import cli, main
-from schedulelib.errors import RULES
+from schedulelib.cli.main import cli, main
+from schedulelib.core.diagnostics import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "examples" / "subscriptions.json")
@@ -104,7 +104,7 @@ def test_missing_path_and_directory_named_as_file(tmp_path: Path) -> None:
 
 def test_huge_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A file over the size limit is SL904, not read."""
-    monkeypatch.setattr("schedulelib.sources.files.MAX_BYTES", 20)
+    monkeypatch.setattr("schedulelib.lint.sources.files.MAX_BYTES", 20)
     path = tmp_path / "big.json"
     path.write_text(NIGHTLY)
     code, out, _ = run("validate", str(path))
@@ -159,7 +159,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(files: Path) -> None:
     """CliRunner is not a terminal: no escape codes; NO_COLOR wins even on one."""
     _, out, _ = run("validate", str(files / "bad.json"))
     assert "\x1b[" not in out
-    from schedulelib.render import use_color
+    from schedulelib.lint.render import use_color
 
     class Tty:
         def isatty(self) -> bool:

@@ -12,8 +12,8 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from schedulelib import CronSyntaxError, parse_cron
-from schedulelib.cron import _bits, cron_warnings
-from schedulelib.errors import quote
+from schedulelib.core.cron import _bits, cron_warnings
+from schedulelib.core.diagnostics import quote
 
 # -- parsing -----------------------------------------------------------------------------------
 
@@ -214,7 +214,7 @@ def _brute_force_gap(spec: str, start: date, years: int) -> int:
 
 def _day_matches(expr: object, day: date) -> bool:
     """robfig/cron v3's dayMatches, written out plainly."""
-    from schedulelib.cron import CronExpr
+    from schedulelib.core.cron import CronExpr
 
     assert isinstance(expr, CronExpr)
     if not expr.months >> day.month & 1:
@@ -272,7 +272,7 @@ def test_closest_pair_is_two_consecutive_croniter_and_cronsim_runs(spec: str) ->
 
 
 def _first_day_with_gap(expr: object, gap: object) -> date:
-    from schedulelib.cron import CronExpr, Gap
+    from schedulelib.core.cron import CronExpr, Gap
 
     assert isinstance(expr, CronExpr) and isinstance(gap, Gap)
     day = date(2001, 1, 1)
@@ -309,7 +309,7 @@ HOSTILE = [
 @pytest.mark.parametrize(("spec", "why"), HOSTILE, ids=[h[1] for h in HOSTILE])
 def test_problems_are_capped_and_short(spec: str, why: str) -> None:
     """At most MAX_PROBLEMS findings, each a few hundred characters, the last saying so."""
-    from schedulelib.cron import MAX_PROBLEMS
+    from schedulelib.core.cron import MAX_PROBLEMS
 
     with pytest.raises(CronSyntaxError) as info:
         parse_cron(spec)
@@ -338,7 +338,7 @@ def test_work_grows_linearly_with_the_spec() -> None:
 
 def test_long_specs_stay_out_of_the_cache() -> None:
     """Only short texts are cached, so the cache's size in bytes is bounded."""
-    from schedulelib.cron import CACHE_TEXT, _compile_cached
+    from schedulelib.core.cron import CACHE_TEXT, _compile_cached
 
     before = _compile_cached.cache_info().currsize
     parse_cron("0," * CACHE_TEXT + "0 * * * *")
@@ -348,7 +348,7 @@ def test_long_specs_stay_out_of_the_cache() -> None:
 def test_leap_day_distance_lists_days_instead_of_shifting_masks(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The 400-year cycle is walked over its few matching days, not by 146,097-bit shifts."""
-    from schedulelib import cron
+    from schedulelib.core import cron
 
     cron._min_gap.cache_clear()
     cron._min_day_distance.cache_clear()

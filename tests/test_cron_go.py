@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from schedulelib import CronSyntaxError, parse_cron
-from schedulelib.cron import _GO_LOWER_TO_ASCII, GO_SPACE, _compile
+from schedulelib.core.cron import _GO_LOWER_TO_ASCII, GO_SPACE, _compile
 
 from .conftest import DATA
 
@@ -126,7 +126,7 @@ def test_int64_overflow_is_refused_as_go_does() -> None:
 @pytest.mark.parametrize("tail", ["", "\x1f"], ids=["plain", "with U+001F"])
 def test_fields_split_as_go_splits(tail: str) -> None:
     """go_fields splits on a character exactly when Go's unicode.IsSpace says it is space."""
-    from schedulelib.cron import go_fields
+    from schedulelib.core.cron import go_fields
 
     spaces = set(VECTORS["meta"]["space"])
     wrong = []

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from schedulelib.cli import cli, validate
-from schedulelib.config import load_config
+from schedulelib.cli.main import cli, validate
+from schedulelib.lint.config import load_config
 
 from .conftest import ROOT
 

@@ -9,7 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from schedulelib import Duration, DurationError, ScheduleError, parse_duration
-from schedulelib.duration import format_duration
+from schedulelib.core.duration import format_duration
 
 from .conftest import DATA
 

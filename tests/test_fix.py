@@ -18,10 +18,18 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from schedulelib import load, parse_cron, parse_duration
-from schedulelib.cli import cli
-from schedulelib.errors import RULES
-from schedulelib.fix import SCOPE, Edit, FileChangedError, FileFix, fix_file, fix_text, write_fixed
-from schedulelib.zones import available_zones, canonical, zone_problems
+from schedulelib.cli.main import cli
+from schedulelib.core.diagnostics import RULES
+from schedulelib.core.zones import available_zones, canonical, zone_problems
+from schedulelib.lint.fix import (
+    SCOPE,
+    Edit,
+    FileChangedError,
+    FileFix,
+    fix_file,
+    fix_text,
+    write_fixed,
+)
 
 FIXABLE = frozenset(SCOPE)
 
@@ -201,7 +209,7 @@ def test_only_the_codes_asked_for() -> None:
 def test_a_fix_the_recheck_rejects_is_not_made(monkeypatch: pytest.MonkeyPatch) -> None:
     """When the fixed text does not check as promised, nothing is changed and the reason is
     given."""
-    import schedulelib.fix as fix
+    import schedulelib.lint.fix as fix
 
     monkeypatch.setitem(fix._STRING_FIXES, "SL202", lambda value: "10m")
     result = fix_text(_periodic("1d"), name="x.json")
@@ -213,7 +221,7 @@ def test_a_fix_the_recheck_rejects_is_not_made(monkeypatch: pytest.MonkeyPatch) 
 def test_a_fix_that_reads_back_wrong_is_not_made(monkeypatch: pytest.MonkeyPatch) -> None:
     """When the fixed file, read as validate reads it, does not hold the value written,
     nothing is changed."""
-    import schedulelib.fix as fix
+    import schedulelib.lint.fix as fix
 
     real_encode, real_decode = fix._encode, fix._decode
     monkeypatch.setattr(fix, "_encode", lambda kind, old, new: '"25h"' if new == "24h"
@@ -591,7 +599,7 @@ def test_fix_with_json_output_prints_only_what_is_left(tree: Path) -> None:
 @example("Etc/GMT+5")
 def test_quick_yaml_scalars_read_as_yaml_reads_them(literal: str) -> None:
     """A scalar read without the YAML parser reads as PyYAML reads it."""
-    import schedulelib.fix as fix
+    import schedulelib.lint.fix as fix
 
     quick = fix._yaml_scalar(literal)
     if quick is fix._MISSING:

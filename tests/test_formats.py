@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from schedulelib import __version__
-from schedulelib.cli import cli
-from schedulelib.errors import RULES
+from schedulelib.cli.main import cli
+from schedulelib.core.diagnostics import RULES
 
 from .conftest import ROOT
 
@@ -105,7 +105,7 @@ def test_sarif_anchors_exist_in_the_rule_reference() -> None:
     text = (ROOT / "docs" / "rules.md").read_text("utf-8")
     anchors = {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-")
                for h in re.findall(r"^## (.+)$", text, flags=re.MULTILINE)}
-    from schedulelib.formats._common import rule_url
+    from schedulelib.lint.formats._common import rule_url
 
     for code in RULES:
         assert rule_url(code).split("#", 1)[1] in anchors

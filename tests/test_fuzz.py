@@ -33,7 +33,7 @@ from schedulelib import (
     parse_cron,
     parse_duration,
 )
-from schedulelib.cli import main
+from schedulelib.cli.main import main
 
 from . import fuzzing
 

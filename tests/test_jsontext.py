@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schedulelib._jsontext import JsonLocator, _Reader, parse_json
-from schedulelib.errors import pointer
+from schedulelib.core.diagnostics import pointer
+from schedulelib.core.jsontext import JsonLocator, _Reader, parse_json
 
 VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
@@ -95,7 +95,7 @@ def test_duplicate_names_the_first_line() -> None:
 def test_findings_of_one_code_are_capped_per_file(count: int, listed: int,
                                                   more: str | None) -> None:
     """A file with thousands of duplicate keys lists a hundred and says how many more."""
-    from schedulelib._jsontext import MAX_PER_CODE
+    from schedulelib.core.jsontext import MAX_PER_CODE
 
     keys = ", ".join('"k": 1' for _ in range(count + 1))  # count repeats of the first key
     _, problems = parse_json('{"x": {' + keys + "}}")

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from schedulelib.cli import cli
-from schedulelib.sources import iter_files
+from schedulelib.cli.main import cli
+from schedulelib.lint.sources import iter_files
 
 # One finding each: SL407 (error), SL409 (a date-dependent warning), SL504 (a warning).
 TOO_OFTEN = '{"strategy": "cron", "config": {"spec": "*/5 * * * *", "timezone": "UTC"}}\n'
@@ -310,9 +310,9 @@ def _boom(*args: object, **kwargs: object) -> object:
 
 
 @pytest.mark.parametrize("target", [
-    "schedulelib.sources.read_file",
-    "schedulelib.schedule.check",
-    "schedulelib.suppress.directives",
+    "schedulelib.lint.sources.read_file",
+    "schedulelib.core.schedule.check",
+    "schedulelib.lint.suppress.directives",
 ], ids=["reading", "checking", "suppressions"])
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "gitlab", "github"])
 def test_internal_error_is_a_finding_for_that_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -344,7 +344,7 @@ def test_internal_error_is_a_finding_for_that_file(tmp_path: Path, monkeypatch: 
 
 def test_exit_2_wins_over_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An internal error exits 2 even with --strict and other errors present."""
-    monkeypatch.setattr("schedulelib.sources.read_file", _boom)
+    monkeypatch.setattr("schedulelib.lint.sources.read_file", _boom)
     (tmp_path / "a.json").write_text(GOOD)
     assert run("validate", "--strict", str(tmp_path / "a.json"))[0] == 2
 
@@ -504,7 +504,7 @@ def test_any_code_option_is_a_verdict_or_a_usage_error(select: str, ignore: str)
         "question-no-slash", "brackets-literal", "other-suffix"])
 def test_globs(pattern: str, path: str, expected: bool) -> None:
     """'*' within a folder, '**' across, '?' one character, a bare name anywhere."""
-    from schedulelib.config import glob_match
+    from schedulelib.lint.config import glob_match
 
     assert glob_match(pattern, path) is expected
 
@@ -529,7 +529,7 @@ def _glob_by_regex(pattern: str, path: str) -> bool:
 @example("a/**", "a/b")
 def test_globs_match_the_regular_expression_reading(pattern: str, path: str) -> None:
     """The glob automaton agrees with the regular expression a glob stands for."""
-    from schedulelib.config import glob_match
+    from schedulelib.lint.config import glob_match
 
     assert glob_match(pattern, path) is _glob_by_regex(pattern, path)
 
@@ -541,7 +541,7 @@ def test_globs_match_the_regular_expression_reading(pattern: str, path: str) -> 
 ], ids=["stars-in-a-name", "double-stars-in-a-path", "double-stars-in-a-name"])
 def test_pathological_globs_do_not_backtrack(pattern: str, path: str) -> None:
     """Globs that send a backtracking matcher into exponential time are answered at once."""
-    from schedulelib.config import glob_match
+    from schedulelib.lint.config import glob_match
 
     assert glob_match(pattern, path) is False
 

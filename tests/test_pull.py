@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from schedulelib.cli import main
-from schedulelib.pull import AuthError, PullError, PullStats, Token, check_api_url, pull
-from schedulelib.snapshot import read_snapshot
+from schedulelib.cli.main import main
+from schedulelib.workspace.pull import AuthError, PullError, PullStats, Token, check_api_url, pull
+from schedulelib.workspace.snapshot import read_snapshot
 
 from .fakeapi import TOKEN, FakeApi, Fault, serve, small_workspace
 
@@ -190,9 +190,9 @@ def test_bodies_are_read_only_up_to_the_limit(api: FakeApi, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch, fault: Fault,
                                               ok: bool) -> None:
     """A body longer than the limit once decoded stops the pull; a small gzip body reads."""
-    import schedulelib.pull
+    import schedulelib.workspace.pull
 
-    monkeypatch.setattr(schedulelib.pull, "MAX_BODY", 10_000)
+    monkeypatch.setattr(schedulelib.workspace.pull, "MAX_BODY", 10_000)
     api.faults.append(fault)
     code, output, _ = _cli(api, tmp_path)
     if ok:
@@ -206,9 +206,9 @@ def test_a_long_body_is_not_held_in_memory(api: FakeApi, monkeypatch: pytest.Mon
     """Reading stops at the limit: a 32 MB body past a 10 kB limit never sits in memory."""
     import tracemalloc
 
-    import schedulelib.pull
+    import schedulelib.workspace.pull
 
-    monkeypatch.setattr(schedulelib.pull, "MAX_BODY", 10_000)
+    monkeypatch.setattr(schedulelib.workspace.pull, "MAX_BODY", 10_000)
     api.faults.append(Fault("/destinations", 200, {}, b" " * 32_000_000))
     tracemalloc.start()
     try:
@@ -385,9 +385,9 @@ def test_validate_never_imports_the_http_client(tmp_path: Path) -> None:
 
     path = tmp_path / "s.json"
     path.write_text(json.dumps({"reverseETLSchedule": {"strategy": "manual"}}))
-    code = ("import sys; from schedulelib.cli import run; run(['validate', sys.argv[1]]); "
+    code = ("import sys; from schedulelib.cli.main import run; run(['validate', sys.argv[1]]); "
             "run(['--help']); print(sorted(m for m in sys.modules if m.startswith(('httpx', "
-            "'schedulelib.pull', 'schedulelib.audit', 'schedulelib.snapshot'))))")
+            "'schedulelib.workspace.'))))")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                          text=True, check=True).stdout
     assert out.strip().endswith("[]")

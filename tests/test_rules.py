@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from schedulelib import check
-from schedulelib._docs import rule_text, rules_markdown
-from schedulelib.errors import RULES
+from schedulelib.core.diagnostics import RULES
+from schedulelib.lint.ruledocs import rule_text, rules_markdown
 
 from .conftest import ROOT
 
@@ -37,7 +37,7 @@ def _file_codes(name: str, content: bytes | None) -> set[str]:
 
     from click.testing import CliRunner
 
-    from schedulelib.cli import main
+    from schedulelib.cli.main import main
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
@@ -51,20 +51,20 @@ def _internal_error() -> set[str]:
     """Codes reported when checking a file raises inside schedulelib."""
     from unittest import mock
 
-    with mock.patch("schedulelib.schedule.check", side_effect=RuntimeError("boom")):
+    with mock.patch("schedulelib.core.schedule.check", side_effect=RuntimeError("boom")):
         return _file_codes("a.json", b'{"strategy": "manual"}')
 
 
 def _scan_codes(text: str, name: str) -> set[str]:
     """Codes the sources report for a text (named "-": judged whatever it holds)."""
-    from schedulelib.sources import scan
+    from schedulelib.lint.sources import scan
 
     return {f.code for f in scan(text, name=name, everything=name == "-").check()}
 
 
 def _snapshot_codes(content: bytes) -> set[str]:
     """Codes read_snapshot raises for one snapshot text."""
-    from schedulelib.snapshot import SnapshotError, parse_snapshot
+    from schedulelib.workspace.snapshot import SnapshotError, parse_snapshot
 
     try:
         parse_snapshot(content)

@@ -12,15 +12,15 @@ import pytest
 
 import schedulelib
 from schedulelib import ScheduleError, parse_cron
-from schedulelib._dstwarn import short_real_gaps
-from schedulelib._tzcalc import get_zone
-from schedulelib.runs import (
+from schedulelib.core.dstwarn import short_real_gaps
+from schedulelib.core.runs import (
     iter_cron_runs,
     iter_periodic_runs,
     iter_slow,
     next_cron_runs,
     plan_for,
 )
+from schedulelib.core.tzcalc import get_zone
 
 from .conftest import DATA
 
@@ -352,9 +352,9 @@ def test_check_as_of_at_the_ends_never_raises(as_of: datetime) -> None:
 
 def test_long_expressions_stay_out_of_the_engine_caches() -> None:
     """An expression keeps its text, so a long one is planned and checked but never cached."""
-    from schedulelib.cron import CACHE_TEXT, parse_cron
-    from schedulelib.runs.gaps import _cached_gaps, gaps_at
-    from schedulelib.runs.planner import _cached_plan, plan_for
+    from schedulelib.core.cron import CACHE_TEXT, parse_cron
+    from schedulelib.core.runs.gaps import _cached_gaps, gaps_at
+    from schedulelib.core.runs.planner import _cached_plan, plan_for
 
     spec = "0," * CACHE_TEXT + "50 1 * * *"
     expr = parse_cron(spec)

@@ -13,8 +13,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from schedulelib import ScheduleError, parse_cron
-from schedulelib._tzcalc import get_zone
-from schedulelib.runs import iter_cron_runs, iter_slow, plan_for
+from schedulelib.core.runs import iter_cron_runs, iter_slow, plan_for
+from schedulelib.core.tzcalc import get_zone
 
 ZONES = [
     "America/New_York", "Europe/Berlin", "America/Sao_Paulo", "Australia/Lord_Howe",

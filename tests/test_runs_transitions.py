@@ -18,10 +18,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from schedulelib import parse_cron
-from schedulelib._tzcalc import _SCAN_STEP, DAY, Zone, _explicit_transitions, get_zone
-from schedulelib.cron import CronExpr, _compile
-from schedulelib.runs import iter_cron_runs, iter_slow, plan_for
-from schedulelib.zones import available_zones, canonical
+from schedulelib.core.cron import CronExpr, _compile
+from schedulelib.core.runs import iter_cron_runs, iter_slow, plan_for
+from schedulelib.core.tzcalc import _SCAN_STEP, DAY, Zone, _explicit_transitions, get_zone
+from schedulelib.core.zones import available_zones, canonical
 
 from .conftest import DATA
 

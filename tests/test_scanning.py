@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import schedulelib
 from schedulelib import ScannedFile, check, scan_file, scan_paths, scan_text
-from schedulelib.sources import read_file
+from schedulelib.lint.sources import read_file
 
 from .conftest import ROOT
 
@@ -229,7 +229,7 @@ def test_text_not_about_schedules_is_skipped() -> None:
 
 def test_too_large_text(monkeypatch: pytest.MonkeyPatch) -> None:
     """Text over the size limit is not read (SL904)."""
-    monkeypatch.setattr("schedulelib.sources.MAX_BYTES", 100)
+    monkeypatch.setattr("schedulelib.lint.sources.MAX_BYTES", 100)
     assert [f.code for f in scan_text(" " * 101, name="x.json").findings] == ["SL904"]
 
 
@@ -246,9 +246,9 @@ def test_records_are_frozen() -> None:
 def test_import_stays_light() -> None:
     """`import schedulelib` loads no reader; the scanning names load on first use."""
     code = ("import sys, schedulelib; before = sorted(m for m in sys.modules if "
-            "m.startswith(('schedulelib.sources', 'schedulelib.scanning', 'yaml'))); "
+            "m.startswith(('schedulelib.lint.sources', 'schedulelib.lint.scanning', 'yaml'))); "
             "schedulelib.scan_text('{\"strategy\": \"manual\"}'); "
-            "print(before, 'schedulelib.scanning' in sys.modules, "
+            "print(before, 'schedulelib.lint.scanning' in sys.modules, "
             "'scan_file' in dir(schedulelib))")
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -394,7 +394,7 @@ class _Counted(list[object]):
 
 def test_preview_of_a_huge_value_reads_only_what_it_shows() -> None:
     """The preview in a message stops early: a value of a million items is not walked."""
-    from schedulelib.errors import preview
+    from schedulelib.core.diagnostics import preview
 
     _Counted.read = 0
     huge = _Counted([_Counted(range(1000)) for _ in range(1000)])
@@ -416,7 +416,7 @@ MANY = [
 @pytest.mark.parametrize(("doc", "where"), [m[1:] for m in MANY], ids=[m[0] for m in MANY])
 def test_findings_per_value_are_capped(doc: object, where: str) -> None:
     """At most MAX_PROBLEMS findings per value (plus the count check); the last says so."""
-    from schedulelib.cron import MAX_PROBLEMS
+    from schedulelib.core.cron import MAX_PROBLEMS
 
     found = check(doc, as_of=AS_OF)
     assert len(found) <= MAX_PROBLEMS + 1

@@ -9,9 +9,9 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from schedulelib import check, parse_cron
-from schedulelib._dstwarn import _runs_near, short_real_gaps
-from schedulelib._tzcalc import get_zone
-from schedulelib.runs.gaps import gaps_at
+from schedulelib.core.dstwarn import _runs_near, short_real_gaps
+from schedulelib.core.runs.gaps import gaps_at
+from schedulelib.core.tzcalc import get_zone
 
 ZONES = ["America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Antarctica/Troll",
          "America/Sao_Paulo", "America/Havana", "Pacific/Chatham", "Africa/Casablanca"]
@@ -102,8 +102,8 @@ def test_never_running_specs_give_no_runs_like_robfig() -> None:
     """The Go vectors' specs that load() refuses (SL408) also give no runs in the engine."""
     import json
 
-    from schedulelib.cron import _compile
-    from schedulelib.runs import iter_cron_runs
+    from schedulelib.core.cron import _compile
+    from schedulelib.core.runs import iter_cron_runs
 
     from .conftest import DATA
 
@@ -122,7 +122,7 @@ def test_never_running_specs_give_no_runs_like_robfig() -> None:
 def test_one_run_a_day_is_never_short_at_any_transition() -> None:
     """The filter's one-run-a-day rule holds at every transition of every zone, 1970-2037: the
     engine finds no short gap for a daily run at the very wall times the clock changes."""
-    from schedulelib.zones import available_zones, canonical
+    from schedulelib.core.zones import available_zones, canonical
 
     start = int(datetime(1970, 1, 1, tzinfo=UTC).timestamp())
     end = int(datetime(2038, 1, 1, tzinfo=UTC).timestamp())
@@ -145,7 +145,7 @@ def test_spaced_runs_are_never_short_at_any_transition() -> None:
     """The filter's spacing rule holds at every transition of every zone, 1970-2037: runs the
     least allowed whole hours apart (15 minutes + the shift, rounded up), one of them at the
     very wall time the clock changes, give the engine no short gap."""
-    from schedulelib.zones import available_zones, canonical
+    from schedulelib.core.zones import available_zones, canonical
 
     start = int(datetime(1970, 1, 1, tzinfo=UTC).timestamp())
     end = int(datetime(2038, 1, 1, tzinfo=UTC).timestamp())
@@ -182,7 +182,7 @@ SPACED = st.builds(
 def test_spacing_rule_hides_no_short_gap(spec: str, zone: str, year: int) -> None:
     """Where run times of day are 15 minutes + the shift apart, whatever the day fields, the
     engine finds no short gap at the transitions of a span of years."""
-    from schedulelib._dstwarn import _spacing
+    from schedulelib.core.dstwarn import _spacing
 
     expr = parse_cron(spec)
     start = int(datetime(year, 1, 1, tzinfo=UTC).timestamp())

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from schedulelib.cli import main
-from schedulelib.snapshot import (
+from schedulelib.cli.main import main
+from schedulelib.workspace.snapshot import (
     SnapshotError,
     observed_durations,
     parse_duration_text,
@@ -219,7 +219,7 @@ def test_reading_a_small_snapshot_needs_little_memory(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     path.write_text(json.dumps(_doc([_sub("A", [_y(T0)])])))
     code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30));"
-            "from schedulelib.snapshot import read_snapshot; read_snapshot(sys.argv[1])")
+            "from schedulelib.workspace.snapshot import read_snapshot; read_snapshot(sys.argv[1])")
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                           text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr[-500:]
@@ -252,8 +252,8 @@ def test_duration_keys_are_the_names_calendar_prints(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     write_snapshot(parse_snapshot(json.dumps(_doc(subs))), path)
     # The calendar command's own path: schedules read as validate reads them, then made unique.
-    from schedulelib.cli import _read_schedules
-    from schedulelib.cli_calendar import _unique
+    from schedulelib.cli.calendar import _unique
+    from schedulelib.cli.main import _read_schedules
 
     good, _ = _read_schedules(str(path))
     printed = set(_unique([name for name, _ in good]))

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schedulelib.cli import main
-from schedulelib.sources import iter_files, read_all, read_file, relevance, scan
+from schedulelib.cli.main import main
+from schedulelib.lint.sources import iter_files, read_all, read_file, relevance, scan
 
 from .test_sources_precommit import UNRELATED
 
@@ -253,7 +253,7 @@ def test_a_long_number_that_fits_is_fine() -> None:
 def test_huge_files_are_judged_on_what_was_read(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Over the size limit: SL904 if the head is about schedules, else skipped."""
-    monkeypatch.setattr("schedulelib.sources.files.MAX_BYTES", 100)
+    monkeypatch.setattr("schedulelib.lint.sources.files.MAX_BYTES", 100)
     (tmp_path / "log.json").write_text('{"x": "' + "a" * 500 + '"}')
     (tmp_path / "s.json").write_text(SCHEDULE + " " * 500)
     assert read_file(tmp_path / "log.json").skipped
@@ -280,10 +280,10 @@ def test_a_lone_surrogate_in_text_is_a_finding(kind: str) -> None:
 def test_a_snapshot_may_be_larger_than_configuration(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """A `pull` snapshot (its marker key near the start) is read up to its own, larger limit."""
-    from schedulelib.snapshot import MARK
+    from schedulelib.workspace.snapshot import MARK
 
-    monkeypatch.setattr("schedulelib.sources.files.MAX_BYTES", 200)
-    monkeypatch.setattr("schedulelib.sources.files.SNAPSHOT_MAX_BYTES", 2000)
+    monkeypatch.setattr("schedulelib.lint.sources.files.MAX_BYTES", 200)
+    monkeypatch.setattr("schedulelib.lint.sources.files.SNAPSHOT_MAX_BYTES", 2000)
     schedule = {"strategy": "periodic", "config": {"interval": "5m"}}
     subscription = {"name": "s", "reverseETLSchedule": schedule, "syncs": [], "pad": "x" * 400}
     snapshot = tmp_path / "snapshot.json"

@@ -10,9 +10,9 @@ import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from schedulelib.errors import pointer
-from schedulelib.sources import Found, Scan, scan
-from schedulelib.sources.model import Span
+from schedulelib.core.diagnostics import pointer
+from schedulelib.lint.sources import Found, Scan, scan
+from schedulelib.lint.sources.model import Span
 
 SCALARS = (st.none() | st.booleans() | st.integers()
            | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12))

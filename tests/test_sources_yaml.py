@@ -11,8 +11,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from schedulelib.sources import Finding, scan
-from schedulelib.sources.yaml import SCHEDULE_BUDGET, core_value
+from schedulelib.lint.sources import Finding, scan
+from schedulelib.lint.sources.yaml import SCHEDULE_BUDGET, core_value
 
 
 def findings(text: str) -> list[Finding]:

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from schedulelib.suppress import directives, hcl_comments, yaml_comments
+from schedulelib.lint.suppress import directives, hcl_comments, yaml_comments
 
 # -- YAML: where '#' starts a comment --------------------------------------------------------------
 

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from schedulelib.cli import main
-from schedulelib.sources import Finding, read_file, scan
-from schedulelib.sources.tfmodule import session
+from schedulelib.cli.main import main
+from schedulelib.lint.sources import Finding, read_file, scan
+from schedulelib.lint.sources.tfmodule import session
 
 SUB = 'resource "segment_destination_subscription" "s" {{\n  reverse_etl_schedule = {{\n' \
       '    strategy = "{strategy}"\n    config   = {config}\n  }}\n}}\n'
@@ -516,7 +516,7 @@ ATTRIBUTE_LINES = st.lists(st.one_of(
 @given(ATTRIBUTE_LINES, st.sampled_from(["\n", "\r\n", "\r"]))
 def test_skipping_a_line_at_a_time_agrees_with_tokens(lines: list[str], newline: str) -> None:
     """The fast path over unread attributes finds exactly what reading token by token finds."""
-    from schedulelib.sources.hcl import HclReader
+    from schedulelib.lint.sources.hcl import HclReader
 
     text = ('resource "segment_destination_subscription" "s" {\n' + "\n".join(lines)
             + '\n  reverse_etl_schedule = { strategy = "PERIODIC", config = jsonencode('
@@ -612,7 +612,7 @@ def test_outside_a_session_a_changed_file_is_read_again(tmp_path: Path) -> None:
 def test_outside_a_session_each_file_of_a_directory_is_read_once(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Scanning the 30 files of one module one by one reads each sibling once, not 30 times."""
-    from schedulelib.sources import tfmodule
+    from schedulelib.lint.sources import tfmodule
 
     files = {f"s{i:02d}.tf": sub("jsonencode({ interval = var.interval })", label=f"s{i}")
              for i in range(30)}
@@ -668,7 +668,7 @@ OBJECT_ITEMS = st.lists(st.sampled_from([
 def test_plain_items_read_a_line_at_a_time_agree_with_tokens(items: list[str],
                                                              newline: str) -> None:
     """Objects and wanted attributes read a line at a time give what tokens give."""
-    from schedulelib.sources.hcl import HclReader
+    from schedulelib.lint.sources.hcl import HclReader
 
     body = "\n    ".join(items)
     text = ('resource "segment_destination_subscription" "s" {\n  name = "n"\n'

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schedulelib.zones import available_zones, canonical, load, tzdata_version, zone_problems
+from schedulelib.core.zones import available_zones, canonical, load, tzdata_version, zone_problems
 
 NAMES = [
     ("America/New_York", []),

@@ -59,13 +59,13 @@ def _alarm(signum: int, frame: FrameType | None) -> None:
 
 
 def _scan(name: str, data: bytes) -> None:
-    from schedulelib import sources
+    from schedulelib.lint import sources
 
     scan = getattr(sources, "scan", None)
     if scan is None:  # the readers moved: go through the command line itself
         import tempfile
 
-        from schedulelib.cli import run
+        from schedulelib.cli.main import run
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / name

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from schedulelib import load  # noqa: E402
-from schedulelib.snapshot import write_snapshot  # noqa: E402
+from schedulelib.workspace.snapshot import write_snapshot  # noqa: E402
 
 UNTIL = datetime(2026, 11, 4, 12, 0, tzinfo=UTC)
 SINCE = UNTIL - timedelta(days=7)

@@ -1,0 +1,55 @@
+"""Machine formats of ``schedulelib validate``: one module each, imported when asked for.
+
+``text`` (the terminal) lives in :mod:`schedulelib.lint.render` with the other human outputs.
+Every formatter takes the findings and a :class:`Run` (what was checked) and returns a string.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from schedulelib.lint.formats._common import Run
+
+if TYPE_CHECKING:
+    from schedulelib.lint.sources import Finding
+
+__all__ = ["FORMATS", "Run", "render", "writable"]
+
+#: ``--format`` choices, and the module that writes each machine format.
+FORMATS = ("text", "json", "github", "sarif", "gitlab")
+
+
+def render(findings: Sequence[Finding], fmt: str, run: Run | None = None) -> str:
+    """The findings in machine format ``fmt`` (any of :data:`FORMATS` but text).
+
+    Each format's module is imported only when it is asked for."""
+    writer: Callable[[Sequence[Finding], Run], str]
+    if fmt == "json":
+        from schedulelib.lint.formats.json_format import render as writer
+    elif fmt == "github":
+        from schedulelib.lint.formats.github import render as writer
+    elif fmt == "sarif":
+        from schedulelib.lint.formats.sarif import render as writer
+    elif fmt == "gitlab":
+        from schedulelib.lint.formats.gitlab import render as writer
+    else:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return writable(writer(findings, run or Run()), json=fmt != "github")
+
+
+#: A lone surrogate (a JSON "\ud800" in a key or value, an undecodable byte of a file name)
+#: can be held by a str but not written as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def writable(out: str, *, json: bool) -> str:
+    """``out`` writable as UTF-8: in JSON each lone surrogate becomes its ``\\uXXXX`` escape
+    (JSON strings are the only place one can be, and the escape reads back as the same
+    string); in plain text, U+FFFD."""
+    if _SURROGATE.search(out) is None:
+        return out
+    if not json:
+        return _SURROGATE.sub("\ufffd", out)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", out)

@@ -1,0 +1,84 @@
+"""Schedules in JSON files: any object under ``reverseETLSchedule`` at any depth, or a file that
+is itself a bare schedule (a top-level ``strategy`` key)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from schedulelib.core.diagnostics import pointer
+from schedulelib.lint.sources.model import WRAPPER_KEY, Finding, Found, Lines, Scan, Span
+
+
+def find_in_value(root: object, nulls: list[tuple[str | int, ...]] | None = None,
+                  ) -> Iterator[tuple[tuple[str | int, ...], object, str | None]]:
+    """(path, schedule, name) for every schedule in a parsed JSON / YAML value; the paths of
+    ``reverseETLSchedule: null`` (no schedule) are added to ``nulls`` when it is given."""
+    if isinstance(root, dict) and "strategy" in root and WRAPPER_KEY not in root:
+        yield (), root, None
+        return
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), root)]
+    out: list[tuple[tuple[str | int, ...], object, str | None]] = []
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == WRAPPER_KEY:
+                    if value is not None:
+                        label = node.get("name")
+                        out.append(((*path, key), value, label if isinstance(label, str) else None))
+                    elif nulls is not None:
+                        nulls.append((*path, key))
+                    continue
+                if isinstance(value, dict | list):
+                    stack.append(((*path, str(key)), value))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                if isinstance(value, dict | list):
+                    stack.append(((*path, index), value))
+    out.sort(key=lambda item: [str(p).zfill(12) if isinstance(p, int) else p for p in item[0]])
+    yield from out
+
+
+def scan_json(text: str, result: Scan) -> None:
+    from schedulelib.core.jsontext import JsonLocator, read_json
+
+    value, problems, error_at = read_json(text)
+    lines = Lines(text)
+    locator: JsonLocator | None = None
+
+    def span(where: str) -> Span:
+        nonlocal locator
+        if locator is None:
+            locator = JsonLocator(text)
+        return lines.span(*locator.range(where))
+
+    for problem in problems:
+        where = lines.point(error_at or 0) if problem.code == "SL001" else span(problem.path)
+        result.findings.append(Finding.at(result.file, where, problem))
+    if any(p.code == "SL001" for p in problems):
+        return
+    from schedulelib.lint.sources.plan import is_plan
+
+    if is_plan(value):  # terraform show -json: resources, not reverseETLSchedule keys
+        from schedulelib.lint.sources.plan import scan_plan
+
+        assert isinstance(value, dict)
+        scan_plan(value, result, lines, span)
+        return
+    # A schedule holding a number Python cannot hold (SL008) is not checked.
+    unreadable: set[str] = set()
+    for problem in problems:
+        if problem.code == "SL008":
+            part = problem.path
+            while part and part not in unreadable:
+                unreadable.add(part)
+                part = part.rsplit("/", 1)[0]
+            unreadable.add("")
+    nulls: list[tuple[str | int, ...]] = []
+    for path, doc, label in find_in_value(value, nulls):
+        base = pointer(*path)
+        static = base not in unreadable
+        result.schedules.append(Found(
+            doc, base, label or f"{result.file}#{base or '/'}",
+            lambda rel, base=base: span(base + rel), static=static))  # type: ignore[misc]
+    result.unscheduled += len(nulls)

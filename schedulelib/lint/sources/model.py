@@ -1,0 +1,231 @@
+"""The records every reader produces: a :class:`Scan` of one file, the :class:`Found` schedules
+in it, the :class:`Finding` diagnostics placed at a line and column, and the :class:`Span` of
+each value as written."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from schedulelib.core.diagnostics import Diagnostic, pointer
+
+Kind = Literal["json", "yaml", "terraform"]
+
+WRAPPER_KEY = "reverseETLSchedule"
+
+
+# -- records ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One diagnostic placed in a file: ``diagnostic.path`` is a JSON Pointer into the file.
+
+    ``line`` and ``column`` are 1-based and mark the start of the offending value;
+    ``end_line`` and ``end_column`` its end, exclusive (SARIF's ``endColumn``): a string's span
+    includes its quotes.  A syntax error covers the one character the reader stopped at.  All
+    four are 0 when the problem has no position (a file that could not be read at all).
+    """
+
+    file: str
+    line: int
+    column: int
+    diagnostic: Diagnostic
+    end_line: int = 0
+    end_column: int = 0
+
+    @classmethod
+    def at(cls, file: str, span: Span, diagnostic: Diagnostic) -> Finding:
+        return cls(span.file or file, span.line, span.column, diagnostic, span.end_line,
+                   span.end_column)
+
+    @property
+    def code(self) -> str:
+        return self.diagnostic.code
+
+    @property
+    def severity(self) -> str:
+        return self.diagnostic.severity
+
+    @property
+    def pointer(self) -> str:
+        return self.diagnostic.path
+
+    @property
+    def message(self) -> str:
+        return self.diagnostic.message
+
+    @property
+    def hint(self) -> str:
+        return self.diagnostic.hint
+
+    def to_dict(self) -> dict[str, object]:
+        return {"code": self.code, "severity": self.severity, "file": self.file,
+                "line": self.line, "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column, "pointer": self.pointer,
+                "message": self.message, "hint": self.hint}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a value is written.
+
+    ``start`` / ``end`` are character offsets into the decoded file text (:attr:`Scan.text`):
+    ``text[start:end]`` is exactly the value as written (a string with its quotes, an object
+    with its braces), so replacing that slice replaces the value and nothing else.  ``line`` /
+    ``column`` and ``end_line`` / ``end_column`` are the same two places, 1-based, the end
+    exclusive.
+
+    ``file`` is None for a value written in the scanned file itself; otherwise the file that
+    writes it (a Terraform variable's default in ``variables.tf``, a value in a ``.tfvars``
+    file): then the offsets are into that file's text, not :attr:`Scan.text`.
+    """
+
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    file: str | None = None
+
+
+#: A pointer relative to a schedule -> the span of the value there (or of its nearest ancestor).
+Locate = Callable[[str], Span]
+
+
+@dataclass(frozen=True)
+class Found:
+    """One schedule in a file.
+
+    ``doc`` is the schedule document (what :func:`schedulelib.check` takes), ``pointer`` where it
+    sits in the file, ``name`` a label for reports (the subscription's name when it has one).
+    ``problems`` are findings the reader made inside the document (an HCL duplicate key), with
+    pointers relative to ``doc``; ``static`` is False when Terraform only knows a part of it at
+    apply time (then it is not validated).
+    """
+
+    doc: object
+    pointer: str
+    name: str
+    locator: Locate
+    problems: tuple[Diagnostic, ...] = ()
+    static: bool = True
+    #: Terraform's model-level attributes: the document's "strategy" / "config" are written
+    #: as ``schedule_strategy`` / ``schedule_config``.
+    renames: tuple[tuple[str, str], ...] = ()
+    #: Pointers (into ``doc``) of the values only known when Terraform runs, in a schedule
+    #: that is checked all the same: they hold a stand-in, and nothing is said about them.
+    unknown: tuple[str, ...] = ()
+    #: A pointer -> how the value there was reached ("var.interval, for
+    #: segment_destination_subscription.s"), added to findings; "" for a value written in place.
+    via: Callable[[str], str] | None = None
+
+    def locate(self, relative: str) -> tuple[int, int]:
+        """1-based (line, column) of the value at ``relative`` (a pointer into ``doc``)."""
+        span = self.locator(relative)
+        return span.line, span.column
+
+    def span(self, relative: str) -> Span:
+        """The :class:`Span` of the value at ``relative`` (a pointer into ``doc``); a pointer
+        to a member that is not there gives the span of its nearest ancestor."""
+        return self.locator(relative)
+
+    def file_pointer(self, relative: str) -> str:
+        for old, new in self.renames:
+            if relative == "/" + old or relative.startswith("/" + old + "/"):
+                relative = "/" + new + relative[len(old) + 1:]
+                break
+        return self.pointer + relative
+
+
+@dataclass
+class Scan:
+    """What one source holds: its schedules, and the problems of the file itself."""
+
+    file: str
+    kind: Kind | None
+    schedules: list[Found] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    #: True when the file could not be read at all (missing, a directory, no permission).
+    unreadable: bool = False
+    #: The decoded text the offsets of every :class:`Span` refer to (None: nothing decoded).
+    text: str | None = None
+    #: True when the file was not judged: not about Segment schedules, or (inside a searched
+    #: directory) not a regular file.  A skipped scan has no findings.
+    skipped: bool = False
+    #: Subscriptions that say they have no schedule (``reverseETLSchedule: null``,
+    #: ``schedule_strategy = ""``): the file is about schedules, though it holds none.
+    unscheduled: int = 0
+    #: Why a file found by a directory search was skipped, for a note ("" for files that are
+    #: simply not about schedules, which are skipped in silence).
+    note: str = ""
+
+    def check(self, checker: Callable[[object], list[Diagnostic]] | None = None) -> list[Finding]:
+        """The file's own findings, then every schedule's, each with its line and column."""
+        if checker is None:
+            from schedulelib.core.schedule import check
+
+            checker = check
+        out = list(self.findings)
+        for found in self.schedules:
+            problems = list(found.problems)
+            if found.static and isinstance(found.doc, str | bytes | bytearray):
+                # check() reads a string as JSON text; a string here is the value itself.
+                prefix = pointer(WRAPPER_KEY)
+                problems += [Diagnostic(d.code, d.severity, d.path.removeprefix(prefix),
+                                        d.message, d.hint)
+                             for d in checker({WRAPPER_KEY: found.doc})]
+            elif found.static:
+                problems += [d for d in checker(found.doc) if not _under(d.path, found.unknown)]
+            for d in problems:
+                note = found.via(d.path) if found.via is not None else ""
+                out.append(Finding.at(self.file, found.span(d.path), Diagnostic(
+                    d.code, d.severity, found.file_pointer(d.path),
+                    f"{d.message} ({note})" if note else d.message, d.hint)))
+        return out
+
+
+def _under(path: str, roots: tuple[str, ...]) -> bool:
+    return any(path == r or path.startswith(r + "/") for r in roots)
+
+
+class Lines:
+    """Character offset -> 1-based (line, column), built on first use.
+
+    Lines end with LF, CRLF or a lone CR, as in SARIF and editors (a file saved with classic
+    Mac line ends is not one long line); columns count characters.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+
+    def at(self, offset: int) -> tuple[int, int]:
+        if self._starts is None and offset < 256 and not any(
+                c in self.text[:offset] for c in "\r\n"):
+            return 1, max(offset, 0) + 1  # on the first line (the whole-file span): no table
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in re.finditer("\r\n?|\n", self.text)]
+        line = bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(start, end, *self.at(start), *self.at(end))
+
+    def point(self, offset: int) -> Span:
+        """The span of the one character at ``offset`` (empty at a line end or the end)."""
+        offset = max(0, min(offset, len(self.text)))
+        end = offset + 1 if offset < len(self.text) and self.text[offset] not in "\r\n" \
+            else offset
+        return self.span(offset, end)
+
+
+def nearest(table: Mapping[str, object], where: str) -> str:
+    """``where`` or its nearest ancestor that ``table`` knows (a missing key: its object)."""
+    while where not in table and where:
+        where = where.rsplit("/", 1)[0]
+    return where
