@@ -8,9 +8,9 @@ from schedulelib.core.diagnostics import CronSyntaxError as CronSyntaxError
 from schedulelib.core.diagnostics import Diagnostic as Diagnostic
 from schedulelib.core.diagnostics import DurationError as DurationError
 from schedulelib.core.diagnostics import ScheduleError as ScheduleError
-from schedulelib.core.diagnostics import Severity as Severity
 from schedulelib.core.duration import Duration as Duration
 from schedulelib.core.duration import parse_duration as parse_duration
+from schedulelib.core.rules import Severity as Severity
 from schedulelib.core.schedule import Cron as Cron
 from schedulelib.core.schedule import DbtCloud as DbtCloud
 from schedulelib.core.schedule import DstPolicy as DstPolicy

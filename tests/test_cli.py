@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from schedulelib import __version__
 from schedulelib.cli.main import cli, main
-from schedulelib.core.diagnostics import RULES
+from schedulelib.core.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "examples" / "subscriptions.json")

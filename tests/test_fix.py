@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from schedulelib import load, parse_cron, parse_duration
 from schedulelib.cli.main import cli
-from schedulelib.core.diagnostics import RULES
+from schedulelib.core.rules import RULES
 from schedulelib.core.zones import available_zones, canonical, zone_problems
 from schedulelib.lint.fix import (
     SCOPE,

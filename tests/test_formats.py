@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from schedulelib import __version__
 from schedulelib.cli.main import cli
-from schedulelib.core.diagnostics import RULES
+from schedulelib.core.rules import RULES
 
 from .conftest import ROOT
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from schedulelib import check
-from schedulelib.core.diagnostics import RULES
+from schedulelib.core.rules import RULES
 from schedulelib.lint.ruledocs import rule_text, rules_markdown
 
 from .conftest import ROOT

@@ -441,7 +441,7 @@ def explain_command(ctx: click.Context, schedule: str, as_of: str | None, fmt: s
 @click.argument("code", required=False)
 def rule_command(code: str | None) -> None:
     """Explain rule CODE (e.g. SL407, or its name, cron-too-frequent); without CODE, list all."""
-    from schedulelib.core.diagnostics import RULES
+    from schedulelib.core.rules import RULES
 
     if code is None:
         width = max(len(r.name) for r in RULES.values())

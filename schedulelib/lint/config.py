@@ -72,7 +72,7 @@ def parse_date(text: str, option: str) -> datetime:
 
 
 def _known_prefix(code: str) -> bool:
-    from schedulelib.core.diagnostics import RULES
+    from schedulelib.core.rules import RULES
 
     return any(rule.startswith(code) for rule in RULES)
 
@@ -88,7 +88,7 @@ def check_codes(codes: Iterable[str], where: str) -> tuple[str, ...]:
         if not code or not _known_prefix(code):
             from difflib import get_close_matches
 
-            from schedulelib.core.diagnostics import RULES
+            from schedulelib.core.rules import RULES
 
             close = get_close_matches(code, list(RULES), n=1) if len(code) < 20 else []
             hint = f" (did you mean {close[0]}?)" if close else ""

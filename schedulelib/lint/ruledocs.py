@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schedulelib.core.diagnostics import RULES, Rule
+from schedulelib.core.rules import RULES, Rule
 
 
 def rule_text(rule: Rule) -> str:

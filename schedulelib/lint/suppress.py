@@ -303,7 +303,7 @@ def directives(text: str, kind: str | None) -> tuple[list[Directive], list[Probl
 
 
 def _known(code: str) -> bool:
-    from schedulelib.core.diagnostics import RULES
+    from schedulelib.core.rules import RULES
 
     return code in RULES
 

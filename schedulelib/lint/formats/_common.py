@@ -29,7 +29,7 @@ class Run:
 
 def rule_url(code: str) -> str:
     """The link to ``code``'s section of docs/rules.md (GitHub's heading anchors)."""
-    from schedulelib.core.diagnostics import RULES
+    from schedulelib.core.rules import RULES
 
     rule = RULES.get(code)
     if rule is None:

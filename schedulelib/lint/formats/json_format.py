@@ -25,7 +25,7 @@ VERSION = 1
 def finding(f: Finding) -> dict[str, object]:
     """One finding as the version-1 object: the end is exclusive (one past the value's last
     character); a finding without a position has 0 for all four line and column fields."""
-    from schedulelib.core.diagnostics import RULES
+    from schedulelib.core.rules import RULES
 
     line, column, end_line, end_column = span(f) if f.line > 0 else (0, 0, 0, 0)
     rule = RULES.get(f.code)

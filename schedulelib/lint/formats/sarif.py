@@ -27,7 +27,7 @@ from schedulelib.lint.formats._common import (
 )
 
 if TYPE_CHECKING:
-    from schedulelib.core.diagnostics import Rule
+    from schedulelib.core.rules import Rule
     from schedulelib.lint.sources import Finding
 
 SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
@@ -66,7 +66,7 @@ def _location(f: Finding) -> dict[str, object]:
 
 def render(findings: Sequence[Finding], run: Run) -> str:
     from schedulelib import __version__
-    from schedulelib.core.diagnostics import RULES
+    from schedulelib.core.rules import RULES
 
     index = {code: i for i, code in enumerate(RULES)}
     results = []
