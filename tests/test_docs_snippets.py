@@ -12,7 +12,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from schedulelib.cli.main import cli, validate
+from schedulelib.cli.main import cli
+from schedulelib.cli.validate import validate
 from schedulelib.lint.config import load_config
 
 from .conftest import ROOT

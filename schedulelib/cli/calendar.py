@@ -17,6 +17,7 @@ from typing import IO, Any
 
 import click
 
+from schedulelib.cli._common import POLICIES
 from schedulelib.core.diagnostics import ScheduleError
 from schedulelib.core.schedule import Cron, Schedule, SpecificDays
 from schedulelib.preview.calendar import (
@@ -29,8 +30,6 @@ from schedulelib.preview.calendar import (
     render_text,
     window,
 )
-
-POLICIES = ("go", "debian", "croniter")
 
 
 class CalendarUsageError(click.ClickException):
@@ -179,9 +178,9 @@ def check_outputs(targets: Sequence[tuple[str, str]],
 
 def resolve_zone(name: str) -> Any:
     """``--tz``: checked as ``next`` checks it (one line, exit 2, with the rule's hint)."""
-    from schedulelib.cli.main import _zone
+    from schedulelib.cli._common import zone
 
-    return _zone(name)
+    return zone(name)
 
 
 def default_zone(schedules: list[Schedule]) -> str:
@@ -252,15 +251,15 @@ def calendar_command(schedules: tuple[str, ...], view: View, start: str | None,
     flags = [parse_duration_flag(text) for text in duration_flags]
     only = tuple(check_pattern("--only", pattern) for pattern in only)
     # Schedules are found exactly as `validate` finds them, and bad ones reported as it does.
-    from schedulelib.cli.main import _read_schedules, _report_bad
+    from schedulelib.cli._common import read_schedules, report_bad
 
     entries: list[tuple[str, Schedule]] = []
     failed = False
     for argument in schedules:
-        good, findings = _read_schedules(argument)
+        good, findings = read_schedules(argument)
         errors = [f for f in findings if f.severity == "error"]
         failed = failed or bool(errors)
-        _report_bad(errors)
+        report_bad(errors)
         entries.extend(good)
     # Before anything is written: no output may be one of the files just read.
     check_outputs([(o, t) for o, t in (("--ics", ics_file), ("--html", html_file))

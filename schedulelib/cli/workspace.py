@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from schedulelib.cli.main import EXIT_FINDINGS, EXIT_OK, POLICIES, CommandError
+from schedulelib.cli._common import EXIT_FINDINGS, EXIT_OK, POLICIES, CommandError
 
 _DAYS = re.compile(r"(\d{1,5})d\Z", re.ASCII)
 
