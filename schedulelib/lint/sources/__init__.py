@@ -33,7 +33,7 @@ from schedulelib.lint.sources.files import (
     scan,
     too_large,
 )
-from schedulelib.lint.sources.model import WRAPPER_KEY, Finding, Found, Kind, Scan, Span
+from schedulelib.lint.sources.model import WRAPPER_KEY, Finding, Found, Kind, Scan, Span, Subject
 
 __all__ = [
     "MAX_BYTES",
@@ -45,6 +45,7 @@ __all__ = [
     "Kind",
     "Scan",
     "Span",
+    "Subject",
     "is_dir",
     "iter_files",
     "kind_of",

@@ -93,6 +93,27 @@ class Span:
     file: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What a schedule belongs to, as far as the files say: the relation subscription -> model
+    -> source (warehouse) and the ids that match it with a workspace.
+
+    Every field is None where the file does not say.  ``model`` and ``source`` are ids where the
+    file writes them literally, otherwise a stable reference key (``segment_reverse_etl_model.x``)
+    that names the same thing across the files of one run.
+    """
+
+    #: "subscription" (a mapping's ``reverseETLSchedule``) or "model" (a model's own schedule).
+    kind: Literal["subscription", "model"] = "subscription"
+    id: str | None = None
+    name: str | None = None
+    model: str | None = None
+    source: str | None = None
+    destination: str | None = None
+    #: False when the subscription (or model) says ``enabled = false``: it runs nothing.
+    enabled: bool | None = None
+
+
 #: A pointer relative to a schedule -> the span of the value there (or of its nearest ancestor).
 Locate = Callable[[str], Span]
 
@@ -123,6 +144,8 @@ class Found:
     #: A pointer -> how the value there was reached ("var.interval, for
     #: segment_destination_subscription.s"), added to findings; "" for a value written in place.
     via: Callable[[str], str] | None = None
+    #: What the schedule belongs to (ids, model, source), where the file says.
+    subject: Subject | None = None
 
     def locate(self, relative: str) -> tuple[int, int]:
         """1-based (line, column) of the value at ``relative`` (a pointer into ``doc``)."""
