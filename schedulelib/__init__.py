@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from schedulelib._support.version import __version__ as __version__
 from schedulelib.core.cron import CronExpr as CronExpr
 from schedulelib.core.cron import parse_cron as parse_cron
 from schedulelib.core.diagnostics import CronSyntaxError as CronSyntaxError
@@ -22,8 +23,6 @@ from schedulelib.core.schedule import analyze as analyze
 from schedulelib.core.schedule import check as check
 from schedulelib.core.schedule import load as load
 from schedulelib.core.schema import schema as schema
-
-__version__ = "0.1.0"
 
 # Names that need modules validation never imports load on first use: the result types of
 # analyze() (beside the run-time engine) and finding schedules in files (the readers).  Type

@@ -80,7 +80,7 @@ class _LazyGroup(click.Group):
 def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from schedulelib import __version__
+    from schedulelib._support.version import __version__
     from schedulelib.core.zones import tzdata_version
 
     click.echo(f"schedulelib {__version__} (IANA time zone data {tzdata_version()})")

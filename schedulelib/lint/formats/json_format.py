@@ -36,7 +36,7 @@ def finding(f: Finding) -> dict[str, object]:
 
 
 def render(findings: Sequence[Finding], run: Run) -> str:
-    from schedulelib import __version__
+    from schedulelib._support.version import __version__
 
     errors = sum(1 for f in findings if f.severity == "error")
     return json.dumps({

@@ -65,7 +65,7 @@ def _location(f: Finding) -> dict[str, object]:
 
 
 def render(findings: Sequence[Finding], run: Run) -> str:
-    from schedulelib import __version__
+    from schedulelib._support.version import __version__
     from schedulelib.core.rules import RULES
 
     index = {code: i for i, code in enumerate(RULES)}
