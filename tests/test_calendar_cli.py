@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from schedulelib._support.text import use_color
 from schedulelib.cli.calendar import (
     calendar_command,
     check_outputs,
@@ -23,7 +24,6 @@ from schedulelib.cli.calendar import (
     parse_duration_flag,
     parse_start,
     resolve_durations,
-    use_color,
     write_atomically,
 )
 from schedulelib.core.duration import parse_duration

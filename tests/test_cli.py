@@ -159,7 +159,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(files: Path) -> None:
     """CliRunner is not a terminal: no escape codes; NO_COLOR wins even on one."""
     _, out, _ = run("validate", str(files / "bad.json"))
     assert "\x1b[" not in out
-    from schedulelib.lint.render import use_color
+    from schedulelib._support.text import use_color
 
     class Tty:
         def isatty(self) -> bool:

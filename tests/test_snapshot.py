@@ -252,11 +252,11 @@ def test_duration_keys_are_the_names_calendar_prints(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     write_snapshot(parse_snapshot(json.dumps(_doc(subs))), path)
     # The calendar command's own path: schedules read as validate reads them, then made unique.
+    from schedulelib._support.names import numbered
     from schedulelib.cli._common import read_schedules
-    from schedulelib.cli.calendar import _unique
 
     good, _ = read_schedules(str(path))
-    printed = set(_unique([name for name, _ in good]))
+    printed = set(numbered([name for name, _ in good]))
     keys = observed_durations(read_snapshot(path))
     assert printed == set(keys) - {"Same"}  # the unreadable one is left out of the calendar
     assert keys[f"{path}#/destinations/0/subscriptions/3/reverseETLSchedule"] == \

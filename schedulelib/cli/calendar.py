@@ -17,6 +17,8 @@ from typing import IO, Any
 
 import click
 
+from schedulelib._support.names import numbered
+from schedulelib._support.text import use_color
 from schedulelib.cli._common import POLICIES
 from schedulelib.core.diagnostics import ScheduleError
 from schedulelib.core.schedule import Cron, Schedule, SpecificDays
@@ -189,29 +191,6 @@ def default_zone(schedules: list[Schedule]) -> str:
     return zones.pop() if len(zones) == 1 else "UTC"
 
 
-def use_color(stream: IO[str], environ: dict[str, str] | os._Environ[str]) -> bool:
-    """Colour only on a terminal, and never when ``NO_COLOR`` is set (no-color.org)."""
-    if environ.get("NO_COLOR", ""):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-    counter: dict[str, int] = {}
-    out = []
-    for name in names:
-        if seen[name] > 1:
-            counter[name] = counter.get(name, 0) + 1
-            out.append(f"{name} [{counter[name]}]")
-        else:
-            out.append(name)
-    return out
-
-
 # -- the command --------------------------------------------------------------------------------
 
 
@@ -264,7 +243,7 @@ def calendar_command(schedules: tuple[str, ...], view: View, start: str | None,
     # Before anything is written: no output may be one of the files just read.
     check_outputs([(o, t) for o, t in (("--ics", ics_file), ("--html", html_file))
                    if t is not None], input_identities(schedules))
-    names = list(zip(_unique([name for name, _ in entries]), [name for name, _ in entries],
+    names = list(zip(numbered([name for name, _ in entries]), [name for name, _ in entries],
                      strict=True))
     _warn_unmatched("--only", only, names)
     _warn_unmatched("--duration", [p for p, _ in flags], names)

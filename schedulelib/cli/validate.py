@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from schedulelib._support.text import use_color
 from schedulelib.cli._common import CommandError, codes, parse_time
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
         ctx.exit(lint.EXIT_TROUBLE if report.trouble else
                  lint.EXIT_FINDINGS if diffs else lint.EXIT_OK)
     unwritten = fix_files and not _write_fixes(report.fixes, fmt)
-    color = fmt == "text" and render.use_color(sys.stdout)
+    color = fmt == "text" and use_color(sys.stdout)
     if fmt == "text":
         out = render.text(report.findings, color=color)
     else:

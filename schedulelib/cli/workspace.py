@@ -117,9 +117,8 @@ def audit_command(ctx: click.Context, snapshot_path: str, fmt: str, dst: str, to
     """
     import json
 
+    from schedulelib._support.text import printable, writable
     from schedulelib.core.diagnostics import ScheduleError
-    from schedulelib.lint.formats import writable
-    from schedulelib.preview.calendar import printable
     from schedulelib.workspace.audit import audit, format_text
     from schedulelib.workspace.snapshot import read_snapshot
 

@@ -7,11 +7,11 @@ below is Go's (go1.19 and current master share this code), proven by the vectors
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import total_ordering
 
+from schedulelib._support.text import SURROGATE
 from schedulelib.core.diagnostics import DurationError, diagnostic
 
 _U64 = (1 << 64) - 1
@@ -28,9 +28,6 @@ _UNITS: dict[bytes, int] = {
     b"m": 60_000_000_000,
     b"h": 3_600_000_000_000,
 }
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
 
 def _go_quote(s: bytes) -> str:
     """time.quote (Go 1.17+): escape every byte of a non-ASCII or control rune as \\xNN."""
@@ -69,7 +66,7 @@ def _to_bytes(text: str | bytes) -> bytes:
     if isinstance(text, bytes):
         return text
     # A lone surrogate cannot reach Go: its JSON decoder turns one into U+FFFD.
-    return _SURROGATE.sub("\ufffd", text).encode("utf-8")
+    return SURROGATE.sub("\ufffd", text).encode("utf-8")
 
 
 def _invalid(orig: bytes) -> DurationError:

@@ -8,10 +8,9 @@ command line's job.
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from schedulelib.lint.sources import Finding
 
@@ -25,17 +24,6 @@ FORMATS = ("text", "json", "github", "sarif", "gitlab")
 _STYLES = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "where": "\x1b[1m",
            "hint": "\x1b[2m", "code": "\x1b[36m"}
 _RESET = "\x1b[0m"
-
-
-def use_color(stream: IO[str] | IO[bytes], environ: Mapping[str, str] = os.environ) -> bool:
-    """Colour only on a terminal, and never when ``NO_COLOR`` is set (no-color.org)."""
-    if environ.get("NO_COLOR", ""):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    try:
-        return bool(isatty and isatty())
-    except ValueError:  # a closed stream
-        return False
 
 
 def _paint(text: str, style: str, color: bool) -> str:

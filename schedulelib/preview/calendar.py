@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import calendar as _stdcal
 import json
-import re
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Literal
 
+from schedulelib._support.text import printable
 from schedulelib.core.diagnostics import ScheduleError
 from schedulelib.core.schedule import (
     Cron,
@@ -698,17 +698,6 @@ def day_spans(days: Sequence[date]) -> str:
 
 
 # -- text helpers -------------------------------------------------------------------------------
-
-#: Characters a terminal must not receive raw from a file: C0 and C1 controls (ESC starts
-#: escape sequences that recolour, retitle or rewrite the screen), DEL, and lone surrogates
-#: (from a JSON "\ud800"), which no UTF-8 stream can carry.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def printable(text: str) -> str:
-    """``text`` with each control character and lone surrogate replaced by U+FFFD."""
-    return _UNPRINTABLE.sub("\ufffd", text)
-
 
 def span_text(length: timedelta) -> str:
     """A busy duration as Go writes it (``30m0s``, ``1h30m0s``): the syntax ``--duration``

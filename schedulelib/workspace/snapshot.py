@@ -35,6 +35,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple, TypeVar
 
+from schedulelib._support.names import numbered
 from schedulelib.core.diagnostics import Diagnostic, ScheduleError, diagnostic, pointer
 
 __all__ = [
@@ -580,18 +581,7 @@ def subscription_names(snapshot: Snapshot) -> list[str]:
             readable.append(sub.schedule is not None and load(sub.schedule) is not None)
         except ScheduleError:
             readable.append(False)
-    seen: dict[str, int] = {}
-    for name, ok in zip(names, readable, strict=True):
-        seen[name] = seen.get(name, 0) + ok
-    counter: dict[str, int] = {}
-    out: list[str] = []
-    for name, ok in zip(names, readable, strict=True):
-        if ok and seen[name] > 1:
-            counter[name] = counter.get(name, 0) + 1
-            out.append(f"{name} [{counter[name]}]")
-        else:
-            out.append(name)
-    return out
+    return numbered(names, readable)
 
 
 def observed_durations(snapshot: Snapshot, q: float = 0.95) -> dict[str, timedelta]:

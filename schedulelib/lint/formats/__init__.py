@@ -6,16 +6,16 @@ Every formatter takes the findings and a :class:`Run` (what was checked) and ret
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from schedulelib._support.text import writable
 from schedulelib.lint.formats._common import Run
 
 if TYPE_CHECKING:
     from schedulelib.lint.sources import Finding
 
-__all__ = ["FORMATS", "Run", "render", "writable"]
+__all__ = ["FORMATS", "Run", "render"]
 
 #: ``--format`` choices, and the module that writes each machine format.
 FORMATS = ("text", "json", "github", "sarif", "gitlab")
@@ -38,18 +38,3 @@ def render(findings: Sequence[Finding], fmt: str, run: Run | None = None) -> str
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return writable(writer(findings, run or Run()), json=fmt != "github")
 
-
-#: A lone surrogate (a JSON "\ud800" in a key or value, an undecodable byte of a file name)
-#: can be held by a str but not written as UTF-8.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def writable(out: str, *, json: bool) -> str:
-    """``out`` writable as UTF-8: in JSON each lone surrogate becomes its ``\\uXXXX`` escape
-    (JSON strings are the only place one can be, and the escape reads back as the same
-    string); in plain text, U+FFFD."""
-    if _SURROGATE.search(out) is None:
-        return out
-    if not json:
-        return _SURROGATE.sub("\ufffd", out)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", out)

@@ -1,0 +1,124 @@
+"""The helpers every wing shares (schedulelib/_support): terminal text, colour, report names."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import unicodedata
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from schedulelib._support.names import numbered
+from schedulelib._support.text import SURROGATE, printable, use_color, writable
+
+# Any code point, lone surrogates included (a JSON "\ud800" puts one in a str).
+ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=40)
+
+
+# -- printable and writable ---------------------------------------------------------------------
+
+
+def _unsafe(ch: str) -> bool:
+    # The independent statement of what a terminal must not get raw: C0/C1 controls and DEL
+    # (Unicode category Cc) and lone surrogates (Cs).
+    return unicodedata.category(ch) in {"Cc", "Cs"}
+
+
+@given(ANY_TEXT)
+@example("\x1b]0;title\x07red\x1b[31m")  # an escape sequence that retitles and recolours
+@example("a\ud800b\udfff")
+@example("\x85\x9f\xa0")  # C1 controls either side of the first printable Latin-1 character
+def test_printable_replaces_exactly_the_unsafe_characters(text: str) -> None:
+    out = printable(text)
+    assert len(out) == len(text)
+    for given_ch, shown in zip(text, out, strict=True):
+        assert shown == ("\ufffd" if _unsafe(given_ch) else given_ch)
+    out.encode("utf-8")  # never raises: no surrogate is left
+
+
+@given(ANY_TEXT)
+@example("\ud800")
+@example("\udfff\ud800")  # two lone halves in the wrong order are not a pair
+def test_writable_json_reads_back_as_the_same_string(text: str) -> None:
+    """In JSON each lone surrogate becomes an escape that json.loads turns back into it."""
+    document = json.dumps({"name": text}, ensure_ascii=False)
+    out = writable(document, json=True)
+    out.encode("utf-8")
+    assert json.loads(out) == {"name": text}
+
+
+@given(ANY_TEXT)
+def test_writable_text_replaces_only_surrogates(text: str) -> None:
+    out = writable(text, json=False)
+    assert out == "".join("\ufffd" if unicodedata.category(c) == "Cs" else c for c in text)
+    assert (SURROGATE.search(text) is None) == (out is text)
+
+
+def test_the_surrogate_pattern_is_the_only_one_in_the_package() -> None:
+    """The lone-surrogate class is written once (beside wider classes that include it)."""
+    from tests.conftest import ROOT
+
+    alone = re.compile(r"""re\.compile\(\s*["']\[\\ud800-\\udfff\]["']""")
+    holders = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "schedulelib").rglob("*.py")
+                     if alone.search(p.read_text(encoding="utf-8")))
+    # lint/sources/files.py keeps its own until its owner's work is merged (see the report).
+    assert set(holders) - {"schedulelib/lint/sources/files.py"} == {
+        "schedulelib/_support/text.py"}
+
+
+# -- colour -------------------------------------------------------------------------------------
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        super().isatty()  # raises ValueError once closed, as a real stream does
+        return True
+
+
+def _closed() -> io.StringIO:
+    stream = _Tty()
+    stream.close()
+    return stream
+
+
+@pytest.mark.parametrize(("stream", "env", "color"), [
+    (_Tty, {}, True),
+    (io.StringIO, {}, False),
+    (_Tty, {"NO_COLOR": "1"}, False),
+    (_Tty, {"NO_COLOR": ""}, True),  # no-color.org: only a non-empty value counts
+    (_closed, {}, False),  # isatty() on a closed stream raises ValueError
+    (object, {}, False),  # no isatty at all
+], ids=["terminal", "pipe", "no-color", "empty-no-color", "closed", "not-a-stream"])
+def test_use_color(stream: type, env: dict[str, str], color: bool) -> None:
+    assert use_color(stream(), env) is color
+
+
+# -- numbering equal names ----------------------------------------------------------------------
+
+
+@given(st.lists(st.tuples(st.sampled_from(["A", "B", "A [1]", "", "é"]), st.booleans()),
+                max_size=12))
+@example([("A", True), ("A", False), ("A", True)])
+@example([("A", True), ("A [1]", True), ("A", True)])
+def test_numbered(rows: list[tuple[str, bool]]) -> None:
+    """The n-th counted copy of a name that is counted more than once is ``name [n]``; every
+    other entry keeps its name."""
+    names = [n for n, _ in rows]
+    counted = [c for _, c in rows]
+    out = numbered(names, counted)
+    assert len(out) == len(names)
+    for i, (name, take) in enumerate(rows):
+        copies = [j for j, (n, c) in enumerate(rows) if c and n == name]
+        if take and len(copies) > 1:
+            assert out[i] == f"{name} [{copies.index(i) + 1}]"
+        else:
+            assert out[i] == name
+    assert numbered(names) == numbered(names, [True] * len(names))
+
+
+def test_numbered_needs_one_flag_per_name() -> None:
+    with pytest.raises(ValueError, match="2 names but 1 counted flags"):
+        numbered(["a", "b"], [True])
