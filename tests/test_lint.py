@@ -145,7 +145,7 @@ def test_a_fifo_as_configuration_does_not_hang(repo: Path, found: bool) -> None:
     ("per-file-ignores = {'*.json' = ['SLX']}\n", "unknown rule code 'SLX'"),
     ("as-of = 1999\n", "as-of must be a date"),
     ("as-of = 0001-01-01\n", "out of range"),
-    ("dst = 'posix'\n", "dst must be one of go, debian, croniter"),
+    ("dst = 'posix'\n", "dst must be one of 'go', 'debian', 'croniter', got 'posix'"),
     ("strict = 'yes'\n", "strict must be true or false"),
     ("select = [\n", "not valid TOML"),
 ], ids=["unknown-key", "unknown-code", "not-a-list", "per-file-code", "as-of-number",

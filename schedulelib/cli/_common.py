@@ -17,7 +17,27 @@ if TYPE_CHECKING:
     from schedulelib.lint.sources import Finding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-POLICIES = ("go", "debian", "croniter")
+
+
+class DstChoice(click.Choice):  # type: ignore[type-arg]
+    """``--dst``: a DST policy, refused in the words every other door uses (D51)."""
+
+    name = "dst"
+
+    def __init__(self) -> None:
+        # Imported when a command module builds its options, not when the group starts.
+        from schedulelib.core.policy import POLICIES
+
+        super().__init__(POLICIES)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from schedulelib.core.diagnostics import ScheduleError
+        from schedulelib.core.policy import dst_policy
+
+        try:
+            return dst_policy(value)
+        except ScheduleError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class CommandError(click.ClickException):

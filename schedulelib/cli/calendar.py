@@ -19,7 +19,7 @@ import click
 
 from schedulelib._support.names import numbered
 from schedulelib._support.text import use_color
-from schedulelib.cli._common import POLICIES
+from schedulelib.cli._common import DstChoice
 from schedulelib.core.diagnostics import ScheduleError
 from schedulelib.core.schedule import Cron, Schedule, SpecificDays
 from schedulelib.preview.calendar import (
@@ -203,7 +203,7 @@ def default_zone(schedules: list[Schedule]) -> str:
               help="ISO date or date-time the picture starts at (default: today).")
 @click.option("--tz", "zone_name", metavar="ZONE",
               help="IANA zone the grid is drawn in (default: the schedules' own zone, or UTC).")
-@click.option("--dst", default="go", show_default=True, type=click.Choice(POLICIES),
+@click.option("--dst", default="go", show_default=True, type=DstChoice(),
               help="Which cron engine's DST behaviour to simulate.")
 @click.option("--only", "only", multiple=True, metavar="NAME",
               help="Show only the schedules with this name or glob (repeatable).")

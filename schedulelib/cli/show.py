@@ -9,8 +9,8 @@ import click
 from schedulelib.cli._common import (
     EXIT_FINDINGS,
     EXIT_OK,
-    POLICIES,
     CommandError,
+    DstChoice,
     configured_dst,
     parse_time,
     read_schedules,
@@ -25,7 +25,7 @@ from schedulelib.cli._common import (
               help="How many runs.")
 @click.option("--after", metavar="ISO", help="List runs strictly after this instant (default: "
               "now); a time without an offset is read in --tz, else the schedule's zone.")
-@click.option("--dst", type=click.Choice(POLICIES),
+@click.option("--dst", type=DstChoice(),
               help="Whose DST behaviour: robfig/cron (Go), Debian cron, or croniter "
               "(default: `dst` of the configuration, else go).")
 @click.option("--tz", "tz_name", metavar="ZONE", help="Also show each run in this IANA zone.")

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from schedulelib.cli._common import EXIT_FINDINGS, EXIT_OK, POLICIES, CommandError
+from schedulelib.cli._common import EXIT_FINDINGS, EXIT_OK, CommandError, DstChoice
 
 _DAYS = re.compile(r"(\d{1,5})d\Z", re.ASCII)
 
@@ -99,7 +99,7 @@ def pull_command(output: str, history: str | None, api_url: str, token_env: str,
 @click.argument("snapshot_path", metavar="SNAPSHOT", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for tools.")
-@click.option("--dst", default="go", show_default=True, type=click.Choice(POLICIES),
+@click.option("--dst", default="go", show_default=True, type=DstChoice(),
               help="The DST policy of the expected runs (docs/dst.md).")
 @click.option("--tolerance", default="5m", show_default=True, metavar="SPAN",
               help="A run that starts later than this after its scheduled time is late.")

@@ -18,7 +18,8 @@ from typing import Any, Literal
 
 from schedulelib.core.cron import CronExpr
 from schedulelib.core.diagnostics import ScheduleError
-from schedulelib.core.runs import Plan, check_aware, check_policy, plan_for
+from schedulelib.core.policy import dst_policy
+from schedulelib.core.runs import Plan, check_aware, plan_for
 from schedulelib.core.tzcalc import DAY, Transition, get_zone
 
 EventKind = Literal["skipped", "repeated", "shifted"]
@@ -90,7 +91,7 @@ def analyze(schedule: Any, start: datetime, end: datetime, *, dst: str = "go") -
     """
     check_aware(start, "start")
     check_aware(end, "end")
-    policy = check_policy(dst)
+    policy = dst_policy(dst)
     expr: CronExpr | None = None
     if hasattr(schedule, "to_cron"):
         expr = schedule.to_cron().expr

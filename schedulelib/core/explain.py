@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from schedulelib.core.schedule import Cron, DbtCloud, Manual, Periodic, SpecificDays, dst_policy
+from schedulelib.core.policy import POLICIES, dst_policy
+from schedulelib.core.schedule import Cron, DbtCloud, Manual, Periodic, SpecificDays
 
 if TYPE_CHECKING:
     from schedulelib.core.analysis import DstEvent
     from schedulelib.core.schedule import Schedule
 
-POLICIES = ("go", "debian", "croniter")
 #: How far ahead :func:`explain` looks for DST changes.
 HORIZON = timedelta(days=365)
 

@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Union
 
 from schedulelib.core.cron import (
     MAX_PROBLEMS,
@@ -32,6 +32,8 @@ from schedulelib.core.diagnostics import (
     shorten,
 )
 from schedulelib.core.duration import HOUR, MINUTE, Duration, parse_duration
+from schedulelib.core.policy import DstPolicy as DstPolicy
+from schedulelib.core.policy import dst_policy as dst_policy
 from schedulelib.core.zones import zone_problems
 
 if TYPE_CHECKING:
@@ -62,22 +64,6 @@ PERIODIC_MAX_NS = 168 * HOUR
 CRON_FLOOR = timedelta(minutes=15)
 
 WRAPPER_KEY = "reverseETLSchedule"
-
-#: The DST policies of the run-time engines (docs/dst.md): robfig/cron v3 (Segment's), Debian
-#: cron (cronsim), croniter.
-DstPolicy = Literal["go", "debian", "croniter"]
-
-
-def dst_policy(value: object) -> DstPolicy:
-    """``value`` if it names a DST policy; otherwise a :class:`ScheduleError` listing them."""
-    if value == "go":
-        return "go"
-    if value == "debian":
-        return "debian"
-    if value == "croniter":
-        return "croniter"
-    raise ScheduleError(f"dst must be one of 'go', 'debian', 'croniter', got {preview(value)}")
-
 
 # -- the values ---------------------------------------------------------------------------------
 
@@ -111,12 +97,12 @@ class _NoClock(_Base):
     def runs(self, after: datetime, until: datetime | None = None, *,
              dst: DstPolicy = "go") -> Iterator[datetime]:
         """No time-driven runs: an empty iterator (arguments are still checked)."""
-        from schedulelib.core.runs import check_aware, check_policy
+        from schedulelib.core.runs import check_aware
 
         check_aware(after, "after")
         if until is not None:
             check_aware(until, "until")
-        check_policy(dst)
+        dst_policy(dst)
         return iter(())
 
 
@@ -162,9 +148,9 @@ class Periodic(_Base):
 
         ``anchor`` (the last sync) defaults to ``after``.
         """
-        from schedulelib.core.runs import check_policy, iter_periodic_runs
+        from schedulelib.core.runs import iter_periodic_runs
 
-        check_policy(dst)
+        dst_policy(dst)
         return iter_periodic_runs(self.interval.nanoseconds, after, until, anchor=anchor)
 
 

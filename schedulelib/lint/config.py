@@ -33,7 +33,6 @@ __all__ = [
 #: The keys of ``[tool.schedulelib]`` (kebab-case, as ruff spells its own).
 KEYS = ("select", "ignore", "extend-ignore", "per-file-ignores", "as-of", "dst", "strict",
         "include", "exclude")
-POLICIES = ("go", "debian", "croniter")
 #: Dates the command line and the configuration accept (decision D34): wide enough for any
 #: real use, narrow enough that every look-ahead and run list stays inside Python's calendar.
 DATE_RANGE = (datetime(1900, 1, 1), datetime(2999, 12, 31, 23, 59, 59))
@@ -350,10 +349,13 @@ def _from_table(table: Mapping[str, object], path: Path, where: str) -> Config:
             raise ConfigError(f"{where} as-of must be a date such as 2026-01-01, not {_short(raw)}")
         values["as_of"] = parse_date(text, f"{where} as-of")
     if "dst" in table:
-        if table["dst"] not in POLICIES:
-            raise ConfigError(f"{where} dst must be one of {', '.join(POLICIES)}, not "
-                              f"{_short(table['dst'])}")
-        values["dst"] = table["dst"]
+        from schedulelib.core.diagnostics import ScheduleError
+        from schedulelib.core.policy import dst_policy
+
+        try:
+            values["dst"] = dst_policy(table["dst"])
+        except ScheduleError as exc:  # the same words as every other door (D51)
+            raise ConfigError(f"{where} {exc}") from None
     if "strict" in table:
         if not isinstance(table["strict"], bool):
             raise ConfigError(f"{where} strict must be true or false, not "

@@ -37,7 +37,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from schedulelib.core.diagnostics import ScheduleError
-from schedulelib.core.runs import check_policy
+from schedulelib.core.policy import POLICIES, dst_policy
 from schedulelib.workspace.snapshot import (
     Snapshot,
     Subscription,
@@ -62,7 +62,6 @@ Verdict = Literal["invalid", "missed", "failing", "overlap", "late", "extra", "d
 #: Worst first: the order of the text report and of ``verdict``.
 VERDICTS: tuple[Verdict, ...] = ("invalid", "missed", "failing", "overlap", "late", "extra",
                                  "disabled", "manual", "no-history", "ok")
-POLICIES = ("go", "debian", "croniter")
 DEFAULT_TOLERANCE = timedelta(minutes=5)
 DEFAULT_EARLY = timedelta(minutes=1)
 DEFAULT_MAX_FAILURE_RATE = 0.05
@@ -242,7 +241,7 @@ def audit(snapshot: Snapshot, *, dst: str = "go", tolerance: timedelta = DEFAULT
     Raises :class:`~schedulelib.core.diagnostics.ScheduleError` for a bad argument; a
     subscription whose schedule cannot be read is reported (verdict ``invalid``), never raised.
     """
-    policy = check_policy(dst)
+    policy = dst_policy(dst)
     _check_span(tolerance, "tolerance")
     _check_span(early, "early")
     if isinstance(max_failure_rate, bool) or not isinstance(max_failure_rate, int | float) \
@@ -298,7 +297,7 @@ def audit_subscription(sub: Subscription, history: tuple[datetime, datetime] | N
     from schedulelib.core.explain import describe
     from schedulelib.core.schedule import Periodic, load
 
-    policy = check_policy(dst)
+    policy = dst_policy(dst)
     syncs = sub.syncs
     if history is not None:
         lo, hi = history[0].timestamp(), history[1].timestamp()

@@ -18,7 +18,6 @@ from schedulelib.core.runs.plan import POLICIES as POLICIES
 from schedulelib.core.runs.plan import Plan as Plan
 from schedulelib.core.runs.plan import Policy as Policy
 from schedulelib.core.runs.plan import check_aware as check_aware
-from schedulelib.core.runs.plan import check_policy as check_policy
 from schedulelib.core.runs.planner import iter_cron_runs as iter_cron_runs
 from schedulelib.core.runs.planner import iter_slow as iter_slow
 from schedulelib.core.runs.planner import next_cron_runs as next_cron_runs
@@ -29,7 +28,6 @@ __all__ = [
     "Plan",
     "Policy",
     "check_aware",
-    "check_policy",
     "iter_cron_runs",
     "iter_periodic_runs",
     "iter_slow",

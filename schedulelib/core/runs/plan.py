@@ -8,13 +8,14 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache, partial
-from typing import Final, Literal
+from typing import Final
 
 from schedulelib.core.diagnostics import ScheduleError
+from schedulelib.core.policy import POLICIES as POLICIES
+from schedulelib.core.policy import DstPolicy
 from schedulelib.core.tzcalc import Zone
 
-Policy = Literal["go", "debian", "croniter"]
-POLICIES: Final = ("go", "debian", "croniter")
+Policy = DstPolicy  # the engines' name for it
 
 # Every value of each field as a bitset: minutes, hours, days of month, months, days of week.
 FULL: Final = (1 << 60) - 1, (1 << 24) - 1, ((1 << 32) - 1) ^ 1, ((1 << 13) - 1) ^ 1, (1 << 7) - 1
@@ -37,17 +38,6 @@ def check_aware(dt: object, name: str) -> datetime:
             f"{name} must be timezone-aware, got the naive datetime {dt.isoformat()!r}: "
             "attach a zone, e.g. datetime(..., tzinfo=ZoneInfo('UTC'))")
     return dt
-
-
-def check_policy(dst: object) -> Policy:
-    """``dst`` if it names a DST policy; otherwise a :class:`ScheduleError` listing them."""
-    if dst == "go":
-        return "go"
-    if dst == "debian":
-        return "debian"
-    if dst == "croniter":
-        return "croniter"
-    raise ScheduleError(f"dst must be one of 'go', 'debian', 'croniter', got {dst!r}")
 
 
 # -- the plan -----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from schedulelib.core.cron import CACHE_TEXT, CronExpr
+from schedulelib.core.policy import dst_policy
 from schedulelib.core.runs.croniter import croniter_next, croniter_plan
 from schedulelib.core.runs.debian import debian_next, debian_plan
 from schedulelib.core.runs.go import Hung, go_next, go_plan
@@ -26,7 +27,6 @@ from schedulelib.core.runs.plan import (
     Plan,
     Policy,
     check_aware,
-    check_policy,
     year_keys,
     year_matches,
     year_offsets,
@@ -127,7 +127,7 @@ def iter_cron_runs(expr: CronExpr, zone: str, after: datetime, until: datetime |
     check_aware(after, "after")
     if until is not None:
         check_aware(until, "until")
-    policy = check_policy(dst)
+    policy = dst_policy(dst)
     plan = plan_for(expr, policy)
     tz_zone = get_zone(zone)
     return runs_between(plan, tz_zone, after.timestamp(),
