@@ -95,8 +95,8 @@ def _icalendar_export(cal: object, limit: int) -> int:
     """The peer: each event built as an ``icalendar`` object, then serialised."""
     import icalendar
 
-    from schedulelib.preview.calendar import Calendar
     from schedulelib.preview.ics import exact, run_uid
+    from schedulelib.preview.model import Calendar
 
     assert isinstance(cal, Calendar)
     out = icalendar.Calendar()
@@ -123,8 +123,8 @@ def ics_per_event() -> None:
     """Seconds per event: the streaming writer (all events) and the icalendar peer (a sample)."""
     from schedulelib.core.schedule import load
     from schedulelib.core.zones import load as load_zone
-    from schedulelib.preview.calendar import build, window
     from schedulelib.preview.ics import write_ics
+    from schedulelib.preview.model import build, window
 
     entries = [(str(d["name"]), load(d["reverseETLSchedule"]))  # type: ignore[arg-type]
                for d in quarter_hourly(ICS_SCHEDULES)]

@@ -22,9 +22,10 @@ from schedulelib.core.cron import parse_cron
 from schedulelib.core.duration import parse_duration
 from schedulelib.core.schedule import Cron, DbtCloud, Manual, Periodic, SpecificDays
 from schedulelib.core.zones import load
-from schedulelib.preview.calendar import (
+from schedulelib.preview.grid import WIDTH, render_text
+from schedulelib.preview.load import pileups
+from schedulelib.preview.model import (
     PERIODIC_ANCHOR,
-    WIDTH,
     Calendar,
     DstNote,
     Track,
@@ -33,8 +34,6 @@ from schedulelib.preview.calendar import (
     clock_changes,
     day_spans,
     describe,
-    pileups,
-    render_text,
     schedule_runs,
     window,
 )

@@ -20,27 +20,25 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from schedulelib._support.text import printable
 from schedulelib.core.cron import parse_cron
 from schedulelib.core.diagnostics import ScheduleError
 from schedulelib.core.duration import parse_duration
 from schedulelib.core.runs import iter_periodic_runs
 from schedulelib.core.schedule import Cron, Periodic, Schedule
 from schedulelib.core.zones import load
-from schedulelib.preview.calendar import (
+from schedulelib.preview.grid import WIDTH, render_text
+from schedulelib.preview.load import hour_segments, run_overlaps
+from schedulelib.preview.model import (
     FIRST_DAY,
     LAST_DAY,
     MAX_DURATION,
     PERIODIC_ANCHOR,
-    WIDTH,
     Calendar,
     CalendarRangeError,
     Window,
     build,
-    hour_segments,
     periodic_runs,
-    printable,
-    render_text,
-    run_overlaps,
     window,
 )
 

@@ -27,7 +27,7 @@ from schedulelib.cli.calendar import (
     write_atomically,
 )
 from schedulelib.core.duration import parse_duration
-from schedulelib.preview.calendar import MAX_DURATION
+from schedulelib.preview.model import MAX_DURATION
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "examples" / "subscriptions.json")
@@ -513,7 +513,7 @@ SNAPSHOT = str(ROOT / "examples" / "snapshot.json")
 
 def test_a_snapshot_draws_its_observed_p95_durations() -> None:
     """`calendar SNAPSHOT` draws each subscription busy for its observed p95 sync duration."""
-    from schedulelib.preview.calendar import span_text
+    from schedulelib.preview.model import span_text
     from schedulelib.workspace.snapshot import observed_durations, read_snapshot
 
     observed = observed_durations(read_snapshot(SNAPSHOT))

@@ -21,8 +21,8 @@ from schedulelib.core.cron import parse_cron
 from schedulelib.core.duration import parse_duration
 from schedulelib.core.schedule import Cron, Manual, Periodic, Schedule, SpecificDays
 from schedulelib.core.zones import load
-from schedulelib.preview.calendar import Calendar, build, window
 from schedulelib.preview.html import RUN_CLASS, page_data, to_html
+from schedulelib.preview.model import Calendar, build, window
 
 ENTRIES: list[tuple[str, Schedule]] = [
     ("nightly", Cron(parse_cron("30 2 * * *"), "Europe/Berlin")),

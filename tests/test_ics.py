@@ -21,8 +21,8 @@ from schedulelib.core.cron import parse_cron
 from schedulelib.core.duration import parse_duration
 from schedulelib.core.schedule import Cron, Manual, Periodic, Schedule, SpecificDays
 from schedulelib.core.zones import load
-from schedulelib.preview.calendar import PERIODIC_ANCHOR, Calendar, build, window
 from schedulelib.preview.ics import PRODID, escape_text, fold, run_uid, to_ics, write_ics
+from schedulelib.preview.model import PERIODIC_ANCHOR, Calendar, build, window
 
 STAMP = datetime(2026, 1, 1, 12, tzinfo=UTC)
 

@@ -94,7 +94,7 @@ def _upcoming(bad: str) -> object:
 
 
 def _calendar(bad: str) -> object:
-    from schedulelib.preview.calendar import build, window
+    from schedulelib.preview.model import build, window
 
     return build([("x", load(CRON))], window("week", AFTER.date(), UTC, "UTC"), dst=bad)
 

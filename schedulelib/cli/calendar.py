@@ -22,14 +22,14 @@ from schedulelib._support.text import use_color
 from schedulelib.cli._common import DstChoice
 from schedulelib.core.diagnostics import ScheduleError
 from schedulelib.core.schedule import Cron, Schedule, SpecificDays
-from schedulelib.preview.calendar import (
+from schedulelib.preview.grid import render_text
+from schedulelib.preview.model import (
     MAX_DURATION,
     VIEWS,
     Calendar,
     CalendarRangeError,
     View,
     build,
-    render_text,
     window,
 )
 

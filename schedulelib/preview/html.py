@@ -1,4 +1,4 @@
-"""A :class:`~schedulelib.preview.calendar.Calendar` as one self-contained HTML page.
+"""A :class:`~schedulelib.preview.model.Calendar` as one self-contained HTML page.
 
 No network asset of any kind: the style and the script are inline, the data is a JSON block in
 the page.  The script draws the grid and one dot per run from that JSON, each dot with the exact
@@ -15,15 +15,9 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from schedulelib.preview.calendar import (
-    Calendar,
-    day_spans,
-    heading,
-    pileups,
-    run_overlaps,
-    span_text,
-)
 from schedulelib.preview.ics import exact
+from schedulelib.preview.load import pileups, run_overlaps
+from schedulelib.preview.model import Calendar, day_spans, heading, span_text
 
 RUN_CLASS = "run"  # the class of the elements the script draws, one per run
 

@@ -1,4 +1,4 @@
-"""A :class:`~schedulelib.preview.calendar.Calendar` as an RFC 5545 iCalendar file, one event
+"""A :class:`~schedulelib.preview.model.Calendar` as an RFC 5545 iCalendar file, one event
 per run.
 
 Written line by line, streamed: an event is a handful of short properties, and building each as
@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Protocol
 
-from schedulelib.preview.calendar import Calendar, Track, span_text
+from schedulelib.preview.model import Calendar, Track, span_text
 
 PRODID = "-//schedulelib//calendar preview//EN"
 UID_DOMAIN = "schedulelib"
