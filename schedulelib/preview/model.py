@@ -233,7 +233,6 @@ class Track:
     carried: tuple[datetime, ...] = ()
 
 
-
 @dataclass(frozen=True)
 class Calendar:
     """Everything a renderer needs; computed once by :func:`build`."""
@@ -323,7 +322,6 @@ def periodic_runs(interval_ns: int, start: datetime, end: datetime) -> Iterator[
     while (ns := k * interval_ns) < hi:
         yield (PERIODIC_ANCHOR + timedelta(microseconds=ns // 1000)).astimezone(zone)
         k += 1
-
 
 
 def build(entries: Iterable[tuple[str, Schedule]], win: Window, *, dst: str = "go",
