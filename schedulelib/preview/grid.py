@@ -61,8 +61,6 @@ def _count(n: int) -> str:
     return "." if n == 0 else f"{n:,}"
 
 
-
-
 def _week_grid(cal: Calendar, paint: _Paint, values: dict[Cell, int] | None = None) -> list[str]:
     # 6 columns of hour labels + 7 days x 10 columns = 76.  ``values``: what each cell shows
     # (default: the runs starting in it).
