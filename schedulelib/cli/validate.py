@@ -130,7 +130,7 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
 def _write_fixes(results: list[FileFix], fmt: str) -> bool:
     """Write each repaired file and say what was fixed; False if a file could not be written
     (it is named on standard error and left as it was)."""
-    from schedulelib.lint.fix import write_fixed
+    from schedulelib.lint.write import write_fixed
 
     ok = True
     fixed = files = 0
