@@ -43,7 +43,7 @@ def next_command(ctx: click.Context, schedule: str, count: int, after: str | Non
     from datetime import UTC
 
     from schedulelib.core.explain import upcoming
-    from schedulelib.lint import render
+    from schedulelib.preview import text
 
     tz = zone(tz_name) if tz_name else None
     if dst is None:
@@ -61,9 +61,9 @@ def next_command(ctx: click.Context, schedule: str, count: int, after: str | Non
                 start = start.replace(tzinfo=tz or (zone(zone_name) if zone_name else UTC))
         reports.append(upcoming(name, value, start, count, dst=dst))
     if fmt == "json":
-        click.echo(render.runs_json(reports, tz))
+        click.echo(text.runs_json(reports, tz))
     else:
-        click.echo(render.runs_text(reports, tz), nl=False)
+        click.echo(text.runs_text(reports, tz), nl=False)
     ctx.exit(EXIT_FINDINGS if bad else EXIT_OK)
 
 
@@ -87,7 +87,7 @@ def explain_command(ctx: click.Context, schedule: str, as_of: str | None, fmt: s
     from datetime import UTC
 
     from schedulelib.core.explain import explain
-    from schedulelib.lint import render
+    from schedulelib.preview import text
 
     start = parse_time(as_of, "--as-of") if as_of else datetime.now(UTC)
     if start.tzinfo is None:
@@ -96,9 +96,9 @@ def explain_command(ctx: click.Context, schedule: str, as_of: str | None, fmt: s
     report_bad(bad)
     items = [(name, explain(value, as_of=start)) for name, value in good]
     if fmt == "json":
-        click.echo(render.explain_json(items))
+        click.echo(text.explain_json(items))
     else:
-        click.echo(render.explain_text(items), nl=False)
+        click.echo(text.explain_text(items), nl=False)
     ctx.exit(EXIT_FINDINGS if bad else EXIT_OK)
 
 

@@ -1,6 +1,6 @@
 """Machine formats of ``schedulelib validate``: one module each, imported when asked for.
 
-``text`` (the terminal) lives in :mod:`schedulelib.lint.render` with the other human outputs.
+``text`` (the terminal) lives in :mod:`schedulelib.lint.render`.
 Every formatter takes the findings and a :class:`Run` (what was checked) and returns a string.
 """
 
