@@ -401,3 +401,44 @@ def test_version_is_the_projects() -> None:
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert schedulelib.__version__ == __version__ == project["version"]
+
+
+# -- the docs name modules that exist -----------------------------------------------------------
+
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+WINGS = ("_support", "core", "lint", "preview", "workspace", "cli")
+
+
+def _dotted_exists(name: str, modules: dict[str, Path]) -> bool:
+    import importlib
+
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        if ".".join(parts[:cut]) in modules:
+            obj: object = importlib.import_module(".".join(parts[:cut]))
+            for attr in parts[cut:]:
+                if not hasattr(obj, attr):
+                    return False
+                obj = getattr(obj, attr)
+            return True
+    return False
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[d.name for d in DOCS])
+def test_docs_name_modules_that_exist(doc: Path, graph: Graph) -> None:
+    """Every `schedulelib.x.y` name, `schedulelib/x.py` path and wing path (`lint/fix.py`) in
+    the docs is there: the layout moves, the docs follow in the same commit."""
+    import re
+
+    text = doc.read_text(encoding="utf-8")
+    missing = [m for m in re.findall(r"`(schedulelib(?:\.\w+)+)", text)
+               if not _dotted_exists(m, graph.modules)]
+    # Paths in the package (not inside a URL), and paths that start with a wing.
+    for path in re.findall(r"(?<![\w/.-])(schedulelib/[\w/]+(?:\.py|/))", text):
+        if not (ROOT / path).exists():
+            missing.append(path)
+    wing_path = re.compile(r"`((?:" + "|".join(WINGS) + r")/[\w/]*?\w+\.py)`")
+    for path in wing_path.findall(text):
+        if not (ROOT / PACKAGE / path).exists():
+            missing.append(path)
+    assert not missing, f"{doc.name} names what is not in the package: {missing}"

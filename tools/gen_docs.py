@@ -1,4 +1,4 @@
-"""Write docs/rules.md from the rule registry (run after changing schedulelib/errors.py)."""
+"""Write docs/rules.md from the rule registry (run after changing schedulelib/core/rules.py)."""
 
 from pathlib import Path
 

@@ -35,7 +35,7 @@ def rules_markdown() -> str:
         "files (command line). `schedulelib rule CODE` prints one section.\n\n"
         "Codes marked *fixable* are repaired in place by `schedulelib validate --fix` when\n"
         "the meaning of the value is beyond doubt (`--diff` shows the repairs first).\n\n"
-        "This file is generated from `schedulelib/errors.py` by `python tools/gen_docs.py`;\n"
+        "This file is generated from `schedulelib/core/rules.py` by `python tools/gen_docs.py`;\n"
         "a test keeps the two in step.\n\n"
     )
     index = "| code | name | severity | fixable |\n|---|---|---|---|\n" + "".join(
