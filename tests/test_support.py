@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import unicodedata
+from pathlib import Path
+from typing import IO
 
 import pytest
 from hypothesis import example, given
@@ -122,3 +125,61 @@ def test_numbered(rows: list[tuple[str, bool]]) -> None:
 def test_numbered_needs_one_flag_per_name() -> None:
     with pytest.raises(ValueError, match="2 names but 1 counted flags"):
         numbered(["a", "b"], [True])
+
+
+# -- replacing a file whole ---------------------------------------------------------------------
+
+
+def test_replace_whole_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    from schedulelib._support.atomic import replace_whole
+
+    target = tmp_path / "f"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    replace_whole(str(target), lambda out: out.write(b"new"), like=target.stat())
+    assert target.read_bytes() == b"new" and (target.stat().st_mode & 0o777) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["f"]
+
+
+def test_replace_whole_gives_a_new_file_the_umask_mode(tmp_path: Path) -> None:
+    from schedulelib._support.atomic import replace_whole
+
+    old = os.umask(0o027)
+    try:
+        replace_whole(str(tmp_path / "new"), lambda out: out.write(b"x"))
+    finally:
+        os.umask(old)
+    assert ((tmp_path / "new").stat().st_mode & 0o777) == 0o640
+
+
+def test_replace_whole_leaves_the_old_file_when_writing_fails(tmp_path: Path) -> None:
+    from schedulelib._support.atomic import replace_whole
+
+    target = tmp_path / "f"
+    target.write_bytes(b"old")
+
+    def half(out: IO[bytes]) -> None:
+        out.write(b"ne")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        replace_whole(str(target), half, like=target.stat())
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["f"]
+
+
+def test_replace_whole_never_writes_through_a_planted_link(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A symbolic link at the temporary name (another user guessing it) is not followed."""
+    from schedulelib._support import atomic
+
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"keep")
+    target = tmp_path / "f"
+    names = iter(["aaaaaaaa", "bbbbbbbb"])
+    monkeypatch.setattr(atomic.os, "urandom", lambda n: bytes.fromhex(next(names)))
+    planted = tmp_path / f".f.{os.getpid()}.aaaaaaaa.schedulelib.tmp"
+    planted.symlink_to(victim)
+    atomic.replace_whole(str(target), lambda out: out.write(b"new"))
+    assert victim.read_bytes() == b"keep" and target.read_bytes() == b"new"
+    assert planted.is_symlink()

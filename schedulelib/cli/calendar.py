@@ -6,7 +6,6 @@ schedules in files is the sources module's job, reached through the reader `next
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 import sys
@@ -17,6 +16,7 @@ from typing import IO, Any
 
 import click
 
+from schedulelib._support.atomic import replace_whole
 from schedulelib._support.names import numbered
 from schedulelib._support.text import use_color
 from schedulelib.cli._common import DstChoice
@@ -364,19 +364,4 @@ def write_atomically(target: str, produce: Callable[[IO[bytes]], object]) -> Non
         with open(real, "wb") as out:
             produce(out)
         return
-    folder, name = os.path.split(real)
-    temporary = os.path.join(folder, f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    # O_EXCL: never write through something already at that name; 0o666 less the umask.
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            produce(out)
-            out.flush()
-            os.fsync(out.fileno())
-            if info is not None:
-                os.chmod(out.fileno(), stat.S_IMODE(info.st_mode))
-        os.replace(temporary, real)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    replace_whole(real, produce, like=info)
