@@ -157,6 +157,18 @@ def build(root: Path, package: str = PACKAGE) -> Graph:
                     _private_from_sibling(graph, name, target, node.lineno, plain)
             elif isinstance(node, ast.Call) and _is_dynamic_import(node):
                 arg = node.args[0] if node.args else None
+                anchor = next((k.value for k in node.keywords if k.arg == "package"),
+                              node.args[1] if len(node.args) > 1 else None)
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and \
+                        arg.value.startswith("."):
+                    # import_module(".x", package="schedulelib.core"): resolved as Python does.
+                    if not (isinstance(anchor, ast.Constant) and isinstance(anchor.value, str)):
+                        graph.dynamic.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
+                        continue
+                    dots = len(arg.value) - len(arg.value.lstrip("."))
+                    base = anchor.value.split(".")
+                    base = base[:len(base) - (dots - 1)]
+                    arg = ast.Constant(".".join([*base, arg.value[dots:]]).rstrip("."))
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     target = target_of(arg.value)
                     if target is not None:
@@ -338,10 +350,13 @@ def _package(tmp_path: Path, files: dict[str, str]) -> Graph:
     ("import importlib\nimportlib.import_module('schedulelib.lint.x')\n",
      "schedulelib.core.a:2 -> schedulelib.lint.x"),
     ("__import__('schedulelib.preview.x')\n", "schedulelib.core.a:1 -> schedulelib.preview.x"),
+    ("from importlib import import_module\nimport_module('..lint.x', package='schedulelib.core')\n",
+     "schedulelib.core.a:2 -> schedulelib.lint.x"),
     ("from schedulelib import check\n", "schedulelib.core.a:1 -> schedulelib (check)"),
     ("from schedulelib.core import b\nfrom schedulelib._support import c\n", None),
 ], ids=["top-level", "in-function", "type-checking", "relative-too-far", "relative",
-        "import-as", "import-module", "dunder-import", "the-root", "allowed"])
+        "import-as", "import-module", "dunder-import", "import-module-relative", "the-root",
+        "allowed"])
 def test_checker_reports_a_core_module_reaching_out(tmp_path: Path, source: str,
                                                     expected: str | None) -> None:
     """Every way core/a.py can import another wing is one reported edge."""
@@ -353,8 +368,11 @@ def test_checker_reports_a_core_module_reaching_out(tmp_path: Path, source: str,
 
 def test_checker_reports_a_computed_name(tmp_path: Path) -> None:
     graph = _package(tmp_path, {"lint/a.py": "import importlib\nn = 'x'\n"
-                                             "importlib.import_module(n)\n"})
-    assert graph.dynamic == ["schedulelib.lint.a:3: importlib.import_module(n)"]
+                                             "importlib.import_module(n)\n"
+                                             "importlib.import_module('.b', package=__name__)\n"})
+    assert graph.dynamic == ["schedulelib.lint.a:3: importlib.import_module(n)",
+                             "schedulelib.lint.a:4: importlib.import_module('.b', "
+                             "package=__name__)"]
 
 
 def test_checker_finds_cycles_through_functions_but_not_type_checking(tmp_path: Path) -> None:
