@@ -1,4 +1,5 @@
-"""Helpers every wing may use: safe file opening, terminal text, the version.
+"""Helpers every wing may use: opening only regular files, replacing a file whole, terminal
+text and colour, numbering names that repeat, the version.
 
 Nothing here imports any other part of schedulelib (docs/architecture.md).
 """
