@@ -364,4 +364,4 @@ def write_atomically(target: str, produce: Callable[[IO[bytes]], object]) -> Non
         with open(real, "wb") as out:
             produce(out)
         return
-    replace_whole(real, produce, like=info)
+    replace_whole(real, produce, like=info, sync=True)
