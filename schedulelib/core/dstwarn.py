@@ -16,6 +16,7 @@ from typing import Final
 
 from schedulelib.core.cron import CronExpr
 from schedulelib.core.diagnostics import ScheduleError
+from schedulelib.core.floor import bits
 from schedulelib.core.tzcalc import Transition, get_zone
 
 LOOK_AHEAD: Final = timedelta(days=2 * 365)
@@ -150,16 +151,7 @@ def _spacing(minutes: int, hours: int) -> int:
     if minutes.bit_count() > 2:
         return 0
     # From the set bits, not _times_of_day: a cold check() of a sparse spec stays cheap.
-    times = sorted(h * 60 + m for h in _bits(hours) for m in _bits(minutes))
+    times = sorted(h * 60 + m for h in bits(hours) for m in bits(minutes))
     if len(times) < 2:
         return 1440
     return min([b - a for a, b in pairwise(times)] + [times[0] + 1440 - times[-1]])
-
-
-def _bits(mask: int) -> list[int]:
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out
