@@ -14,7 +14,6 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, cached_property, lru_cache
-from importlib import resources
 
 from schedulelib.core.diagnostics import ScheduleError
 
@@ -240,7 +239,9 @@ def get_zone(key: str) -> Zone:
 def _explicit_transitions(key: str) -> list[int]:
     """Transition instants listed in the zone's TZif file (version 2+ 64-bit block)."""
     try:
-        data = resources.files("tzdata").joinpath("zoneinfo", *key.split("/")).read_bytes()
+        from schedulelib.core.zones import tzdata_bytes
+
+        data = tzdata_bytes("zoneinfo", *key.split("/"))
     except (OSError, ValueError):
         return []
     if data[:4] != b"TZif":
