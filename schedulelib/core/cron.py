@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from schedulelib.core import floor
 from schedulelib.core.diagnostics import CronSyntaxError, diagnostic, quote
@@ -122,8 +123,9 @@ def go_trim(text: str) -> str:
     return text.strip(GO_SPACE)
 
 
-@dataclass(frozen=True, slots=True)
-class _Problem:
+class _Problem(NamedTuple):
+    # A NamedTuple, not a dataclass: this private record is defined on every start, and a
+    # frozen dataclass costs several times as much to define (docs/decisions.md D55).
     code: str
     message: str
     hint: str = ""

@@ -11,6 +11,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +169,7 @@ def _year_matches(tables: _Tables, kind: tuple[int, int], days: int, months: int
     return day_mask & month_mask
 
 
-@dataclass(frozen=True, slots=True)
-class _Tables:
+class _Tables(NamedTuple):
     """Day-of-year bitmasks for the 14 kinds of year, and the 400-year cycle of kinds."""
 
     month_spans: list[list[int]]

@@ -8,7 +8,6 @@ TZif file is read only to learn *where* the explicit transitions are.
 
 from __future__ import annotations
 
-import calendar
 import struct
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -226,7 +225,8 @@ class Zone:
 def _year_span(year: int) -> tuple[int, int]:
     """UTC ``year`` as Unix seconds ``[start, end)``."""
     start = (date(year, 1, 1).toordinal() - EPOCH_ORDINAL) * DAY
-    return start, start + (366 if calendar.isleap(year) else 365) * DAY
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return start, start + (366 if leap else 365) * DAY
 
 
 @cache

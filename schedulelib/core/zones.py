@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from schedulelib.core.diagnostics import quote
 
@@ -20,8 +20,7 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
 
-@dataclass(frozen=True, slots=True)
-class _Index:
+class _Index(NamedTuple):
     keys: frozenset[str]
     links: dict[str, str]  # alias -> target, from tzdata.zi "L" lines
     located: frozenset[str]  # names in zone.tab: a country's own name for a place
