@@ -8,11 +8,10 @@ transitions.  The engine never imports this module.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from itertools import pairwise
-from typing import Final
+from typing import Final, NamedTuple
 
 from schedulelib.core.cron import CronExpr
 from schedulelib.core.diagnostics import ScheduleError
@@ -22,8 +21,7 @@ from schedulelib.core.tzcalc import Transition, get_zone
 LOOK_AHEAD: Final = timedelta(days=2 * 365)
 
 
-@dataclass(frozen=True, slots=True)
-class ShortGap:
+class ShortGap(NamedTuple):
     """Two consecutive runs (go policy) less than 15 real minutes apart around a DST change.
 
     ``day`` is the local date of ``first``; ``gap`` is the real (absolute) time between them.
@@ -42,8 +40,7 @@ class ShortGap:
                 "real time")
 
 
-@dataclass(frozen=True, slots=True)
-class ShortGapCause:
+class ShortGapCause(NamedTuple):
     """One cause of SL409: the same two wall times (with their zone abbreviations) the same
     real time apart, on every date in ``gaps`` (one per DST change, in order)."""
 

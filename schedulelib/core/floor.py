@@ -8,14 +8,12 @@ imports nothing of the parser; ``CronExpr.min_gap``, ``closest_runs`` and ``neve
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Gap:
+class Gap(NamedTuple):
     """The closest pair of consecutive runs: ``minutes`` apart, from ``first`` to ``second``.
 
     ``first`` and ``second`` are minutes of the day; ``days`` is how many days later ``second``

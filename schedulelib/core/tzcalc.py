@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import struct
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, cached_property, lru_cache
+from typing import NamedTuple
 
 from schedulelib.core.diagnostics import ScheduleError
 
@@ -29,8 +29,7 @@ _SCAN_STEP = 2 * 86400
 _BLOCK = 1 << 27
 
 
-@dataclass(frozen=True, slots=True)
-class Transition:
+class Transition(NamedTuple):
     """An instant where the zone's UTC offset changes from ``before`` to ``after`` seconds."""
 
     at: int

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -96,8 +95,7 @@ def canonical(name: str) -> str:
     return name
 
 
-@dataclass(frozen=True, slots=True)
-class ZoneProblem:
+class ZoneProblem(NamedTuple):
     code: str
     message: str
     hint: str = ""
