@@ -161,11 +161,24 @@ def test_tzdata_outside_a_folder_is_read_through_importlib_resources(
 
 def test_links_are_every_link_line_of_tzdata_zi() -> None:
     """The alias table is every "L TARGET ALIAS" line of tzdata.zi, read by splitting lines."""
-    from schedulelib.core.zones import _index
+    from schedulelib.core.zones import _links
 
     expected = {}
     for line in _resource_bytes("zoneinfo", "tzdata.zi").decode().splitlines():
         if line.startswith("L "):
             _, target, alias = line.split()
             expected[alias] = target
-    assert expected and _index().links == expected
+    assert expected and _links() == expected
+
+
+def test_alias_warning_for_every_key_follows_tzdata_zi_and_zone_tab() -> None:
+    """SL504 exactly for the keys that tzdata.zi links and zone.tab does not list (but "UTC",
+    Go's own name)."""
+    zi = _resource_bytes("zoneinfo", "tzdata.zi").decode()
+    aliases = {line.split()[2] for line in zi.splitlines() if line.startswith("L ")}
+    tab = _resource_bytes("zoneinfo", "zone.tab").decode()
+    listed = {line.split("\t")[2] for line in tab.splitlines() if line and line[0] != "#"}
+    for name in sorted(available_zones()):
+        alias = name in aliases and name not in listed and name != "UTC"
+        expected = ["SL504"] if alias else []
+        assert [p.code for p in zone_problems(name)] == expected, name

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 class _Index(NamedTuple):
     keys: frozenset[str]
-    links: dict[str, str]  # alias -> target, from tzdata.zi "L" lines
     located: frozenset[str]  # names in zone.tab: a country's own name for a place
     by_lower: dict[str, str]
 
@@ -64,13 +63,19 @@ _LINK = re.compile(r"^L (\S+) (\S+)$", re.MULTILINE)
 @lru_cache(maxsize=1)
 def _index() -> _Index:
     keys = frozenset(tzdata_bytes("zones").decode("utf-8").split())
-    zi = tzdata_bytes("zoneinfo", "tzdata.zi").decode("utf-8")
-    links = {alias: target for target, alias in _LINK.findall(zi)}
     located = set()
     for line in tzdata_bytes("zoneinfo", "zone.tab").decode("utf-8").splitlines():
         if line and not line.startswith("#"):
             located.add(line.split("\t")[2])
-    return _Index(keys, links, frozenset(located), {k.lower(): k for k in keys})
+    return _Index(keys, frozenset(located), {k.lower(): k for k in keys})
+
+
+@lru_cache(maxsize=1)
+def _links() -> dict[str, str]:
+    """alias -> target, from the "L" lines of tzdata.zi (100 KB: read only when a name is not
+    in zone.tab, which is what most schedules name)."""
+    zi = tzdata_bytes("zoneinfo", "tzdata.zi").decode("utf-8")
+    return {alias: target for target, alias in _LINK.findall(zi)}
 
 
 def tzdata_version() -> str:
@@ -87,7 +92,7 @@ def available_zones() -> frozenset[str]:
 
 def canonical(name: str) -> str:
     """The zone an alias links to (following chains); a canonical name maps to itself."""
-    links = _index().links
+    links = _links()
     seen = 0
     while name in links and seen < 8:
         name = links[name]
@@ -137,7 +142,7 @@ def zone_problems(name: str) -> list[ZoneProblem]:
             hint = (f"did you mean {close[0]!r}?" if close
                     else 'use an IANA name such as "America/New_York" or "UTC"')
         return [ZoneProblem("SL503", f"timezone {quote(name)} is not an IANA time zone", hint)]
-    if name in index.links and name not in index.located:
+    if name not in index.located and name in _links():
         target = canonical(name)
         return [ZoneProblem(
             "SL504",
