@@ -109,3 +109,33 @@ def test_a_file_of_another_kind_loads_its_reader(tmp_path: Path, name: str, text
     status, modules, out = imported_by(["validate", str(path)], tmp_path)
     assert status == 0 and out.startswith("checked 1 schedule in 1 file"), out
     assert reader in modules
+
+
+@pytest.mark.parametrize(("before", "during"), [
+    ((700, 10, 10), (50_000, 10, 10)),  # CPython's default
+    ((0, 10, 10), (0, 10, 10)),  # automatic collection off: it stays off
+    ((100_000, 5, 5), (100_000, 5, 5)),  # already larger: left alone
+], ids=["default", "off", "larger"])
+def test_a_command_runs_with_a_larger_collector_threshold_and_restores_it(
+        monkeypatch: pytest.MonkeyPatch, before: tuple[int, int, int],
+        during: tuple[int, int, int]) -> None:
+    """run() raises the young-generation threshold while the command runs, then restores it."""
+    import gc
+
+    from schedulelib.cli import main
+
+    seen: list[tuple[int, int, int]] = []
+
+    def command(argv: object) -> int:
+        seen.append(gc.get_threshold())
+        raise KeyboardInterrupt  # the threshold comes back even when the command fails
+
+    monkeypatch.setattr(main, "_run", command)
+    saved = gc.get_threshold()
+    gc.set_threshold(*before)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            main.run(["validate", "x.json"])
+        assert (seen, gc.get_threshold()) == ([during], before)
+    finally:
+        gc.set_threshold(*saved)

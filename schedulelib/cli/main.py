@@ -102,7 +102,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     # of collections of objects that live as long as the process.  A larger threshold for the
     # run, as mypy sets one, keeps collecting cycles, only less often (docs/decisions.md D55).
     threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    if 0 < threshold[0] < 50_000:  # 0: automatic collection is off, and stays off
+        gc.set_threshold(50_000, *threshold[1:])
     try:
         return _run(argv)
     finally:

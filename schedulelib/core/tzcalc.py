@@ -237,9 +237,9 @@ def get_zone(key: str) -> Zone:
 @cache
 def _explicit_transitions(key: str) -> list[int]:
     """Transition instants listed in the zone's TZif file (version 2+ 64-bit block)."""
-    try:
-        from schedulelib.core.zones import tzdata_bytes
+    from schedulelib.core.zones import tzdata_bytes
 
+    try:
         data = tzdata_bytes("zoneinfo", *key.split("/"))
     except (OSError, ValueError):
         return []
