@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -369,3 +370,17 @@ def test_leap_day_distance_lists_days_instead_of_shifting_masks(
     monkeypatch.setattr(floor, "_closest", shifts)
     assert parse_cron("0 0 29 2 *").min_gap == timedelta(days=1461)
     assert calls == ["cycle"]
+
+
+def test_the_floor_arithmetic_imports_nothing_of_the_parser() -> None:
+    """core/floor.py works on the bitsets alone: it imports no schedulelib module."""
+    import ast
+
+    from schedulelib.core import floor
+
+    tree = ast.parse(Path(floor.__file__).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and node.module}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
+    assert imported and not any(name.startswith("schedulelib") for name in imported)
