@@ -68,7 +68,7 @@ def test_a_json_file_loads_no_other_reader(tmp_path: Path) -> None:
     """validate of the JSON example imports no YAML or Terraform reader, and no other wing."""
     status, modules, out = imported_by(["validate", str(EXAMPLES / "subscriptions.json")],
                                        tmp_path)
-    assert (status, out) == (0, "checked 4 schedules in 1 file: no problems\n")
+    assert status == 0 and out.startswith("checked 4 schedules in 1 file"), out
     assert "schedulelib.lint.sources.json" in modules  # the probe sees lazy imports
     assert [name for name in NOT_FOR_JSON if loaded(modules, name)] == []
 
