@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +13,9 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from schedulelib import CronSyntaxError, parse_cron
-from schedulelib.core.cron import _bits, cron_warnings
+from schedulelib.core.cron import cron_warnings
 from schedulelib.core.diagnostics import quote
+from schedulelib.core.floor import bits as _bits
 
 # -- parsing -----------------------------------------------------------------------------------
 
@@ -272,7 +274,8 @@ def test_closest_pair_is_two_consecutive_croniter_and_cronsim_runs(spec: str) ->
 
 
 def _first_day_with_gap(expr: object, gap: object) -> date:
-    from schedulelib.core.cron import CronExpr, Gap
+    from schedulelib.core.cron import CronExpr
+    from schedulelib.core.floor import Gap
 
     assert isinstance(expr, CronExpr) and isinstance(gap, Gap)
     day = date(2001, 1, 1)
@@ -348,12 +351,12 @@ def test_long_specs_stay_out_of_the_cache() -> None:
 def test_leap_day_distance_lists_days_instead_of_shifting_masks(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The 400-year cycle is walked over its few matching days, not by 146,097-bit shifts."""
-    from schedulelib.core import cron
+    from schedulelib.core import floor
 
-    cron._min_gap.cache_clear()
-    cron._min_day_distance.cache_clear()
+    floor.closest_runs.cache_clear()
+    floor._min_day_distance.cache_clear()
     calls: list[str] = []
-    real_cycle, real_closest = cron._cycle_distance, cron._closest
+    real_cycle, real_closest = floor._cycle_distance, floor._closest
 
     def cycle(*args: Any) -> int:
         calls.append("cycle")
@@ -363,7 +366,21 @@ def test_leap_day_distance_lists_days_instead_of_shifting_masks(
         calls.append("shifts")
         return real_closest(mask, limit)
 
-    monkeypatch.setattr(cron, "_cycle_distance", cycle)
-    monkeypatch.setattr(cron, "_closest", shifts)
+    monkeypatch.setattr(floor, "_cycle_distance", cycle)
+    monkeypatch.setattr(floor, "_closest", shifts)
     assert parse_cron("0 0 29 2 *").min_gap == timedelta(days=1461)
     assert calls == ["cycle"]
+
+
+def test_the_floor_arithmetic_imports_nothing_of_the_parser() -> None:
+    """core/floor.py works on the bitsets alone: it imports no schedulelib module."""
+    import ast
+
+    from schedulelib.core import floor
+
+    tree = ast.parse(Path(floor.__file__).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and node.module}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
+    assert imported and not any(name.startswith("schedulelib") for name in imported)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
 import pytest
@@ -112,3 +113,72 @@ def test_zone_verdicts_match_go_load_location() -> None:
             continue
         differ.append((name, row))
     assert not differ
+
+
+# -- reading the tzdata package without importlib.resources ----------------------------------
+
+
+def _resource_bytes(*parts: str) -> bytes:
+    from importlib import resources
+
+    return resources.files("tzdata").joinpath(*parts).read_bytes()
+
+
+def test_tzdata_files_read_the_same_bytes_as_importlib_resources() -> None:
+    """The package's folder, opened directly, gives the bytes importlib.resources gives."""
+    from schedulelib.core.zones import tzdata_bytes
+
+    names = [("zones",), ("zoneinfo", "tzdata.zi"), ("zoneinfo", "zone.tab")]
+    names += [("zoneinfo", *key.split("/")) for key in sorted(available_zones())]
+    for parts in names:
+        assert tzdata_bytes(*parts) == _resource_bytes(*parts), parts
+
+
+def test_tzdata_outside_a_folder_is_read_through_importlib_resources(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """When tzdata is no folder (a zipped installation), the same bytes come the general way."""
+    from schedulelib.core import zones
+
+    monkeypatch.setattr(zones, "_tzdata_dir", lambda: None)
+    for parts in [("zones",), ("zoneinfo", "Europe", "Berlin"), ("zoneinfo", "UTC")]:
+        assert zones.tzdata_bytes(*parts) == _resource_bytes(*parts)
+    zones.load.cache_clear()
+    try:
+        berlin = zones.load("Europe/Berlin")
+    finally:
+        zones.load.cache_clear()
+    from zoneinfo import ZoneInfo
+
+    with io.BytesIO(_resource_bytes("zoneinfo", "Europe", "Berlin")) as handle:
+        oracle = ZoneInfo.from_file(handle, key="Europe/Berlin")
+    # Around the 2026 transitions (29 March 01:00 UTC, 25 October 01:00 UTC) and far out.
+    for moment in [datetime(2026, 3, 29, 0, 59), datetime(2026, 3, 29, 1, 0),
+                   datetime(2026, 10, 25, 0, 59), datetime(2026, 10, 25, 1, 0),
+                   datetime(1900, 1, 1), datetime(2400, 7, 1)]:
+        instant = moment.replace(tzinfo=UTC)
+        assert instant.astimezone(berlin).utcoffset() == instant.astimezone(oracle).utcoffset()
+
+
+def test_links_are_every_link_line_of_tzdata_zi() -> None:
+    """The alias table is every "L TARGET ALIAS" line of tzdata.zi, read by splitting lines."""
+    from schedulelib.core.zones import _links
+
+    expected = {}
+    for line in _resource_bytes("zoneinfo", "tzdata.zi").decode().splitlines():
+        if line.startswith("L "):
+            _, target, alias = line.split()
+            expected[alias] = target
+    assert expected and _links() == expected
+
+
+def test_alias_warning_for_every_key_follows_tzdata_zi_and_zone_tab() -> None:
+    """SL504 exactly for the keys that tzdata.zi links and zone.tab does not list (but "UTC",
+    Go's own name)."""
+    zi = _resource_bytes("zoneinfo", "tzdata.zi").decode()
+    aliases = {line.split()[2] for line in zi.splitlines() if line.startswith("L ")}
+    tab = _resource_bytes("zoneinfo", "zone.tab").decode()
+    listed = {line.split("\t")[2] for line in tab.splitlines() if line and line[0] != "#"}
+    for name in sorted(available_zones()):
+        alias = name in aliases and name not in listed and name != "UTC"
+        expected = ["SL504"] if alias else []
+        assert [p.code for p in zone_problems(name)] == expected, name

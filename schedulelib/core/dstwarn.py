@@ -8,21 +8,20 @@ transitions.  The engine never imports this module.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from itertools import pairwise
-from typing import Final
+from typing import Final, NamedTuple
 
 from schedulelib.core.cron import CronExpr
 from schedulelib.core.diagnostics import ScheduleError
+from schedulelib.core.floor import bits
 from schedulelib.core.tzcalc import Transition, get_zone
 
 LOOK_AHEAD: Final = timedelta(days=2 * 365)
 
 
-@dataclass(frozen=True, slots=True)
-class ShortGap:
+class ShortGap(NamedTuple):
     """Two consecutive runs (go policy) less than 15 real minutes apart around a DST change.
 
     ``day`` is the local date of ``first``; ``gap`` is the real (absolute) time between them.
@@ -41,8 +40,7 @@ class ShortGap:
                 "real time")
 
 
-@dataclass(frozen=True, slots=True)
-class ShortGapCause:
+class ShortGapCause(NamedTuple):
     """One cause of SL409: the same two wall times (with their zone abbreviations) the same
     real time apart, on every date in ``gaps`` (one per DST change, in order)."""
 
@@ -150,16 +148,7 @@ def _spacing(minutes: int, hours: int) -> int:
     if minutes.bit_count() > 2:
         return 0
     # From the set bits, not _times_of_day: a cold check() of a sparse spec stays cheap.
-    times = sorted(h * 60 + m for h in _bits(hours) for m in _bits(minutes))
+    times = sorted(h * 60 + m for h in bits(hours) for m in bits(minutes))
     if len(times) < 2:
         return 1440
     return min([b - a for a, b in pairwise(times)] + [times[0] + 1440 - times[-1]])
-
-
-def _bits(mask: int) -> list[int]:
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out

@@ -11,18 +11,21 @@ import json
 import math
 import re
 import sys
-from dataclasses import dataclass, field
 
 from schedulelib.core.diagnostics import Diagnostic, diagnostic, pointer
 
 _NON_FINITE = {"NaN", "Infinity", "-Infinity"}
 
 
-@dataclass
 class _Flags:
-    duplicate: bool = False
-    non_finite: bool = False
-    too_long: bool = False
+    """What the hooks of json.loads noticed."""
+
+    # Plain classes, not dataclasses, for this module's private state: a dataclass costs
+    # a few tenths of a millisecond to define on every start (docs/decisions.md D55).
+    __slots__ = ("duplicate", "non_finite", "too_long")
+
+    def __init__(self) -> None:
+        self.duplicate = self.non_finite = self.too_long = False
 
 
 # Digits enough for an integer Python will not convert, or a float that overflows to infinity:
@@ -166,17 +169,17 @@ _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _WORD = re.compile(r"true|false|null|NaN|Infinity|-Infinity")
 
 
-@dataclass
 class _Reader:
     """Walks valid JSON text, recording where each value starts (only after json.loads
     accepted the text, so it never has to report a syntax error itself)."""
 
-    text: str
-    starts: dict[str, int] = field(default_factory=dict)
-    #: Where each value ends (exclusive): ``text[starts[p]:ends[p]]`` is the value as written.
-    ends: dict[str, int] = field(default_factory=dict)
-    found: list[Diagnostic] = field(default_factory=list)
-    _lines: list[int] = field(default_factory=list)
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: dict[str, int] = {}
+        #: Where each value ends (exclusive): ``text[starts[p]:ends[p]]`` is the value as written.
+        self.ends: dict[str, int] = {}
+        self.found: list[Diagnostic] = []
+        self._lines: list[int] = []
 
     def problems(self) -> list[Diagnostic]:
         self.walk()

@@ -8,13 +8,11 @@ TZif file is read only to learn *where* the explicit transitions are.
 
 from __future__ import annotations
 
-import calendar
 import struct
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, cached_property, lru_cache
-from importlib import resources
+from typing import NamedTuple
 
 from schedulelib.core.diagnostics import ScheduleError
 
@@ -31,8 +29,7 @@ _SCAN_STEP = 2 * 86400
 _BLOCK = 1 << 27
 
 
-@dataclass(frozen=True, slots=True)
-class Transition:
+class Transition(NamedTuple):
     """An instant where the zone's UTC offset changes from ``before`` to ``after`` seconds."""
 
     at: int
@@ -227,7 +224,8 @@ class Zone:
 def _year_span(year: int) -> tuple[int, int]:
     """UTC ``year`` as Unix seconds ``[start, end)``."""
     start = (date(year, 1, 1).toordinal() - EPOCH_ORDINAL) * DAY
-    return start, start + (366 if calendar.isleap(year) else 365) * DAY
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return start, start + (366 if leap else 365) * DAY
 
 
 @cache
@@ -239,8 +237,10 @@ def get_zone(key: str) -> Zone:
 @cache
 def _explicit_transitions(key: str) -> list[int]:
     """Transition instants listed in the zone's TZif file (version 2+ 64-bit block)."""
+    from schedulelib.core.zones import tzdata_bytes
+
     try:
-        data = resources.files("tzdata").joinpath("zoneinfo", *key.split("/")).read_bytes()
+        data = tzdata_bytes("zoneinfo", *key.split("/"))
     except (OSError, ValueError):
         return []
     if data[:4] != b"TZif":

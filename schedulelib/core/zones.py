@@ -7,38 +7,75 @@ list of keys; nothing here opens a file named by the user.
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
+import io
+import os
+import re
 from functools import cache, lru_cache
-from importlib import resources
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, NamedTuple
 
 from schedulelib.core.diagnostics import quote
 
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
-@dataclass(frozen=True, slots=True)
-class _Index:
+
+class _Index(NamedTuple):
     keys: frozenset[str]
-    links: dict[str, str]  # alias -> target, from tzdata.zi "L" lines
     located: frozenset[str]  # names in zone.tab: a country's own name for a place
     by_lower: dict[str, str]
 
 
+@cache
+def _tzdata_dir() -> str | None:
+    """The folder of the installed ``tzdata`` package, or None when it is not a folder (a zip).
+
+    Reading its files with open() gives the same bytes as ``importlib.resources`` does, without
+    importing that (4 ms and tempfile, shutil, bz2, lzma and zipfile with it) on every start.
+    """
+    import tzdata
+
+    locations = tzdata.__spec__.submodule_search_locations if tzdata.__spec__ else None
+    for folder in locations or ():
+        if os.path.isfile(os.path.join(folder, "zones")):
+            return str(folder)
+    return None
+
+
+def tzdata_bytes(*parts: str) -> bytes:
+    """The bytes of a file of the ``tzdata`` package (``"zoneinfo", "Europe", "Berlin"``).
+
+    Only the package's own files are asked for: ``parts`` are fixed names or keys from its
+    list, never a user's text.
+    """
+    folder = _tzdata_dir()
+    if folder is not None:
+        with open(os.path.join(folder, *parts), "rb") as handle:
+            return handle.read()
+    from importlib import resources  # an installation zipped up: the general way
+
+    return resources.files("tzdata").joinpath(*parts).read_bytes()
+
+
+# The "L" (link) lines of tzdata.zi: "L TARGET ALIAS".
+_LINK = re.compile(r"^L (\S+) (\S+)$", re.MULTILINE)
+
+
 @lru_cache(maxsize=1)
 def _index() -> _Index:
-    root = resources.files("tzdata")
-    keys = frozenset(root.joinpath("zones").read_text("utf-8").split())
-    links: dict[str, str] = {}
-    zi = root.joinpath("zoneinfo", "tzdata.zi").read_text("utf-8")
-    for line in zi.splitlines():
-        if line.startswith("L "):
-            _, target, alias = line.split()
-            links[alias] = target
+    keys = frozenset(tzdata_bytes("zones").decode("utf-8").split())
     located = set()
-    for line in root.joinpath("zoneinfo", "zone.tab").read_text("utf-8").splitlines():
+    for line in tzdata_bytes("zoneinfo", "zone.tab").decode("utf-8").splitlines():
         if line and not line.startswith("#"):
             located.add(line.split("\t")[2])
-    return _Index(keys, links, frozenset(located), {k.lower(): k for k in keys})
+    return _Index(keys, frozenset(located), {k.lower(): k for k in keys})
+
+
+@lru_cache(maxsize=1)
+def _links() -> dict[str, str]:
+    """alias -> target, from the "L" lines of tzdata.zi (100 KB: read only when a name is not
+    in zone.tab, which is what most schedules name)."""
+    zi = tzdata_bytes("zoneinfo", "tzdata.zi").decode("utf-8")
+    return {alias: target for target, alias in _LINK.findall(zi)}
 
 
 def tzdata_version() -> str:
@@ -55,7 +92,7 @@ def available_zones() -> frozenset[str]:
 
 def canonical(name: str) -> str:
     """The zone an alias links to (following chains); a canonical name maps to itself."""
-    links = _index().links
+    links = _links()
     seen = 0
     while name in links and seen < 8:
         name = links[name]
@@ -63,8 +100,7 @@ def canonical(name: str) -> str:
     return name
 
 
-@dataclass(frozen=True, slots=True)
-class ZoneProblem:
+class ZoneProblem(NamedTuple):
     code: str
     message: str
     hint: str = ""
@@ -100,11 +136,13 @@ def zone_problems(name: str) -> list[ZoneProblem]:
         if right_case is not None:
             hint = f"zone names are case-sensitive: did you mean {right_case!r}?"
         else:
+            import difflib  # only for a misspelt name: a valid one never needs it
+
             close = difflib.get_close_matches(name, index.keys, n=1, cutoff=0.75)
             hint = (f"did you mean {close[0]!r}?" if close
                     else 'use an IANA name such as "America/New_York" or "UTC"')
         return [ZoneProblem("SL503", f"timezone {quote(name)} is not an IANA time zone", hint)]
-    if name in index.links and name not in index.located:
+    if name not in index.located and name in _links():
         target = canonical(name)
         return [ZoneProblem(
             "SL504",
@@ -119,6 +157,6 @@ def load(name: str) -> ZoneInfo:
     """The zone from the bundled tzdata package (never the machine's own zone files)."""
     if name not in _index().keys:
         raise KeyError(name)
-    path = resources.files("tzdata").joinpath("zoneinfo", *name.split("/"))
-    with path.open("rb") as handle:
-        return ZoneInfo.from_file(handle, key=name)
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo.from_file(io.BytesIO(tzdata_bytes("zoneinfo", *name.split("/"))), key=name)

@@ -19,10 +19,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from schedulelib.core.diagnostics import diagnostic
-from schedulelib.lint.sources.hcl import HclReader, HclSyntaxError, Node
 from schedulelib.lint.sources.model import Finding, Lines, Scan
+
+if TYPE_CHECKING:  # the HCL reader is imported when a .tf file is read, not by a JSON-only run
+    from schedulelib.lint.sources.hcl import HclReader, Node
 
 
 class Src:
@@ -162,6 +165,7 @@ class Session:
         """The values of a .tfvars file; a --var-file becomes a Scan in var_scans with its
         problems, one read automatically only when it has any (it then gives no values)."""
         from schedulelib.lint.sources.files import MAX_BYTES, read_file
+        from schedulelib.lint.sources.hcl import HclReader, HclSyntaxError
 
         # A broken terraform.tfvars / *.auto.tfvars is reported once, by the session of a
         # run (which shows var_scans); the shared session has nobody to show it to.
@@ -287,6 +291,8 @@ def _read_text(path: str, limit: int) -> str | None:
 
 def _definitions(src: Src, *, json: bool) -> HclReader | None:
     """The reader of a sibling file (its own scan reports its problems: None here)."""
+    from schedulelib.lint.sources.hcl import HclReader, HclSyntaxError
+
     try:
         if json:
             from schedulelib.lint.sources.tfjson import read_tfjson
