@@ -497,3 +497,56 @@ def test_without_the_extra_the_command_says_how_to_install_it() -> None:
     assert out.returncode == 2
     assert "pip install 'schedulelib[lsp]'" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+# -- docs/editors.md ---------------------------------------------------------------------------
+
+EDITORS = (ROOT / "docs" / "editors.md").read_text("utf-8")
+
+
+def _blocks(lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", EDITORS, flags=re.DOTALL)
+
+
+def test_editor_recipes_start_this_command() -> None:
+    """Neovim, VS Code, Helix and Emacs each run `schedulelib lsp`; the TOML and JSON parse."""
+    import tomllib
+
+    [helix] = [tomllib.loads(b) for b in _blocks("toml")]
+    assert helix["language-server"]["schedulelib"] == {"command": "schedulelib",
+                                                       "args": ["lsp"]}
+    assert all("schedulelib" in lang["language-servers"] for lang in helix["language"])
+    settings = [json.loads(b) for b in _blocks("json")]
+    assert settings[0]["glspc.server.command"] == "schedulelib"
+    assert settings[0]["glspc.server.commandArguments"] == ["lsp"]
+    assert all('cmd = { "schedulelib", "lsp" }' in b for b in _blocks("lua"))
+    assert '("schedulelib" "lsp")' in _blocks("elisp")[0]
+
+
+def test_editor_capture_is_what_the_server_says_today(tmp_path: Path) -> None:
+    """The captured Neovim screen shows this server's diagnostics for the file shown."""
+    [source] = [b for b in _blocks("yaml") if b.startswith("subscriptions:")]
+    path = tmp_path / "subscriptions.yaml"
+    path.write_text(source)
+    screen = _blocks("text")[0]
+    for f in validate_json(path, tmp_path):
+        mark = "E" if f["severity"] == "error" else "W"
+        line = next(x for x in screen.splitlines() if re.match(rf"{mark}\s+{f['line']} ", x))
+        assert str(f["message"])[:30] in line
+
+
+def test_wrapper_schema_refers_to_the_schedule_schema() -> None:
+    """The subscriptions schema of the docs, with `schedulelib schema` beside it, rejects a bad
+    strategy inside a subscription and accepts a good one."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    from schedulelib.core.schema import schema
+
+    wrapper = json.loads(next(b for b in _blocks("json") if "reverseETLSchedule" in b))
+    registry = Registry().with_resource("reverse-etl-schedule.schema.json",
+                                        Resource.from_contents(schema()))
+    validator = Draft202012Validator(wrapper, registry=registry)
+    good = {"subscriptions": [{"reverseETLSchedule": {"strategy": "manual"}}]}
+    bad = {"subscriptions": [{"reverseETLSchedule": {"strategy": "hourly"}}]}
+    assert validator.is_valid(good) and not validator.is_valid(bad)

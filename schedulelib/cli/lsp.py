@@ -21,6 +21,7 @@ def lsp_command(stdio: bool) -> None:
                                                                "attrs"):
             raise CommandError(
                 f"schedulelib lsp needs the optional extra 'lsp' ({exc.name} is not "
-                "installed); install it with: pip install 'schedulelib[lsp]'") from None
+                "installed): pip install 'schedulelib[lsp]' (in a clone: pip install -e "
+                "'.[lsp]'); see docs/editors.md") from None
         raise
     serve()

@@ -67,18 +67,21 @@ def markdown(found: Found, *, dst: str = "go", as_of: datetime | None = None,
         return "\n".join(lines)
     zone_name: str | None = getattr(schedule, "timezone", None)
     up = upcoming(found.name, schedule, now, RUNS, dst=dst)
-    lines += ["", f"Next {len(up.runs)} runs ({dst} policy):", ""]
+    lines += ["", f"Next {len(up.runs)} runs ({dst} policy):", "", "```text"]
+    # A fenced block rather than a table: every client shows it aligned, even those that
+    # render Markdown as plain text.
+    tz = None
     if zone_name:
         from schedulelib.core.zones import load as zone
 
         tz = zone(zone_name)
-        lines += [f"| {zone_name} | UTC |", "|---|---|"]
-        for run in up.runs:
-            mark = f" ({run.event.kind})" if run.event is not None else ""
-            lines.append(f"| {_wall(run.at.astimezone(tz))}{mark} | {_utc(run.at)} |")
-    else:
-        lines += ["| UTC |", "|---|"]
-        lines += [f"| {_utc(run.at)} |" for run in up.runs]
+    for run in up.runs:
+        cells = [_wall(run.at.astimezone(tz))] if tz is not None and zone_name != "UTC" else []
+        cells.append(_utc(run.at))
+        if run.event is not None:
+            cells.append(f"({run.event.kind} by DST)")
+        lines.append("   ".join(cells))
+    lines.append("```")
     note = _dst_note(schedule, dst, as_of)
     if note:
         lines += ["", note]
