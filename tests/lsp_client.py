@@ -33,7 +33,8 @@ class Session:
     async def open(self, path: Path, text: str | None = None,
                    language: str = "") -> list[t.Diagnostic]:
         uri = uri_of(path)
-        text = path.read_text("utf-8") if text is None else text
+        # Bytes decoded as they are: read_text would turn CRLF and CR into LF.
+        text = path.read_bytes().decode("utf-8", "surrogatepass") if text is None else text
         self.versions[uri] = 1
         waiter = self._waiter()
         self.client.text_document_did_open(t.DidOpenTextDocumentParams(t.TextDocumentItem(

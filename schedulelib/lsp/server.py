@@ -45,6 +45,7 @@ _UNTITLED = {"json": ".json", "jsonc": ".json", "yaml": ".yaml", "terraform": ".
 _SEVERITY = {"error": t.DiagnosticSeverity.Error, "warning": t.DiagnosticSeverity.Warning}
 
 log = logging.getLogger("schedulelib.lsp")
+R = TypeVar("R")
 
 
 class SchedulelibServer(LanguageServer):
@@ -56,6 +57,21 @@ class SchedulelibServer(LanguageServer):
         self.generation: dict[str, int] = {}
         self.waiting: dict[str, asyncio.Task[None]] = {}
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="schedulelib-lsp")
+        #: uri -> (version, what, value): the last fixer plan and scan of each document, so
+        #: that the code-action requests an editor sends on every cursor move cost nothing
+        #: until the text changes.
+        self.memo: dict[tuple[str, str], tuple[int | None, str, object]] = {}
+
+    def remembered(self, uri: str, what: str, version: int | None, text: str,
+                   make: Callable[[], R]) -> R:
+        """``make()`` for this text of ``uri``, made once per version."""
+        key = (uri, what)
+        hit = self.memo.get(key)
+        if hit is not None and hit[0] == version and version is not None and hit[1] == text:
+            return hit[2]  # type: ignore[return-value]
+        value = make()
+        self.memo[key] = (version, text, value)
+        return value
 
     # -- documents ------------------------------------------------------------------------------
 
@@ -103,6 +119,8 @@ class SchedulelibServer(LanguageServer):
 
     def forget(self, uri: str) -> None:
         self.generation[uri] = self.generation.get(uri, 0) + 1
+        for what in ("scan", "fixes"):
+            self.memo.pop((uri, what), None)
         old = self.waiting.pop(uri, None)
         if old is not None:
             old.cancel()
@@ -214,13 +232,16 @@ def did_change(ls: SchedulelibServer, params: t.DidChangeTextDocumentParams) -> 
 @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: SchedulelibServer, params: t.DidSaveTextDocumentParams) -> None:
     # A saved file may be a variable's or a local's home for the other open files of its
-    # Terraform module (or their configuration): they are checked again.
+    # Terraform module: they are checked again.
+    # A saved configuration file may govern every open document: all are checked again.
     saved = to_fs_path(params.text_document.uri)
     folder = os.path.dirname(saved) if saved else None
+    settings = saved is not None and os.path.basename(saved) in ("pyproject.toml",
+                                                                 ".schedulelib.toml")
     for uri in list(ls.workspace.text_documents):
         path = to_fs_path(uri)
-        if uri == params.text_document.uri or (folder and path
-                                               and os.path.dirname(path) == folder):
+        if uri == params.text_document.uri or settings or (
+                folder and path and os.path.dirname(path) == folder):
             ls.check_later(uri, 0)
 
 
@@ -234,14 +255,14 @@ async def hover(ls: SchedulelibServer, params: t.HoverParams) -> t.Hover | None:
     uri = params.text_document.uri
     doc = ls.workspace.get_text_document(uri)
     text, name, encoding = doc.source, ls.name_of(uri), ls.encoding()
-    position = params.position
+    position, version = params.position, doc.version
 
     def job() -> t.Hover | None:
         from schedulelib.lsp import hover as hovering
 
         document = Document(text, encoding)
         offset = document.offset(position.line, position.character)
-        scan = adapter.scan(name, text)
+        scan = ls.remembered(uri, "scan", version, text, lambda: adapter.scan(name, text))
         if scan.skipped or scan.text is None:
             return None
         shift = len(text) - len(scan.text) if text.endswith(scan.text) else 0
@@ -268,13 +289,14 @@ async def code_action(ls: SchedulelibServer,
     uri = params.text_document.uri
     doc = ls.workspace.get_text_document(uri)
     text, name, encoding = doc.source, ls.name_of(uri), ls.encoding()
-    wanted = params.range
+    wanted, version = params.range, doc.version
     given = list(params.context.diagnostics or [])
     only = params.context.only
 
     def job() -> list[t.CodeAction]:
         document = Document(text, encoding)
-        repairs, _refused = adapter.fixes(name, text)
+        repairs, _refused = ls.remembered(uri, "fixes", version, text,
+                                          lambda: adapter.fixes(name, text))
         actions: list[t.CodeAction] = []
         every: list[t.TextEdit] = []
         for repair in repairs:
@@ -342,9 +364,6 @@ def completion(ls: SchedulelibServer, params: t.CompletionParams) -> t.Completio
     except Exception:
         log.exception("completion failed")
         return None
-
-
-R = TypeVar("R")
 
 
 async def _guarded(ls: SchedulelibServer, what: str, job: Callable[[], R | None]) -> R | None:
