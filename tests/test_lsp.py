@@ -550,3 +550,47 @@ def test_wrapper_schema_refers_to_the_schedule_schema() -> None:
     good = {"subscriptions": [{"reverseETLSchedule": {"strategy": "manual"}}]}
     bad = {"subscriptions": [{"reverseETLSchedule": {"strategy": "hourly"}}]}
     assert validator.is_valid(good) and not validator.is_valid(bad)
+
+
+MODEL_TF = '''variable "zone" {
+  default = "Europe/Berln"
+}
+
+resource "segment_reverse_etl_model" "nightly" {
+  schedule_strategy = "CRON"
+  schedule_config   = jsonencode({ spec = "0 2 * * *", timezone = var.zone })
+}
+
+resource "segment_reverse_etl_model" "weekly" {
+  schedule_strategy = "SPECIFIC_DAYS"
+  schedule_config   = jsonencode({ days = [1], hours = [3], timezone = "Europe/Berlin" })
+}
+'''
+
+
+def test_hover_on_keys_values_and_a_terraform_models_attributes(tmp_path: Path) -> None:
+    """A key answers as its value does; a schedule with an error says which; elsewhere: none."""
+    path = tmp_path / "main.tf"
+    path.write_text(MODEL_TF)
+
+    async def scenario(s: Session) -> list[t.Hover | None]:
+        await s.open(path)
+        return [await s.hover(path, line, col) for line, col in
+                [(5, 4), (6, 60), (10, 4), (11, 50), (0, 0), (3, 0)]]
+
+    key, value, other_key, other_value, outside, blank = run(scenario, cwd=tmp_path)
+    texts = [h.contents.value for h in (key, value, other_key, other_value)  # type: ignore[union-attr]
+             if h is not None]
+    assert len(texts) == 4
+    assert all("nightly" in x and "SL503" in x and "Europe/Berln" in x for x in texts[:2])
+    assert all("weekly" in x and "At 03:00 on Monday, Europe/Berlin time." in x
+               and x.count(" UTC\n") + x.count(" UTC```") >= 4 for x in texts[2:])
+    assert outside is None and blank is None
+    # the runs are those `schedulelib next` gives for the same schedule
+    done = subprocess.run([sys.executable, "-m", "schedulelib", "next", json.dumps(
+        {"strategy": "specific_days", "config": {"days": [1], "hours": [3],
+                                                 "timezone": "Europe/Berlin"}}),
+        "-n", "5", "--format", "json"], capture_output=True, text=True, check=True, cwd=ROOT)
+    want = [r["utc"][:16].replace("T", " ") + " UTC" for r in json.loads(done.stdout)[0]["runs"]]
+    have = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", texts[3])
+    assert have == want

@@ -25,16 +25,24 @@ HORIZON = timedelta(days=365)
 
 
 def at(scan: Scan, offset: int) -> tuple[Found, tuple[int, int]] | None:
-    """The schedule written around ``offset`` (the innermost one), with the span there."""
-    best: tuple[Found, tuple[int, int]] | None = None
+    """The schedule written around ``offset`` (the innermost one), with the span there.
+
+    A member counts from the start of its line, so that its key (``schedule_strategy =``,
+    ``"spec":``) answers as well as its value; among several, the shortest wins."""
+    text = scan.text or ""
+    best: tuple[int, Found, tuple[int, int]] | None = None
     for found in scan.schedules:
         for member in MEMBERS:
             span = found.span(member)
-            if span.file is not None or not span.start <= offset <= span.end:
+            if span.file is not None:
                 continue
-            if best is None or span.end - span.start < best[1][1] - best[1][0]:
-                best = (found, (span.start, span.end))
-    return best
+            line_start = max(text.rfind("\n", 0, span.start), text.rfind("\r", 0, span.start)) + 1
+            if not line_start <= offset <= span.end:
+                continue
+            size = span.end - line_start
+            if best is None or size < best[0]:
+                best = (size, found, (span.start, span.end))
+    return (best[1], best[2]) if best is not None else None
 
 
 def markdown(found: Found, *, dst: str = "go", as_of: datetime | None = None,
