@@ -219,25 +219,38 @@ SPEC_LINE = re.compile(r"\*/5 \* \* \* \*")
 
 
 class Kind:
+    """One kind of file: its text, the fixable code in it, where a hover answers ("": nowhere),
+    the text before a zone and a strategy value, the line a probe is added after, and the
+    spelling of strategy names the file uses."""
+
     def __init__(self, name: str, text: str, fixed_code: str, hover: str, zone: str,
-                 strategy: str, fixed: str = "") -> None:
+                 strategy: str, anchor: str, upper: bool) -> None:
         self.name, self.text, self.fixed_code = name, text, fixed_code
         self.hover, self.zone, self.strategy = hover, zone, strategy
+        self.anchor, self.upper = anchor, upper
 
 
+SNAPSHOT = (ROOT / "examples" / "snapshot.json").read_text("utf-8").replace(
+    "America/New_York", "US/Eastern", 1)
 KINDS = [
     Kind("subs.json", '{"subscriptions": [{"name": "A", "reverseETLSchedule": {\n'
          '  "strategy": "cron",\n  "config": {"spec": "0 9 ? * 1-5", "timezone": "UTC"}}}]}\n',
-         "SL406", '"0 9 ?', '"timezone": "', '"strategy": "'),
+         "SL406", '"0 9 ?', '"timezone": "', '"strategy": "', '"name": "A"', False),
     Kind("subs.yaml", "subscriptions:\n  - name: A\n    reverseETLSchedule:\n"
          "      strategy: specific_days\n      config:\n        days: [1, 2, 2]\n"
          "        hours: [8]\n        timezone: Europe/Berlin\n",
-         "SL306", "days", "timezone: ", "strategy: "),
+         "SL306", "days", "timezone: ", "strategy: ", "        hours: [8]", False),
     Kind("main.tf", 'resource "segment_destination_subscription" "a" {\n  name = "A"\n'
          '  reverse_etl_schedule = {\n    strategy = "SPECIFIC_DAYS"\n'
          '    config = jsonencode({ days = [1], hours = [5], timezone = "US/Mountain" })\n'
-         '  }\n}\n', "SL504", "SPECIFIC_DAYS", 'timezone = "', 'strategy = "'),
-    Kind("main.tf.json", TF_JSON, "SL504", "CRON", '"timezone": "', '"strategy": "'),
+         '  }\n}\n', "SL504", "SPECIFIC_DAYS", 'timezone = "', 'strategy = "', '  name = "A"',
+         True),
+    Kind("main.tf.json", TF_JSON, "SL504", "CRON", '"timezone": "', '"strategy": "',
+         '"name": "Sync"', True),
+    Kind("prod.tfvars", 'interval = "1d"\nzone     = "US/Eastern"\n', "", "", 'timezone = "',
+         'strategy = "', 'interval = "1d"', True),
+    Kind("snapshot.json", SNAPSHOT, "SL504", '"0 1 * * *"', '"timezone": "', '"strategy": "',
+         '"name": "Accounts"', True),
 ]
 
 
@@ -255,34 +268,36 @@ def test_open_change_hover_action_completion_close(tmp_path: Path, kind: Kind) -
         changed = "\n" + text if not kind.name.endswith(".json") else text.replace("{", "{\n", 1)
         out["change"] = await s.change(path, changed)
         out["back"] = await s.change(path, text)
-        where = text.index(kind.hover) + 1
-        line = text[:where].count("\n")
-        column = where - (text.rfind("\n", 0, where) + 1)
-        out["hover"] = await s.hover(path, line, column)
-        out["nohover"] = await s.hover(path, 0, 0) if kind.name.endswith(".tf") else None
+        if kind.hover:
+            out["hover"] = await s.hover(path, *_place(text, kind.hover))
+        else:
+            out["hover"] = await s.hover(path, 0, 3)
+        out["nohover"] = await s.hover(path, 0, 0)
         diags = out["back"]
         assert isinstance(diags, list)
         fixable = [d for d in diags if d.code == kind.fixed_code]
         out["actions"] = await s.actions(path, fixable[0].range, fixable) if fixable else []
         # completion: a zone being typed, then a strategy
         for label, key in (("zone", kind.zone), ("strategy", kind.strategy)):
-            probe = _probe(text, key, kind.name)
-            await s.change(path, probe)
+            probe = _probe(text, key, kind)
             cursor = probe.index("\u0000")
             probe_line = probe[:cursor].count("\n")
             probe_col = cursor - (probe.rfind("\n", 0, cursor) + 1)
             await s.change(path, probe.replace("\u0000", ""))
-            out[label] = await s.complete(path, probe_line, probe_col)
+            out[label] = (await s.complete(path, probe_line, probe_col), probe_line, probe_col)
         out["close"] = await s.close(path)
         return out
 
     out = run(scenario, cwd=tmp_path)
-    assert got(out["open"]) == expected(path)  # type: ignore[arg-type]
+    assert got(out["open"]) == expected(path, cwd=tmp_path)  # type: ignore[arg-type]
     assert got(out["back"]) == got(out["open"])  # type: ignore[arg-type]
-    assert len(out["change"]) == len(out["open"])  # type: ignore[arg-type]
+    assert [d.code for d in out["change"]] == [d.code for d in out["open"]]  # type: ignore
     hover = out["hover"]
-    assert isinstance(hover, t.Hover) and isinstance(hover.contents, t.MarkupContent)
-    assert "Next 5 runs" in hover.contents.value and "UTC" in hover.contents.value
+    if kind.hover:
+        assert isinstance(hover, t.Hover) and isinstance(hover.contents, t.MarkupContent)
+        assert "Next 5 runs" in hover.contents.value and " UTC" in hover.contents.value
+    else:
+        assert hover is None  # a .tfvars file holds values, not schedules
     assert out["nohover"] is None
     # the quick fix is --fix's edit: applied, it gives the text --fix writes
     actions = out["actions"]
@@ -290,34 +305,36 @@ def test_open_change_hover_action_completion_close(tmp_path: Path, kind: Kind) -
     quick = [a for a in actions if a.kind == t.CodeActionKind.QuickFix]
     fixed = fix_text(text, name=str(path))
     assert len(quick) == len(fixed.fixes)  # none where --fix makes none (inside jsonencode)
-    if kind.name != "main.tf.json":
-        assert quick and quick[0].edit is not None and quick[0].edit.changes is not None
+    if fixed.fixes:
+        assert quick[0].edit is not None and quick[0].edit.changes is not None
         edited = _apply(text, quick[0].edit.changes[uri_of(path)])
         assert edited == fixed.after != text
         assert quick[0].diagnostics and quick[0].diagnostics[0].code == kind.fixed_code
-    zones = out["zone"]
+    zones, line, column = out["zone"]  # type: ignore[misc]
     assert isinstance(zones, list) and len(zones) > 500
     by_label = {i.label: i for i in zones}
     assert by_label["US/Eastern"].detail is not None
     assert "alias of America/New_York" in by_label["US/Eastern"].detail
     assert min(zones, key=lambda i: i.sort_text or "").label == "Africa/Abidjan"
     assert by_label["Europe/Berlin"].sort_text < by_label["US/Eastern"].sort_text  # type: ignore
-    strategies = [i.label for i in out["strategy"]]  # type: ignore[attr-defined]
-    upper = kind.name.startswith("main.tf")
-    assert "SPECIFIC_DAYS" in strategies if upper else "specific_days" in strategies
+    # the proposal replaces the three characters typed ("Eur")
+    edit = by_label["Europe/Berlin"].text_edit
+    assert isinstance(edit, t.TextEdit) and edit.new_text == "Europe/Berlin"
+    assert edit.range == t.Range(t.Position(line, column - 3), t.Position(line, column))
+    strategies = [i.label for i in out["strategy"][0]]  # type: ignore[index]
+    want = ["periodic", "specific_days", "cron", "manual", "dbt_cloud"]
+    assert strategies == ([w.upper() for w in want] if kind.upper else want)
     assert out["close"] == []
 
 
-def _probe(text: str, key: str, name: str) -> str:
-    """``text`` with a new value being typed after ``key`` (the cursor is a NUL)."""
-    if name.endswith(".json") and name != "main.tf.json":
-        return text.replace('"name": "A"', f'"name": "A", {key}Eur\u0000', 1)
-    if name.endswith(".yaml"):
-        return text + f"        {key}Eur\u0000\n" if "timezone" in key else \
-            text.replace("strategy: specific_days", f"{key}spe\u0000", 1)
-    if name == "main.tf.json":
-        return text.replace('"name": "Sync"', f'"name": "Sync", {key}Eur\u0000', 1)
-    return text.replace('name = "A"', f'{key}Eur\u0000', 1)
+def _probe(text: str, key: str, kind: Kind) -> str:
+    """``text`` with a new value being typed after ``key`` (the cursor is a NUL), after the
+    kind's anchor line or member."""
+    typed = "spe" if key.startswith("strategy") else "Eur"
+    if kind.name.endswith(".json"):
+        return text.replace(kind.anchor, f"{kind.anchor}, {key}{typed}\u0000", 1)
+    indent = kind.anchor[:len(kind.anchor) - len(kind.anchor.lstrip())]
+    return text.replace(kind.anchor, f"{kind.anchor}\n{indent}{key}{typed}\u0000", 1)
 
 
 def _apply(text: str, edits: list[t.TextEdit]) -> str:
@@ -442,6 +459,13 @@ def diagnose(name, text):
     return real(name, text)
 
 adapter.diagnose = diagnose
+
+from schedulelib.lsp import hover
+
+def markdown(found, **kwargs):
+    raise RuntimeError("injected hover fault")
+
+hover.markdown = markdown
 sys.argv = ["schedulelib", "lsp"]
 server.serve()
 """
@@ -455,18 +479,25 @@ def test_an_internal_error_becomes_sl922_and_the_server_goes_on(tmp_path: Path) 
     boom.write_text('{"reverseETLSchedule": {"strategy": "manual"}}\n')
     bad = ROOT / "examples" / "bad.json"
 
-    async def main() -> tuple[list[t.Diagnostic], list[t.Diagnostic]]:
+    async def main() -> tuple[list[t.Diagnostic], list[t.Diagnostic], object, list[str]]:
         client = make_test_lsp_client()
         await client.start_io(sys.executable, "-c", FAULTY)
         await client.initialize_session(t.InitializeParams(capabilities=t.ClientCapabilities()))
         s = Session(client)
         try:
-            return await s.open(boom), await s.open(bad)
+            first, second = await s.open(boom), await s.open(bad)
+            hovered = await s.hover(bad, *_place(bad.read_text(), '"*/5'))
+            again = await s.change(bad, bad.read_text())
+            assert got(again) == got(second)  # the server went on
+            return first, second, hovered, [m.message for m in client.log_messages]
         finally:
             await client.shutdown_session()
             await client.stop()
 
-    first, second = asyncio.run(main())
+    first, second, hovered, logged = asyncio.run(main())
+    assert hovered is None
+    assert any("hover failed" in m and "injected hover fault" in m and "report it" in m
+               for m in logged), logged
     assert [d.code for d in first] == ["SL922"]
     assert "please report it" in first[0].message and "injected fault" in first[0].message
     assert got(second) == expected(bad)

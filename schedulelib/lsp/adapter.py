@@ -29,7 +29,8 @@ from schedulelib.lint.formats.json_format import finding as json_finding
 from schedulelib.lint.sources import Finding, Scan
 from schedulelib.lint.sources.tfmodule import session
 
-__all__ = ["Checked", "ConfigError", "Repair", "Settings", "config", "diagnose", "fixes", "scan"]
+__all__ = ["Checked", "ConfigError", "Repair", "Settings", "config", "diagnose", "fixes",
+           "internal", "scan"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,12 @@ def diagnose(name: str, text: str) -> list[Checked]:
             located = scan(name, text)
         out.append(Checked(f, json_finding(f), False, _anchor(located, f.pointer)))
     return out
+
+
+def internal(name: str, exc: BaseException) -> Checked:
+    """SL922 for a document whose checking raised ``exc``, as ``validate`` reports it."""
+    f = engine.internal_error(name, exc)
+    return Checked(f, json_finding(f), True)
 
 
 def _anchor(located: Scan, pointer: str) -> tuple[int, int, int, int]:

@@ -7,6 +7,7 @@ offset into its text, and returns Markdown (or None when the offset is on no sch
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from schedulelib.lint.sources import WRAPPER_KEY, Found, Scan
@@ -27,8 +28,8 @@ HORIZON = timedelta(days=365)
 def at(scan: Scan, offset: int) -> tuple[Found, tuple[int, int]] | None:
     """The schedule written around ``offset`` (the innermost one), with the span there.
 
-    A member counts from the start of its line, so that its key (``schedule_strategy =``,
-    ``"spec":``) answers as well as its value; among several, the shortest wins."""
+    A member's key (``"spec":``, ``schedule_strategy =``) answers as well as its value; among
+    several places that contain ``offset``, the shortest wins."""
     text = scan.text or ""
     best: tuple[int, Found, tuple[int, int]] | None = None
     for found in scan.schedules:
@@ -36,13 +37,20 @@ def at(scan: Scan, offset: int) -> tuple[Found, tuple[int, int]] | None:
             span = found.span(member)
             if span.file is not None:
                 continue
-            line_start = max(text.rfind("\n", 0, span.start), text.rfind("\r", 0, span.start)) + 1
-            if not line_start <= offset <= span.end:
+            start = span.start
+            if member:
+                key = _KEY.search(text, max(0, start - 100), start)
+                if key is not None:
+                    start = key.start()
+            if not start <= offset <= span.end:
                 continue
-            size = span.end - line_start
-            if best is None or size < best[0]:
-                best = (size, found, (span.start, span.end))
+            if best is None or span.end - start < best[0]:
+                best = (span.end - start, found, (span.start, span.end))
     return (best[1], best[2]) if best is not None else None
+
+
+#: The key written before a value: ``"spec": ``, ``timezone: ``, ``schedule_config   = ``.
+_KEY = re.compile(r"""["']?[A-Za-z_][\w-]*["']?[ \t]*[:=][ \t]*\Z""")
 
 
 def markdown(found: Found, *, dst: str = "go", as_of: datetime | None = None,

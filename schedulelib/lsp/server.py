@@ -97,6 +97,14 @@ class SchedulelibServer(LanguageServer):
         self.waiting[uri] = asyncio.ensure_future(self._check(uri, generation, delay))
 
     async def _check(self, uri: str, generation: int, delay: float) -> None:
+        try:
+            await self._check_now(uri, generation, delay)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a bug here must not end the loop's other work
+            log.exception("checking %s failed", uri)
+
+    async def _check_now(self, uri: str, generation: int, delay: float) -> None:
         if delay:
             await asyncio.sleep(delay)
         if uri not in self.workspace.text_documents:
@@ -144,14 +152,14 @@ def diagnostics(name: str, text: str, encoding: str) -> list[t.Diagnostic]:
             "nothing in this file is checked until then")]
     except Exception as exc:  # one document must never stop the server
         log.exception("checking %s failed", name)
-        return [_internal(exc)]
+        checked = [adapter.internal(name, exc)]
     out = []
     for item in checked:
         try:
             out.append(_diagnostic(item, document))
         except Exception as exc:
             log.exception("placing a finding in %s failed", name)
-            out.append(_internal(exc))
+            out.append(_diagnostic(adapter.internal(name, exc), document))
     return out
 
 
@@ -200,18 +208,6 @@ def _read(path: str) -> str:
             return handle.read(16 * 1024 * 1024).decode("utf-8", "replace").removeprefix("\ufeff")
     except (OSError, ValueError):
         return ""
-
-
-def _internal(exc: BaseException) -> t.Diagnostic:
-    what = f"{type(exc).__name__}: {exc}"[:300]
-    from schedulelib.lint.formats._common import rule_url
-
-    return t.Diagnostic(
-        range=t.Range(t.Position(0, 0), t.Position(0, 0)), severity=t.DiagnosticSeverity.Error,
-        code="SL922", code_description=t.CodeDescription(href=rule_url("SL922")),
-        source="schedulelib",
-        message=f"internal error while checking this document ({what})\nhint: this is a bug "
-        "in schedulelib: please report it, with the file if you can share it")
 
 
 # -- the server and its handlers ------------------------------------------------------------------
