@@ -64,6 +64,13 @@ class Session:
             return None
         return await self._until(waiter, uri, version)
 
+    async def save(self, path: Path, then: Path) -> list[t.Diagnostic]:
+        """Say ``path`` was saved; the diagnostics ``then`` gets next."""
+        waiter = self._waiter()
+        self.client.text_document_did_save(t.DidSaveTextDocumentParams(
+            t.TextDocumentIdentifier(uri=uri_of(path))))
+        return await self._until(waiter, uri_of(then), None)
+
     async def close(self, path: Path) -> list[t.Diagnostic]:
         uri = uri_of(path)
         waiter = self._waiter()

@@ -625,3 +625,29 @@ def test_hover_on_keys_values_and_a_terraform_models_attributes(tmp_path: Path) 
     want = [r["utc"][:16].replace("T", " ") + " UTC" for r in json.loads(done.stdout)[0]["runs"]]
     have = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", texts[3])
     assert have == want
+
+
+def test_a_broken_configuration_is_said_and_its_repair_is_seen_on_save(tmp_path: Path) -> None:
+    """A [tool.schedulelib] table validate refuses: one error at the top, nothing checked;
+    saving the repaired file checks the open documents again."""
+    settings = tmp_path / "pyproject.toml"
+    settings.write_text('[tool.schedulelib]\nselect = "SL4"\nstrict = "yes"\n')
+    path = tmp_path / "bad.json"
+    path.write_text((ROOT / "examples" / "bad.json").read_text("utf-8"))
+    refused = subprocess.run([sys.executable, "-m", "schedulelib", "validate", str(path)],
+                             capture_output=True, text=True, cwd=tmp_path, check=False)
+
+    async def scenario(s: Session) -> tuple[list[t.Diagnostic], list[t.Diagnostic]]:
+        before = await s.open(path)
+        await s.open(settings, language="toml")
+        settings.write_text('[tool.schedulelib]\nselect = ["SL4"]\n')
+        return before, await s.save(settings, then=path)
+
+    before, after = run(scenario, cwd=tmp_path)
+    assert refused.returncode == 2
+    assert len(before) == 1 and before[0].code is None
+    assert before[0].severity == t.DiagnosticSeverity.Error
+    assert before[0].range == t.Range(t.Position(0, 0), t.Position(0, 0))
+    assert refused.stderr.strip().removeprefix("Error: ") in before[0].message
+    assert got(after) == expected(path, cwd=tmp_path)
+    assert {d.code for d in after} == {"SL407"}  # select = ["SL4"] applies
