@@ -651,3 +651,22 @@ def test_a_broken_configuration_is_said_and_its_repair_is_seen_on_save(tmp_path:
     assert refused.stderr.strip().removeprefix("Error: ") in before[0].message
     assert got(after) == expected(path, cwd=tmp_path)
     assert {d.code for d in after} == {"SL407"}  # select = ["SL4"] applies
+
+
+def test_diagnostics_equal_validate_on_segment_exports(tmp_path: Path) -> None:
+    """Every Terraform snippet of Segment's Git sync exports (the shared corpus), each in its
+    own module: the server says what validate says."""
+    from .test_sources import corpus_files as exports
+
+    files = []
+    for i, (name, text) in enumerate(exports()):
+        folder = tmp_path / f"m{i}"
+        folder.mkdir()
+        (folder / name).write_text(text, "utf-8")
+        files.append(folder / name)
+
+    async def scenario(s: Session) -> list[tuple[Path, object, object]]:
+        return [(p, got(await s.open(p)), expected(p, cwd=p.parent)) for p in files]
+
+    for path, have, want in run(scenario, cwd=tmp_path):
+        assert have == want, path.name
