@@ -670,3 +670,25 @@ def test_diagnostics_equal_validate_on_segment_exports(tmp_path: Path) -> None:
 
     for path, have, want in run(scenario, cwd=tmp_path):
         assert have == want, path.name
+
+
+def _message(body: bytes) -> bytes:
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def test_malformed_messages_are_logged_without_a_traceback_and_the_server_goes_on() -> None:
+    """A body that is not JSON, then a request that is: the answer comes, stderr has one line
+    per problem and no traceback."""
+    initialize = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                             "params": {"processId": None, "rootUri": None,
+                                        "capabilities": {}}}).encode()
+    shutdown = json.dumps({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}).encode()
+    leave = json.dumps({"jsonrpc": "2.0", "method": "exit"}).encode()
+    data = (_message(b"{bad}") + _message(b'{"jsonrpc": "2.0", "id": 9, "method": 5}')
+            + _message(initialize) + _message(shutdown) + _message(leave))
+    done = subprocess.run([sys.executable, "-m", "schedulelib", "lsp"], input=data,
+                          capture_output=True, timeout=60, check=False, cwd=ROOT)
+    assert done.returncode == 0
+    assert b'"name": "schedulelib"' in done.stdout
+    assert b"Traceback" not in done.stderr
+    assert b"JSONDecodeError" in done.stderr

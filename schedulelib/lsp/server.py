@@ -24,7 +24,7 @@ import logging
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
@@ -385,7 +385,29 @@ async def _guarded(ls: SchedulelibServer, what: str, job: Callable[[], R | None]
         return None
 
 
+class _OneLine(logging.Formatter):
+    """Log lines for the editor's log: an exception as its type and message, no traceback
+    (pygls logs one for every malformed message a client sends)."""
+
+    def formatException(self, ei: Any) -> str:
+        return f"  {ei[0].__name__}: {ei[1]}" if ei and ei[0] is not None else ""
+
+    def formatStack(self, stack_info: str) -> str:
+        return ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        # pygls also writes a traceback into the message itself: keep its last line only.
+        text = super().format(record)
+        head, mark, tail = text.partition("Traceback (most recent call last):")
+        if not mark:
+            return text
+        last = [line.strip() for line in tail.splitlines() if line.strip()][-1:]
+        return head.rstrip() + "".join(f"\n  {line}" for line in last)
+
+
 def serve() -> None:
     """Serve LSP on standard input and output until the client says exit."""
-    logging.basicConfig(level=logging.WARNING, format="schedulelib lsp: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_OneLine("schedulelib lsp: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     server.start_io()
