@@ -58,9 +58,9 @@ class SchedulelibServer(LanguageServer):
         self.generation: dict[str, int] = {}
         self.waiting: dict[str, asyncio.Task[None]] = {}
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="schedulelib-lsp")
-        #: uri -> (version, what, value): the last fixer plan and scan of each document, so
-        #: that the code-action requests an editor sends on every cursor move cost nothing
-        #: until the text changes.
+        #: (uri, "scan" | "fixes") -> (version, text, value): the last scan and fixer plan of
+        #: each document, so that the code-action requests an editor sends on every cursor
+        #: move cost nothing until the text changes.
         self.memo: dict[tuple[str, str], tuple[int | None, str, object]] = {}
 
     def remembered(self, uri: str, what: str, version: int | None, text: str,
