@@ -437,15 +437,30 @@ def test_hostile_documents_never_stop_the_server(tmp_path: Path) -> None:
             results.append(got(await s.open(path, path.read_text("utf-8", "surrogatepass"))))
             await s.hover(path, 0, 1)
             await s.complete(path, 0, 1)
+            await s.actions(path, t.Range(t.Position(0, 0), t.Position(0, 1)), [])
         await s.open(good)
-        return results, await s.hover(good, *_place(good.read_text(), "15m"))
+        hovered = await s.hover(good, *_place(good.read_text(), "15m"))
+        return results, hovered, _peak_memory(s)
 
-    results, hover = run(scenario, cwd=tmp_path)
+    results, hover, peak = run(scenario, cwd=tmp_path)
+    assert peak < 400 * 1024 * 1024, f"the server grew to {peak >> 20} MB"
     for path, have in zip(files, results, strict=True):
         assert have == expected(path, path.read_text("utf-8", "surrogatepass"),
                                 cwd=tmp_path), path.name
         assert "SL922" not in {c for c, _, _ in have}  # type: ignore[misc]
     assert isinstance(hover, t.Hover)
+
+
+def _peak_memory(s: Session) -> int:
+    """The server's peak resident memory, in bytes (Linux; 0 where /proc is not there)."""
+    process = s.client._server
+    assert process is not None
+    try:
+        status = Path(f"/proc/{process.pid}/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(match.group(1)) * 1024 if match else 0
 
 
 FAULTY = """
