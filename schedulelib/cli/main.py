@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "audit": "Compare a snapshot's sync history with its schedules.",
     "rule": "Explain rule CODE (SL407 or a name), or list every rule.",
     "schema": "Print the JSON Schema (2020-12) of a schedule.",
+    "lsp": "Run the language server (LSP) for editors, on stdin/stdout.",
 }
 
 
@@ -51,6 +52,8 @@ def _load(name: str) -> click.Command:
         from schedulelib.cli.workspace import pull_command as command
     elif name == "audit":
         from schedulelib.cli.workspace import audit_command as command
+    elif name == "lsp":
+        from schedulelib.cli.lsp import lsp_command as command
     else:
         raise KeyError(name)
     return command
