@@ -27,7 +27,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "lint": frozenset({"lint", "core", "_support"}),
     "preview": frozenset({"preview", "core", "_support"}),
     "workspace": frozenset({"workspace", "core", "_support"}),
-    "cli": frozenset({"cli", "root", "core", "lint", "preview", "workspace", "_support"}),
+    "cli": frozenset({"cli", "lsp", "root", "core", "lint", "preview", "workspace", "_support"}),
     "lsp": frozenset({"lsp", "root", "core", "lint", "preview", "workspace", "_support"}),
     "root": frozenset({"root", "core", "lint", "preview", "workspace", "_support"}),
     "main": frozenset({"cli"}),
