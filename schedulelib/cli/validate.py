@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,10 +10,13 @@ from typing import TYPE_CHECKING
 
 import click
 
+from schedulelib._support.terminal import shown
 from schedulelib.cli._common import CommandError, codes, parse_time
 
 if TYPE_CHECKING:
+    from schedulelib.lint import engine as lint
     from schedulelib.lint.fix import FileFix
+    from schedulelib.lint.sources import Finding
 
 
 @click.command(short_help="Check every schedule in files and directories.")
@@ -87,7 +91,8 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
 
         def empty(argument: str) -> None:
             if fmt == "text":
-                click.echo(f"{argument}: no JSON, YAML or Terraform files here", err=True)
+                click.echo(f"{shown(argument)}: no JSON, YAML or Terraform files here",
+                           err=True)
 
         with session(var_files) as terraform:
             terraform.var_values()  # the --var-file files are read (and reported) first
@@ -107,7 +112,11 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
         click.echo(diffs, nl=False)
         ctx.exit(lint.EXIT_TROUBLE if report.trouble else
                  lint.EXIT_FINDINGS if diffs else lint.EXIT_OK)
-    unwritten = fix_files and not _write_fixes(report.fixes, fmt)
+    unwritten = _write_fixes(report.fixes, fmt, paths or (".",)) if fix_files else []
+    if unwritten:
+        # The report describes the fixed text; for a file left as it was, that would be a lie
+        # ("no problems" over a file that keeps every error): check it again as it is on disk.
+        _as_on_disk(report, unwritten, options, settings)
     color = fmt == "text" and render.use_color(sys.stdout)
     if fmt == "text":
         out = render.text(report.findings, color=color)
@@ -119,40 +128,80 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
                                     report.trouble))
     if fmt == "text":
         for note in report.notes:
-            click.echo(note, err=True)
+            click.echo(shown(note), err=True)
     if fmt == "text" and (report.findings or paths != ("-",)):
         out += render.summary(report.findings, report.files, report.schedules, report.skipped)
     click.echo(out, nl=False, color=color)
-    ctx.exit(lint.EXIT_TROUBLE if unwritten else report.exit_status)
+    ctx.exit(report.exit_status)
 
 
-def _write_fixes(results: list[FileFix], fmt: str) -> bool:
-    """Write each repaired file and say what was fixed; False if a file could not be written
-    (it is named on standard error and left as it was)."""
-    from schedulelib.lint.fix import write_fixed
+def _write_fixes(results: list[FileFix], fmt: str, arguments: tuple[str, ...]) -> list[str]:
+    """Write each repaired file and say what was fixed; return the files that could not be
+    written (each is named on standard error and left as it was)."""
+    from schedulelib.lint.fix import remove_leftovers, write_fixed
 
-    ok = True
+    unwritten: list[str] = []
     fixed = files = 0
+    folders = [Path(a) for a in arguments if a != "-" and os.path.isdir(a)]
     for result in results:
+        # A file found by searching a named folder is written only inside that folder.
+        within = next((f for f in folders if Path(result.file).is_relative_to(f)), None)
+        if within is None or _inside(result.file, within):
+            remove_leftovers(result.file)
         if result.refused:
-            click.echo(f"{result.file}: not fixed: {result.refused}", err=True)
+            click.echo(f"{shown(result.file)}: not fixed: {shown(result.refused)}", err=True)
         if not result.changed:
             continue
         try:
-            write_fixed(result)
+            write_fixed(result, within=within)
         except OSError as exc:
-            click.echo(f"{result.file}: not fixed: {exc.strerror or exc}", err=True)
-            ok = False
+            click.echo(f"{shown(result.file)}: not fixed: {shown(str(exc.strerror or exc))}",
+                       err=True)
+            unwritten.append(result.file)
             continue
         fixed += len(result.fixes)
         files += 1
         if fmt == "text":
             for fix in result.fixes:
                 f = fix.finding
-                click.echo(f"{f.file}:{f.line}:{f.column}: fixed {f.code} {fix.description}")
+                click.echo(f"{shown(f.file)}:{f.line}:{f.column}: fixed {f.code} "
+                           f"{shown(fix.description)}")
     if fmt == "text" and fixed:
         click.echo(f"fixed {fixed} finding{'s' if fixed != 1 else ''} in {files} "
                    f"file{'s' if files != 1 else ''}")
-    return ok
+    return unwritten
+
+
+def _inside(file: str, folder: Path) -> bool:
+    real, root = os.path.realpath(file), os.path.realpath(folder)
+    return os.path.commonpath([real, root]) == root
+
+
+def _as_on_disk(report: lint.Report, unwritten: list[str], options: lint.Options,
+                settings: lint.Settings) -> None:
+    """Replace the findings of each file in ``unwritten`` by those of the file as it is, and
+    mark the run incomplete (exit 2, "complete": false)."""
+    from schedulelib.lint import engine
+
+    again = engine.Options(select=options.select, ignore=options.ignore,
+                           extend_ignore=options.extend_ignore, as_of=options.as_of,
+                           strict=options.strict, config=options.config,
+                           isolated=options.isolated, fix=False)
+    again_settings = engine.Settings(again)
+    fresh = engine.lint([engine.Source(name, Path(name)) for name in unwritten], again,
+                        again_settings)
+    left = set(unwritten)
+    # Keep the file order: each file's findings take the place of the old ones.
+    rank = {fix.file: i for i, fix in enumerate(report.fixes)}
+    keyed: list[tuple[int, int, Finding]] = []
+    current = -1
+    for n, finding in enumerate(report.findings):
+        current = rank.get(finding.file, current)
+        if finding.file not in left:
+            keyed.append((current, n, finding))
+    keyed.extend((rank.get(f.file, len(rank)), -1, f) for f in fresh.findings)
+    keyed.sort(key=lambda item: (item[0], item[1]))
+    report.findings[:] = [f for _, _, f in keyed]
+    report.trouble = True
 
 

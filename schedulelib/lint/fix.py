@@ -35,8 +35,8 @@ from schedulelib.core.diagnostics import Diagnostic
 from schedulelib.lint.scanning import Checker, StrPath, _checker, schedule_findings
 from schedulelib.lint.sources import Finding, Found, Kind, Scan
 
-__all__ = ["SCOPE", "Edit", "FileChangedError", "FileFix", "Fix", "fix_file", "fix_scan",
-           "fix_text", "write_fixed"]
+__all__ = ["SCOPE", "Edit", "FileChangedError", "FileFix", "Fix", "NotWritableError",
+           "fix_file", "fix_scan", "fix_text", "remove_leftovers", "write_fixed"]
 
 #: What ``--fix`` repairs, per code (docs/rules.md and ``schedulelib rule`` show it).
 SCOPE: dict[str, str] = {
@@ -62,6 +62,11 @@ Wanted: TypeAlias = Callable[[Finding], bool]
 
 class FileChangedError(OSError):
     """The file changed on disk after it was read: the fix was not written."""
+
+
+class NotWritableError(PermissionError):
+    """The file may be read but is not ours to rewrite (read-only, or a symbolic link out of
+    the tree named): the fix was not written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,14 +205,17 @@ def fix_scan(scan: Scan, *, checker: Checker | None = None,
                    len(rescan.schedules))
 
 
-def write_fixed(result: FileFix, path: StrPath | None = None) -> None:
+def write_fixed(result: FileFix, path: StrPath | None = None, *,
+                within: StrPath | None = None) -> None:
     """Replace the file ``result`` was read from (or ``path``) with ``result.after``.
 
     The new text goes to a file beside the old one that is then renamed over it, so a reader
     sees the old file or the new one, never a part.  The mode is kept, and the owner when the
-    user may set it; a symbolic link is followed (the link stays, its target changes).  If the
-    file no longer holds ``result.before``, :class:`FileChangedError` is raised and nothing is
-    written.
+    user may set it; a symbolic link is followed (the link stays, its target changes) when its
+    target is inside ``within`` (a directory that was named; None: anywhere).  If the file no
+    longer holds ``result.before``, :class:`FileChangedError` is raised and nothing is written;
+    if it is read-only (no write permission bit, or not writable by this user) or a link out
+    of ``within``, :class:`NotWritableError`.
     """
     import stat
 
@@ -215,10 +223,26 @@ def write_fixed(result: FileFix, path: StrPath | None = None) -> None:
 
     if result.after is None or not result.changed:
         return
-    real = os.path.realpath(os.fspath(path if path is not None else result.file))
+    named = os.fspath(path if path is not None else result.file)
+    real = os.path.realpath(named)
+    if within is not None:
+        root = os.path.realpath(os.fspath(within))
+        if os.path.commonpath([root, real]) != root:
+            # A directory search never follows a folder link out of the tree; a file link is
+            # read (its schedules are checked) but writing through it would change a file the
+            # user did not name.
+            raise NotWritableError(
+                f"it is a symbolic link to {real}, outside {os.fspath(within)}; name the "
+                "target to fix it")
     with open(real, "rb") as handle:
         info = os.fstat(handle.fileno())
         data = handle.read(MAX_BYTES + 1)
+    if not stat.S_IMODE(info.st_mode) & 0o222 or not os.access(real, os.W_OK):
+        # os.replace needs only the directory's permission, so it would replace a 0444 file;
+        # read-only is the user saying no (ruff, black and prettier refuse too).  The mode bits
+        # are checked as well as access() because root may write anything.
+        raise NotWritableError(f"the file is read-only (mode {stat.S_IMODE(info.st_mode):04o}); "
+                               "make it writable to fix it")
     try:
         current = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -227,6 +251,7 @@ def write_fixed(result: FileFix, path: StrPath | None = None) -> None:
         raise FileChangedError(f"{real}: the file changed after it was read; run again")
     # A byte order mark is not part of the text the readers see: put it back.
     payload = ("\ufeff" + result.after if current.startswith("\ufeff") else result.after)
+    remove_leftovers(real)
     fd, temporary = _create_beside(real)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -245,6 +270,57 @@ def write_fixed(result: FileFix, path: StrPath | None = None) -> None:
         raise
 
 
+_TEMPORARY = "schedulelib.tmp"
+
+
+def remove_leftovers(path: StrPath) -> int:
+    """Remove the files :func:`write_fixed` left beside ``path`` when its process was killed
+    (``kill -9`` between creating the new text and the rename: no ``finally`` runs then).
+
+    Only our own names (``.<name>.<pid>.<n>.schedulelib.tmp``) are touched, only regular files
+    of this user, and only when process ``<pid>`` is gone (a fix running beside us is left to
+    finish).  Returns how many were removed; never raises.
+    """
+    import stat
+
+    folder, base = os.path.split(os.path.realpath(os.fspath(path)))
+    pattern = re.compile(rf"\.{re.escape(base)}\.(\d{{1,10}})\.\d{{1,3}}\."
+                         rf"{re.escape(_TEMPORARY)}")
+    removed = 0
+    try:
+        names = os.listdir(folder or ".")
+    except OSError:
+        return 0
+    for name in names:
+        match = pattern.fullmatch(name)
+        if match is None or _alive(int(match[1])):
+            continue
+        full = os.path.join(folder, name)
+        try:
+            info = os.lstat(full)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == getattr(os, "geteuid", lambda: 0)():
+                os.unlink(full)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (assumed so where that cannot be told)."""
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True  # it exists but is not ours to signal, or the number is not a pid
+    return True
+
+
 def _create_beside(real: str) -> tuple[int, str]:
     """A new file, readable and writable by its owner only, in the directory of ``real``
     (as tempfile.mkstemp makes, without importing it: --fix runs in a pre-commit hook)."""
@@ -252,7 +328,7 @@ def _create_beside(real: str) -> tuple[int, str]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | \
         getattr(os, "O_NOFOLLOW", 0)
     for attempt in range(100):
-        name = os.path.join(folder, f".{base}.{os.getpid()}.{attempt}.schedulelib.tmp")
+        name = os.path.join(folder, f".{base}.{os.getpid()}.{attempt}.{_TEMPORARY}")
         try:
             return os.open(name, flags, 0o600), name
         except FileExistsError:
