@@ -395,6 +395,9 @@ class _Planner:
         if self.kind == "yaml" and _YAML_PROPERTIES.search(self.text, max(0, span.start - 256),
                                                            span.start):
             return None
+        whole = self.found.span("")
+        if self.kind == "yaml" and not whole.start <= span.start <= span.end <= whole.end:
+            return None  # brought in by a merge key (<<: *base): other schedules may share it
         if _same(_decode(self.kind, self.text[span.start: span.end]), value):
             return span.start, span.end
         return None
