@@ -90,3 +90,15 @@ def test_notes_and_fixes_escape_the_name(tmp_path: Path) -> None:
 ], ids=["plain", "lf", "cr-tab", "escape", "c1-del", "separators-bidi", "unicode"])
 def test_shown(text: str, expected: str) -> None:
     assert shown(text) == expected
+
+
+@pytest.mark.parametrize("command", ["next", "explain", "calendar"])
+def test_schedule_names_never_forge_a_line(tmp_path: Path, command: str) -> None:
+    """A schedule's name (a YAML string may hold any character) is escaped where shown."""
+    path = tmp_path / "n.yaml"
+    path.write_text('subscriptions:\n  - name: "ok\\n::error file=x::forged\\r\\u202e"\n'
+                    "    reverseETLSchedule: {strategy: periodic, config: {interval: 1h}}\n")
+    _, out, err = run(command, str(path))
+    assert "forged" in out + err
+    assert not any(line.startswith("::") for line in (out + err).split("\n"))
+    assert not UNSAFE.search(out + err)

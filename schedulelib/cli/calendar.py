@@ -324,7 +324,9 @@ def observed_durations(arguments: Sequence[str]) -> dict[str, timedelta]:
         try:
             out.update(p95(read_snapshot(argument)))
         except SnapshotError as exc:
-            click.echo(f"Warning: {argument}: no observed durations: {exc}", err=True)
+            from schedulelib._support.terminal import shown as escaped
+
+            click.echo(escaped(f"Warning: {argument}: no observed durations: {exc}"), err=True)
     return out
 
 

@@ -108,8 +108,8 @@ def _label(up: Upcoming) -> str:
     elif s.strategy == "periodic":
         what = f"periodic every {getattr(s, 'text', '') or getattr(s, 'interval', '')}"
     zone = getattr(s, "timezone", None)
-    return (f"{up.name}: {what}{f' in {zone}' if zone else ''}, DST policy {up.policy}, after "
-            f"{up.after.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
+    return (f"{shown(up.name)}: {what}{f' in {zone}' if zone else ''}, DST policy "
+            f"{up.policy}, after {up.after.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
 
 
 def runs_text(reports: Sequence[Upcoming], tz: tzinfo | None = None) -> str:
@@ -185,7 +185,7 @@ def explain_text(items: Sequence[tuple[str, Explanation]], *, limit: int = 8) ->
     """What each schedule does, in English."""
     out: list[str] = []
     for name, ex in items:
-        out.append(f"{name}: {ex.strategy}")
+        out.append(f"{shown(name)}: {ex.strategy}")
         out.append(f"  {ex.description}")
         if ex.cron is not None and ex.strategy != "cron":
             out.append(f"  As cron: {ex.cron!r} ({ex.cron_description})")

@@ -701,8 +701,10 @@ def day_spans(days: Sequence[date]) -> str:
 
 #: Characters a terminal must not receive raw from a file: C0 and C1 controls (ESC starts
 #: escape sequences that recolour, retitle or rewrite the screen), DEL, and lone surrogates
-#: (from a JSON "\ud800"), which no UTF-8 stream can carry.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: (from a JSON "\ud800"), which no UTF-8 stream can carry; the line and paragraph
+#: separators and the bidirectional controls, which break or reorder what is shown.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                          "\ud800-\udfff]")
 
 
 def printable(text: str) -> str:
