@@ -82,6 +82,37 @@ def test_a_sync_error_quoting_the_token_is_not_written(tmp_path: Path) -> None:
     assert "upstream said: Authorization: Bearer [token]" in errors
 
 
+def _escaped(text: str) -> str:
+    """``text`` with every character as a JSON \\u escape (what json.dumps never writes)."""
+    return "".join(f"\\u{ord(c):04x}" for c in text)
+
+
+def test_a_token_written_with_json_escapes_is_not_written(tmp_path: Path) -> None:
+    """The server escapes the token (\\u0073gp_...): the snapshot still never holds it."""
+    ws = small_workspace(NOW)
+    api = FakeApi(ws)
+    destinations = json.dumps({"data": {"destinations": ws.destinations, "pagination": {}}})
+    destinations = destinations.replace(json.dumps(ws.destinations[0]["name"]),
+                                        '"D ' + _escaped(TOKEN) + '"', 1)
+    key = next(iter(ws.syncs))
+    syncs = [dict(y) for y in ws.syncs[key]]
+    syncs[0].update(errorCode="E", error="ESCAPED")
+    body = json.dumps({"data": {"syncStatuses": syncs, "pagination": {}}}).replace(
+        '"ESCAPED"', '"said ' + _escaped("Bearer " + TOKEN) + '"')
+    api.faults += [Fault("/destinations", 200, body=destinations.encode()),
+                   Fault(f"/reverse-etl-models/{key[0]}/subscriptionId/{key[1]}/syncs", 200,
+                         body=body.encode())]
+    with serve(api) as server:
+        status, out, err = _cli(server.url, tmp_path / "snap.json", "--history", "3650d")
+    assert status == 0, err
+    assert not api.faults  # both escaped answers were served
+    text = (tmp_path / "snap.json").read_text()
+    snap = read_snapshot(tmp_path / "snap.json")
+    assert not _leaks(text + out + err)
+    assert "D [token]" in [d.name for d in snap.destinations]
+    assert "said Bearer [token]" in [y.error for s in snap.subscriptions() for y in s.syncs]
+
+
 # -- a scriptable server: slow bodies, endless cursors --------------------------------------------
 
 
@@ -135,6 +166,22 @@ def test_a_slow_response_ends_at_its_deadline(every: float, read_timeout: float)
             pull(Token(TOKEN), api_url=url, now=NOW, timeout=read_timeout,
                  response_deadline=1.5)
         assert time.monotonic() - start < 1.5 + 1.0
+
+
+def test_headers_sent_a_byte_at_a_time_end_at_the_deadline() -> None:
+    """The status line and headers trickle (each byte inside the read timeout): the response
+    deadline covers them too."""
+    def handle(h: BaseHTTPRequestHandler) -> None:
+        for byte in b"HTTP/1.1 200 OK\r\nX-Padding: " + b"x" * 1000:
+            h.wfile.write(bytes([byte]))
+            h.wfile.flush()
+            time.sleep(0.2)
+
+    with _server(handle) as url:
+        start = time.monotonic()
+        with pytest.raises(PullError, match="no complete response within 1 s"):
+            pull(Token(TOKEN), api_url=url, now=NOW, timeout=1.0, response_deadline=1.0)
+        assert time.monotonic() - start < 2.0
 
 
 def test_the_whole_pull_ends_at_its_deadline_in_one_line(tmp_path: Path) -> None:
