@@ -116,7 +116,7 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
     if unwritten:
         # The report describes the fixed text; for a file left as it was, that would be a lie
         # ("no problems" over a file that keeps every error): check it again as it is on disk.
-        _as_on_disk(report, unwritten, options, settings)
+        _as_on_disk(report, unwritten, options, var_files)
     color = fmt == "text" and render.use_color(sys.stdout)
     if fmt == "text":
         out = render.text(report.findings, color=color)
@@ -135,12 +135,13 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
     ctx.exit(report.exit_status)
 
 
-def _write_fixes(results: list[FileFix], fmt: str, arguments: tuple[str, ...]) -> list[str]:
+def _write_fixes(results: list[FileFix], fmt: str, arguments: tuple[str, ...]
+                 ) -> list[FileFix]:
     """Write each repaired file and say what was fixed; return the files that could not be
     written (each is named on standard error and left as it was)."""
     from schedulelib.lint.fix import remove_leftovers, write_fixed
 
-    unwritten: list[str] = []
+    unwritten: list[FileFix] = []
     fixed = files = 0
     folders = [Path(a) for a in arguments if a != "-" and os.path.isdir(a)]
     for result in results:
@@ -157,7 +158,7 @@ def _write_fixes(results: list[FileFix], fmt: str, arguments: tuple[str, ...]) -
         except OSError as exc:
             click.echo(f"{shown(result.file)}: not fixed: {shown(str(exc.strerror or exc))}",
                        err=True)
-            unwritten.append(result.file)
+            unwritten.append(result)
             continue
         fixed += len(result.fixes)
         files += 1
@@ -177,29 +178,36 @@ def _inside(file: str, folder: Path) -> bool:
     return os.path.commonpath([real, root]) == root
 
 
-def _as_on_disk(report: lint.Report, unwritten: list[str], options: lint.Options,
-                settings: lint.Settings) -> None:
-    """Replace the findings of each file in ``unwritten`` by those of the file as it is, and
-    mark the run incomplete (exit 2, "complete": false)."""
+def _as_on_disk(report: lint.Report, unwritten: list[FileFix], options: lint.Options,
+                var_files: tuple[str, ...]) -> None:
+    """Replace the findings of each file in ``unwritten`` by those of the file as it is
+    (checked as the run checked it: the same options and --var-file values), and mark the
+    run incomplete (exit 2, "complete": false)."""
     from schedulelib.lint import engine
+    from schedulelib.lint.sources.tfmodule import session
 
     again = engine.Options(select=options.select, ignore=options.ignore,
                            extend_ignore=options.extend_ignore, as_of=options.as_of,
                            strict=options.strict, config=options.config,
                            isolated=options.isolated, fix=False)
-    again_settings = engine.Settings(again)
-    fresh = engine.lint([engine.Source(name, Path(name)) for name in unwritten], again,
-                        again_settings)
-    left = set(unwritten)
+    with session(var_files) as terraform:
+        terraform.var_values()
+        fresh = {r.file: engine.lint([engine.Source(r.file, Path(r.file))], again,
+                                     engine.Settings(again)).findings for r in unwritten}
+    left = {r.file for r in unwritten}
+    # A finding of a file may be placed in another (a .tfvars value): drop by origin too.
+    stale = {f for r in unwritten for f in r.findings}
     # Keep the file order: each file's findings take the place of the old ones.
     rank = {fix.file: i for i, fix in enumerate(report.fixes)}
     keyed: list[tuple[int, int, Finding]] = []
     current = -1
     for n, finding in enumerate(report.findings):
         current = rank.get(finding.file, current)
-        if finding.file not in left:
+        if finding.file not in left and finding not in stale:
             keyed.append((current, n, finding))
-    keyed.extend((rank.get(f.file, len(rank)), -1, f) for f in fresh.findings)
+    # Each file's findings in their own order (one may lie in a .tfvars file), where it was.
+    keyed.extend((rank.get(file, len(rank)), -1, f) for file, found in fresh.items()
+                 for f in found)
     keyed.sort(key=lambda item: (item[0], item[1]))
     report.findings[:] = [f for _, _, f in keyed]
     report.trouble = True
