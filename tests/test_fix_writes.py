@@ -278,3 +278,15 @@ def test_a_failed_write_of_terraform_is_checked_with_the_var_files(
     assert status == 2 and "main.tf: not fixed: the file is read-only" in err
     assert _summary_and_findings(out)[1] == _summary_and_findings(plain)[1]
     assert _summary_and_findings(out)[0]["complete"] is False
+
+
+def test_the_current_folder_named_keeps_links_in_and_named_files_outside_fixed(
+        linked: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`validate --fix . ../outside/victim.json`: the link found in '.' is not written
+    through, the file named outside '.' is fixed."""
+    folder, victim = linked
+    monkeypatch.chdir(folder)
+    status, _, err = run("validate", "--fix", ".", "../outside/victim.json")
+    assert '"24h"' in victim.read_text()  # named: fixed (the link to it is the same file)
+    assert '"48h"' in (folder / "own.json").read_text()
+    assert status == 0, err

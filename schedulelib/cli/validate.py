@@ -139,20 +139,38 @@ def _write_fixes(results: list[FileFix], fmt: str, arguments: tuple[str, ...]
                  ) -> list[FileFix]:
     """Write each repaired file and say what was fixed; return the files that could not be
     written (each is named on standard error and left as it was)."""
-    from schedulelib.lint.fix import remove_leftovers, write_fixed
+    from schedulelib.lint.fix import TEMPORARY_SUFFIX, remove_leftovers, write_fixed
 
     unwritten: list[FileFix] = []
     fixed = files = 0
-    folders = [Path(a) for a in arguments if a != "-" and os.path.isdir(a)]
+    # Named folders, as prefixes of the names a search gives their files.
+    folders = [os.path.join(os.path.normpath(a), "") for a in arguments
+               if a != "-" and os.path.isdir(a)]
+    # A file named on the command line may be written wherever it is, also when a link to
+    # it was found first by searching a folder (the run reads each file once).
+    named = {os.path.realpath(a) for a in arguments if a != "-" and not os.path.isdir(a)}
+    # What a killed fix may have left, per directory: each is listed once, not once a file.
+    leftovers: dict[str, list[str]] = {}
     for result in results:
         # A file found by searching a named folder is written only inside that folder.
-        within = next((f for f in folders if Path(result.file).is_relative_to(f)), None)
-        if within is None or _inside(result.file, within):
-            remove_leftovers(result.file)
+        name = os.path.normpath(result.file)
+        within = next((f for f in folders if name.startswith(f) or (
+            f == "./" and not os.path.isabs(name) and not name.startswith(".."))), None)
+        folder = os.path.dirname(name)
+        if folder not in leftovers:
+            try:
+                leftovers[folder] = [n for n in os.listdir(folder or ".")
+                                     if n.endswith(TEMPORARY_SUFFIX)]
+            except OSError:
+                leftovers[folder] = []
+        if leftovers[folder] and (within is None or _inside(result.file, within)):
+            remove_leftovers(result.file, leftovers[folder])
         if result.refused:
             click.echo(f"{shown(result.file)}: not fixed: {shown(result.refused)}", err=True)
         if not result.changed:
             continue
+        if within is not None and named and os.path.realpath(result.file) in named:
+            within = None
         try:
             write_fixed(result, within=within)
         except OSError as exc:
@@ -173,7 +191,7 @@ def _write_fixes(results: list[FileFix], fmt: str, arguments: tuple[str, ...]
     return unwritten
 
 
-def _inside(file: str, folder: Path) -> bool:
+def _inside(file: str, folder: str) -> bool:
     real, root = os.path.realpath(file), os.path.realpath(folder)
     return os.path.commonpath([real, root]) == root
 

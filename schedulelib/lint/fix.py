@@ -35,8 +35,9 @@ from schedulelib.core.diagnostics import Diagnostic
 from schedulelib.lint.scanning import Checker, StrPath, _checker, schedule_findings
 from schedulelib.lint.sources import Finding, Found, Kind, Scan
 
-__all__ = ["SCOPE", "Edit", "FileChangedError", "FileFix", "Fix", "NotWritableError",
-           "fix_file", "fix_scan", "fix_text", "remove_leftovers", "write_fixed"]
+__all__ = ["SCOPE", "TEMPORARY_SUFFIX", "Edit", "FileChangedError", "FileFix", "Fix",
+           "NotWritableError", "fix_file", "fix_scan", "fix_text", "remove_leftovers",
+           "write_fixed"]
 
 #: What ``--fix`` repairs, per code (docs/rules.md and ``schedulelib rule`` show it).
 SCOPE: dict[str, str] = {
@@ -227,7 +228,7 @@ def write_fixed(result: FileFix, path: StrPath | None = None, *,
     real = os.path.realpath(named)
     if within is not None:
         root = os.path.realpath(os.fspath(within))
-        if os.path.commonpath([root, real]) != root:
+        if not real.startswith(os.path.join(root, "")):
             # A directory search never follows a folder link out of the tree; a file link is
             # read (its schedules are checked) but writing through it would change a file the
             # user did not name.
@@ -251,7 +252,6 @@ def write_fixed(result: FileFix, path: StrPath | None = None, *,
         raise FileChangedError(f"{real}: the file changed after it was read; run again")
     # A byte order mark is not part of the text the readers see: put it back.
     payload = ("\ufeff" + result.after if current.startswith("\ufeff") else result.after)
-    remove_leftovers(real)
     fd, temporary = _create_beside(real)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -270,16 +270,19 @@ def write_fixed(result: FileFix, path: StrPath | None = None, *,
         raise
 
 
-_TEMPORARY = "schedulelib.tmp"
+#: The suffix of the files :func:`write_fixed` writes before renaming them into place.
+TEMPORARY_SUFFIX = _TEMPORARY = "schedulelib.tmp"
 
 
-def remove_leftovers(path: StrPath) -> int:
+def remove_leftovers(path: StrPath, names: list[str] | None = None) -> int:
     """Remove the files :func:`write_fixed` left beside ``path`` when its process was killed
     (``kill -9`` between creating the new text and the rename: no ``finally`` runs then).
 
     Only our own names (``.<name>.<pid>.<n>.schedulelib.tmp``) are touched, only regular files
     of this user, and only when process ``<pid>`` is gone (a fix running beside us is left to
-    finish).  Returns how many were removed; never raises.
+    finish).  ``names``: the directory's entries, when the caller listed it already (a run
+    over many files of one directory lists it once).  Returns how many were removed; never
+    raises.
     """
     import stat
 
@@ -287,10 +290,11 @@ def remove_leftovers(path: StrPath) -> int:
     pattern = re.compile(rf"\.{re.escape(base)}\.(\d{{1,10}})\.\d{{1,3}}\."
                          rf"{re.escape(_TEMPORARY)}")
     removed = 0
-    try:
-        names = os.listdir(folder or ".")
-    except OSError:
-        return 0
+    if names is None:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            return 0
     for name in names:
         match = pattern.fullmatch(name)
         if match is None or _alive(int(match[1])):
