@@ -241,6 +241,7 @@ def test_escape_text(text: str, escaped: str) -> None:
 @example("x" * 75)
 @example("x" * 76)
 @example("x" * 74 + "é")
+@example("a\r\nb")  # a CR LF inside the line: folded between the two
 def test_fold_unfolds_to_the_line(line: str) -> None:
     """Folding then unfolding (RFC 5545 3.1: drop CRLF and one space) gives the line back."""
     folded = fold(line)

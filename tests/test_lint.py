@@ -527,6 +527,7 @@ def _glob_by_regex(pattern: str, path: str) -> bool:
 @given(st.text("ab*?/.", max_size=12), st.text("ab/.", max_size=12))
 @example("**/a/**", "a")
 @example("a/**", "a/b")
+@example("***/*", "")  # a run of stars before "/": "*" then "**/"
 def test_globs_match_the_regular_expression_reading(pattern: str, path: str) -> None:
     """The glob automaton agrees with the regular expression a glob stands for."""
     from schedulelib.lint.config import glob_match

@@ -16,13 +16,33 @@ from typing import IO
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: Characters a terminal must not receive raw from a file: C0 and C1 controls (ESC starts
-#: escape sequences that recolour, retitle or rewrite the screen), DEL, and lone surrogates.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: escape sequences that recolour, retitle or rewrite the screen; a line break in a file name
+#: starts a line a log reader takes for the tool's own, and GitHub's runner obeys one that
+#: starts ``::error``; a CR overwrites the line), DEL, the line and paragraph separators (a
+#: line break to many readers), the bidirectional embeddings, overrides and isolates (they
+#: reorder what is shown, CVE-2021-42574), and lone surrogates (no UTF-8 stream carries one).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                          "\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def printable(text: str) -> str:
-    """``text`` with each control character and lone surrogate replaced by U+FFFD."""
+    """``text`` with each such character replaced by U+FFFD (calendar pictures, D41)."""
     return _UNPRINTABLE.sub("\ufffd", text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    c = match[0]
+    if c in _NAMED:
+        return _NAMED[c]
+    code = ord(c)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(text: str) -> str:
+    """``text`` with each such character escaped (``\\n``, ``\\x1b``, ``\\u202e``), as values in
+    messages already are: for file names, notes and server messages on one output line."""
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 def writable(out: str, *, json: bool) -> str:

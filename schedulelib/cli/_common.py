@@ -45,6 +45,12 @@ class CommandError(click.ClickException):
 
     exit_code = EXIT_USAGE
 
+    def format_message(self) -> str:
+        # Messages quote paths and server texts: a line break in one must not forge a line.
+        from schedulelib._support.text import shown
+
+        return shown(self.message)
+
 
 def codes(values: tuple[str, ...], option: str) -> tuple[str, ...] | None:
     """Codes and prefixes from repeatable, comma-separated options; None when not given."""

@@ -303,7 +303,9 @@ def observed_durations(arguments: Sequence[str]) -> dict[str, timedelta]:
         try:
             out.update(p95(read_snapshot(argument)))
         except SnapshotError as exc:
-            click.echo(f"Warning: {argument}: no observed durations: {exc}", err=True)
+            from schedulelib._support.text import shown as escaped
+
+            click.echo(escaped(f"Warning: {argument}: no observed durations: {exc}"), err=True)
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,11 +10,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from schedulelib._support.text import use_color
+from schedulelib._support.text import shown, use_color
 from schedulelib.cli._common import CommandError, codes, parse_time
 
 if TYPE_CHECKING:
+    from schedulelib.lint import engine as lint
     from schedulelib.lint.fix import FileFix
+    from schedulelib.lint.sources import Finding
 
 
 @click.command(short_help="Check every schedule in files and directories.")
@@ -88,7 +91,8 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
 
         def empty(argument: str) -> None:
             if fmt == "text":
-                click.echo(f"{argument}: no JSON, YAML or Terraform files here", err=True)
+                click.echo(f"{shown(argument)}: no JSON, YAML or Terraform files here",
+                           err=True)
 
         with session(var_files) as terraform:
             terraform.var_values()  # the --var-file files are read (and reported) first
@@ -108,7 +112,11 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
         click.echo(diffs, nl=False)
         ctx.exit(lint.EXIT_TROUBLE if report.trouble else
                  lint.EXIT_FINDINGS if diffs else lint.EXIT_OK)
-    unwritten = fix_files and not _write_fixes(report.fixes, fmt)
+    unwritten = _write_fixes(report.fixes, fmt, paths or (".",)) if fix_files else []
+    if unwritten:
+        # The report describes the fixed text; for a file left as it was, that would be a lie
+        # ("no problems" over a file that keeps every error): check it again as it is on disk.
+        _as_on_disk(report, unwritten, options, var_files)
     color = fmt == "text" and use_color(sys.stdout)
     if fmt == "text":
         out = render.text(report.findings, color=color)
@@ -120,40 +128,106 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
                                     report.trouble))
     if fmt == "text":
         for note in report.notes:
-            click.echo(note, err=True)
+            click.echo(shown(note), err=True)
     if fmt == "text" and (report.findings or paths != ("-",)):
         out += render.summary(report.findings, report.files, report.schedules, report.skipped)
     click.echo(out, nl=False, color=color)
-    ctx.exit(lint.EXIT_TROUBLE if unwritten else report.exit_status)
+    ctx.exit(report.exit_status)
 
 
-def _write_fixes(results: list[FileFix], fmt: str) -> bool:
-    """Write each repaired file and say what was fixed; False if a file could not be written
-    (it is named on standard error and left as it was)."""
-    from schedulelib.lint.write import write_fixed
+def _write_fixes(results: list[FileFix], fmt: str, arguments: tuple[str, ...]
+                 ) -> list[FileFix]:
+    """Write each repaired file and say what was fixed; return the files that could not be
+    written (each is named on standard error and left as it was)."""
+    from schedulelib.lint.write import TEMPORARY_SUFFIX, remove_leftovers, write_fixed
 
-    ok = True
+    unwritten: list[FileFix] = []
     fixed = files = 0
+    # Named folders, as prefixes of the names a search gives their files.
+    folders = [os.path.join(os.path.normpath(a), "") for a in arguments
+               if a != "-" and os.path.isdir(a)]
+    # A file named on the command line may be written wherever it is, also when a link to
+    # it was found first by searching a folder (the run reads each file once).
+    named = {os.path.realpath(a) for a in arguments if a != "-" and not os.path.isdir(a)}
+    # What a killed fix may have left, per directory: each is listed once, not once a file.
+    leftovers: dict[str, list[str]] = {}
     for result in results:
+        # A file found by searching a named folder is written only inside that folder.
+        name = os.path.normpath(result.file)
+        within = next((f for f in folders if name.startswith(f) or (
+            f == "./" and not os.path.isabs(name) and not name.startswith(".."))), None)
+        folder = os.path.dirname(name)
+        if folder not in leftovers:
+            try:
+                leftovers[folder] = [n for n in os.listdir(folder or ".")
+                                     if n.endswith(TEMPORARY_SUFFIX)]
+            except OSError:
+                leftovers[folder] = []
+        if leftovers[folder] and (within is None or _inside(result.file, within)):
+            remove_leftovers(result.file, leftovers[folder])
         if result.refused:
-            click.echo(f"{result.file}: not fixed: {result.refused}", err=True)
+            click.echo(f"{shown(result.file)}: not fixed: {shown(result.refused)}", err=True)
         if not result.changed:
             continue
+        if within is not None and named and os.path.realpath(result.file) in named:
+            within = None
         try:
-            write_fixed(result)
+            write_fixed(result, within=within)
         except OSError as exc:
-            click.echo(f"{result.file}: not fixed: {exc.strerror or exc}", err=True)
-            ok = False
+            click.echo(f"{shown(result.file)}: not fixed: {shown(str(exc.strerror or exc))}",
+                       err=True)
+            unwritten.append(result)
             continue
         fixed += len(result.fixes)
         files += 1
         if fmt == "text":
             for fix in result.fixes:
                 f = fix.finding
-                click.echo(f"{f.file}:{f.line}:{f.column}: fixed {f.code} {fix.description}")
+                click.echo(f"{shown(f.file)}:{f.line}:{f.column}: fixed {f.code} "
+                           f"{shown(fix.description)}")
     if fmt == "text" and fixed:
         click.echo(f"fixed {fixed} finding{'s' if fixed != 1 else ''} in {files} "
                    f"file{'s' if files != 1 else ''}")
-    return ok
+    return unwritten
+
+
+def _inside(file: str, folder: str) -> bool:
+    real, root = os.path.realpath(file), os.path.realpath(folder)
+    return os.path.commonpath([real, root]) == root
+
+
+def _as_on_disk(report: lint.Report, unwritten: list[FileFix], options: lint.Options,
+                var_files: tuple[str, ...]) -> None:
+    """Replace the findings of each file in ``unwritten`` by those of the file as it is
+    (checked as the run checked it: the same options and --var-file values), and mark the
+    run incomplete (exit 2, "complete": false)."""
+    from schedulelib.lint import engine
+    from schedulelib.lint.sources.tfmodule import session
+
+    again = engine.Options(select=options.select, ignore=options.ignore,
+                           extend_ignore=options.extend_ignore, as_of=options.as_of,
+                           strict=options.strict, config=options.config,
+                           isolated=options.isolated, fix=False)
+    with session(var_files) as terraform:
+        terraform.var_values()
+        fresh = {r.file: engine.lint([engine.Source(r.file, Path(r.file))], again,
+                                     engine.Settings(again)).findings for r in unwritten}
+    left = {r.file for r in unwritten}
+    # A finding of a file may be placed in another (a .tfvars value): drop by origin too.
+    stale = {f for r in unwritten for f in r.findings}
+    # Keep the file order: each file's findings take the place of the old ones.
+    rank = {fix.file: i for i, fix in enumerate(report.fixes)}
+    keyed: list[tuple[int, int, Finding]] = []
+    current = -1
+    for n, finding in enumerate(report.findings):
+        current = rank.get(finding.file, current)
+        if finding.file not in left and finding not in stale:
+            keyed.append((current, n, finding))
+    # Each file's findings in their own order (one may lie in a .tfvars file), where it was.
+    keyed.extend((rank.get(file, len(rank)), -1, f) for file, found in fresh.items()
+                 for f in found)
+    keyed.sort(key=lambda item: (item[0], item[1]))
+    report.findings[:] = [f for _, _, f in keyed]
+    report.trouble = True
 
 

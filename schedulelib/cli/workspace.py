@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from schedulelib._support.text import shown
 from schedulelib.cli._common import EXIT_FINDINGS, EXIT_OK, CommandError, DstChoice
 
 _DAYS = re.compile(r"(\d{1,5})d\Z", re.ASCII)
@@ -49,8 +50,10 @@ def parse_span(text: str, option: str) -> timedelta:
               metavar="NAME", help="The environment variable holding the Public API token.")
 @click.option("--max-wait", default="5m", show_default=True, metavar="SPAN",
               help="The longest the whole pull waits on rate limits and retries.")
+@click.option("--deadline", default="30m", show_default=True, metavar="SPAN",
+              help="The longest the whole pull may take (each response: at most 60 s).")
 def pull_command(output: str, history: str | None, api_url: str, token_env: str,
-                 max_wait: str) -> None:
+                 max_wait: str, deadline: str) -> None:
     """Read a workspace (read only) into a snapshot file for validate, calendar and audit.
 
     The token is read from an environment variable only and is never written anywhere.
@@ -62,6 +65,9 @@ def pull_command(output: str, history: str | None, api_url: str, token_env: str,
     if span is not None and span <= timedelta(0):
         raise CommandError("--history must be longer than zero")
     wait = parse_span(max_wait, "--max-wait").total_seconds()
+    limit = parse_span(deadline, "--deadline").total_seconds()
+    if not 0 < limit < 1e9:
+        raise CommandError(f"--deadline {deadline[:60]!r} must be longer than zero")
     stats = PullStats()
     bar: Any = None
 
@@ -76,21 +82,26 @@ def pull_command(output: str, history: str | None, api_url: str, token_env: str,
         base = check_api_url(api_url)
         token = token_from_env(token_env)
         snapshot = pull(token, api_url=base, history=span, max_wait=wait, stats=stats,
+                        deadline=limit,
                         progress=progress if sys.stderr.isatty() else None)
     except PullError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(shown(str(exc))) from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     try:
         write_snapshot(snapshot, output)
     except OSError as exc:
-        raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise CommandError(f"cannot write {shown(output)}: {exc.strerror or exc}") from None
+    for line in stats.cut:
+        click.echo(f"Warning: {shown(line)}", err=True)
     subs = list(snapshot.subscriptions())
     syncs = sum(len(s.syncs) for s in subs)
     note = f", {stats.skipped_syncs} unreadable sync statuses left out" \
         if stats.skipped_syncs else ""
-    click.echo(f"wrote {output}: {len(snapshot.destinations)} destinations, {len(subs)} "
+    if stats.duplicate_syncs:
+        note += f", {stats.duplicate_syncs} sync statuses sent twice kept once"
+    click.echo(f"wrote {shown(output)}: {len(snapshot.destinations)} destinations, {len(subs)} "
                f"Reverse ETL subscriptions, {len(snapshot.models)} models, {syncs} syncs "
                f"({stats.requests} requests, {stats.retries} retried{note})", err=True)
 

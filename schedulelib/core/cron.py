@@ -177,6 +177,8 @@ def parse_cron(spec: str) -> CronExpr:
     most :data:`MAX_PROBLEMS`), each a diagnostic with an empty path.  ``?`` is accepted in
     the day fields (see :func:`cron_warnings`).
     """
+    if not isinstance(spec, str):
+        raise TypeError(f"spec must be a str, got {type(spec).__name__} {spec!r:.60}")
     expr, problems = _compile(spec)
     if expr is not None and not problems and expr.never_runs:
         problems = (_never_problem(spec),)

@@ -78,9 +78,15 @@ class _Base:
         raise NotImplementedError
 
     def next_runs(self, after: datetime, count: int, *, dst: DstPolicy = "go") -> list[datetime]:
-        """The first ``count`` runs strictly after ``after``."""
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ScheduleError(f"count must be a whole number >= 0, got {count!r}")
+        """The first ``count`` runs strictly after ``after`` (at most :data:`MAX_COUNT`: a
+        list is built; :meth:`runs` streams any number)."""
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise TypeError(f"count must be a whole number (int), got {type(count).__name__} "
+                            f"{count!r:.60}")
+        if count < 0 or count > MAX_COUNT:
+            # 10**9 datetimes would take some 50 GB before the first one was returned.
+            raise ScheduleError(f"count must be a whole number from 0 to {MAX_COUNT}, got "
+                                f"{count!r:.60}; iterate runs(after) for more")
         out: list[datetime] = []
         if count == 0:
             return out
@@ -503,13 +509,35 @@ def _read(doc: object, as_of: datetime | None) -> tuple[Schedule | None, list[Di
     return value, found
 
 
+#: The most runs :meth:`next_runs` lists at once (the ``next`` command's ``--count`` limit).
+MAX_COUNT = 100_000
+
+
+def aware_as_of(as_of: object) -> datetime | None:
+    """``as_of`` checked: None, or an aware :class:`datetime`; :class:`TypeError` for another
+    type (a date, an ISO string), :class:`ScheduleError` for a naive datetime.  Checked when
+    given, not when first needed, so a wrong one never passes unseen where no schedule needs
+    it."""
+    if as_of is None:
+        return None
+    if not isinstance(as_of, datetime):
+        raise TypeError(f"as_of must be an aware datetime or None, got "
+                        f"{type(as_of).__name__} {as_of!r:.60} (e.g. datetime(2026, 1, 1, "
+                        "tzinfo=timezone.utc); parse a string with datetime.fromisoformat)")
+    if as_of.tzinfo is None or as_of.utcoffset() is None:
+        raise ScheduleError(f"as_of must be an aware datetime, got naive {as_of!r}")
+    return as_of
+
+
 def check(doc: object, *, as_of: datetime | None = None) -> list[Diagnostic]:
     """Every problem with a schedule document; never raises for bad input.
 
     ``doc`` is a mapping, or JSON text (``str`` / ``bytes``); either the schedule object
     itself or a wrapper ``{"reverseETLSchedule": {...}}``.  Paths are JSON Pointers into
-    ``doc``.  ``as_of`` (default: now) starts the look-ahead for DST warnings (SL409).
+    ``doc``.  ``as_of`` (default: now) starts the look-ahead for DST warnings (SL409); one
+    that is not an aware datetime raises (:func:`aware_as_of`).
     """
+    aware_as_of(as_of)
     try:
         return _read(doc, as_of)[1]
     except RecursionError:
@@ -521,6 +549,7 @@ def load(doc: object, *, as_of: datetime | None = None) -> Schedule:
 
     Warnings do not stop loading.
     """
+    aware_as_of(as_of)
     try:
         value, found = _read(doc, as_of)
     except RecursionError:
@@ -540,6 +569,9 @@ def analyze(schedule: Schedule, start: datetime, end: datetime, *,
     """
     from schedulelib.core.analysis import analyze as analyze_schedule
 
+    if not isinstance(schedule, _Base):
+        raise TypeError(f"schedule must be a Schedule (from load()), got "
+                        f"{type(schedule).__name__} {schedule!r:.60}")
     return analyze_schedule(schedule, start, end, dst=dst_policy(dst))
 
 

@@ -139,15 +139,17 @@ def _glob_tokens(pattern: str) -> tuple[tuple[int, str | int], ...]:
     out: list[tuple[int, str | int]] = []
     i = 0
     while i < len(pattern):
-        if pattern.startswith("**/", i):  # no segment, or any run of whole segments
-            out += [(_OPTIONAL, len(out) + 3), (_ANY, ""), (_LITERAL, "/")]
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append((_ANY, ""))
-            i += 2
-        elif pattern[i] == "*":
-            out.append((_STAR, ""))
-            i += 1
+        if pattern[i] == "*":
+            # A run of stars is read whole: the last two with a following "/" are "**/",
+            # the rest "**" (two or more) or "*" ("***/" is "*" then "**/", not "**" then "*/").
+            n = len(pattern) - i - len(pattern[i:].lstrip("*"))
+            slash = n >= 2 and pattern.startswith("/", i + n)
+            rest = n - 2 if slash else n
+            if rest:
+                out.append((_ANY, "") if rest >= 2 else (_STAR, ""))
+            if slash:  # no segment, or any run of whole segments
+                out += [(_OPTIONAL, len(out) + 3), (_ANY, ""), (_LITERAL, "/")]
+            i += n + 1 if slash else n
         elif pattern[i] == "?":
             out.append((_ONE, ""))
             i += 1

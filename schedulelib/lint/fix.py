@@ -33,10 +33,17 @@ from typing import TypeAlias
 from schedulelib.core.diagnostics import Diagnostic
 from schedulelib.lint.scanning import Checker, StrPath, _checker, schedule_findings
 from schedulelib.lint.sources import Finding, Found, Kind, Scan
-from schedulelib.lint.write import FileChangedError, write_fixed
+from schedulelib.lint.write import (
+    TEMPORARY_SUFFIX,
+    FileChangedError,
+    NotWritableError,
+    remove_leftovers,
+    write_fixed,
+)
 
-__all__ = ["SCOPE", "Edit", "FileChangedError", "FileFix", "Fix", "fix_file", "fix_scan",
-           "fix_text", "write_fixed"]
+__all__ = ["SCOPE", "TEMPORARY_SUFFIX", "Edit", "FileChangedError", "FileFix", "Fix",
+           "NotWritableError", "fix_file", "fix_scan", "fix_text", "remove_leftovers",
+           "write_fixed"]
 
 #: What ``--fix`` repairs, per code (docs/rules.md and ``schedulelib rule`` show it).
 SCOPE: dict[str, str] = {
@@ -255,6 +262,9 @@ class _Planner:
         if self.kind == "yaml" and _YAML_PROPERTIES.search(self.text, max(0, span.start - 256),
                                                            span.start):
             return None
+        whole = self.found.span("")
+        if self.kind == "yaml" and not whole.start <= span.start <= span.end <= whole.end:
+            return None  # brought in by a merge key (<<: *base): other schedules may share it
         if _same(_decode(self.kind, self.text[span.start: span.end]), value):
             return span.start, span.end
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from schedulelib._support.text import shown
 from schedulelib.lint.sources import Finding
 
 if TYPE_CHECKING:
@@ -26,10 +27,11 @@ def _paint(text: str, style: str, color: bool) -> str:
 
 
 def where(finding: Finding) -> str:
-    """``file:line:col`` (or just ``file`` for a problem without a position)."""
+    """``file:line:col`` (or just ``file`` for a problem without a position); a control
+    character in the name is escaped, so no name can forge a line of its own."""
     if finding.line:
-        return f"{finding.file}:{finding.line}:{finding.column}"
-    return finding.file
+        return f"{shown(finding.file)}:{finding.line}:{finding.column}"
+    return shown(finding.file)
 
 
 def text(findings: Sequence[Finding], *, color: bool = False) -> str:
@@ -67,7 +69,7 @@ def render(findings: Sequence[Finding], fmt: str, *, color: bool = False,
 
 
 def _one_line(value: str) -> str:
-    return value.replace("\r", "\\r").replace("\n", "\\n")
+    return shown(value)
 
 
 def _count(n: int, word: str) -> str:

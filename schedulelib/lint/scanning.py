@@ -96,6 +96,11 @@ def scan_text(text: str | bytes, *, name: str = "<text>", kind: Kind | None = No
     """
     from schedulelib.lint.sources import MAX_BYTES, scan, too_large
 
+    if not isinstance(text, str | bytes):
+        raise TypeError(f"text must be str or bytes, got {type(text).__name__} {text!r:.60}")
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, got {type(name).__name__} {name!r:.60}")
+    _kind(kind)
     if len(text) > MAX_BYTES:
         return freeze(too_large(name, kind), as_of=as_of)
     return freeze(scan(text, name=name, kind=kind), as_of=as_of)
@@ -107,7 +112,20 @@ def scan_file(path: StrPath, *, kind: Kind | None = None, as_of: datetime | None
     :class:`ScannedFile` with ``readable`` False and an SL901 finding, never an exception."""
     from schedulelib.lint.sources import read_file
 
+    _kind(kind)
     return freeze(read_file(os.fspath(path), kind=kind), as_of=as_of)
+
+
+def _kind(kind: object) -> None:
+    """A ``kind`` argument checked: an unknown one would be read as Terraform."""
+    if kind is None or kind in ("json", "yaml", "terraform"):
+        return
+    if not isinstance(kind, str):
+        raise TypeError(f"kind must be 'json', 'yaml', 'terraform' or None, got "
+                        f"{type(kind).__name__} {kind!r:.60}")
+    from schedulelib.core.diagnostics import ScheduleError
+
+    raise ScheduleError(f"kind must be 'json', 'yaml', 'terraform' or None, got {kind!r:.60}")
 
 
 def scan_paths(paths: Iterable[StrPath] | StrPath, *, as_of: datetime | None = None
@@ -119,8 +137,13 @@ def scan_paths(paths: Iterable[StrPath] | StrPath, *, as_of: datetime | None = N
     A named file without any schedule gets warning SL905; a file found by searching a
     directory does not.
     """
+    from schedulelib.core.schedule import aware_as_of
     from schedulelib.lint.sources import is_dir, iter_files, read_file
 
+    aware_as_of(as_of)
+    if isinstance(paths, bytes | bytearray) or not isinstance(paths, str | os.PathLike | Iterable):
+        raise TypeError(f"paths must be a path (str or os.PathLike) or an iterable of paths, "
+                        f"got {type(paths).__name__} {paths!r:.60}")
     if isinstance(paths, (str, os.PathLike)):
         # One path, not its characters: scan_paths("config") would otherwise search "c",
         # "o", ... and scan_paths("/srv") the whole file system from "/".
@@ -193,9 +216,9 @@ def place(file: str, found: Found, d: Diagnostic) -> Finding:
 
 
 def _checker(as_of: datetime | None) -> Checker:
-    from schedulelib.core.schedule import check
+    from schedulelib.core.schedule import aware_as_of, check
 
-    if as_of is None:
+    if aware_as_of(as_of) is None:
         return check
     return lambda doc: check(doc, as_of=as_of)
 

@@ -61,17 +61,26 @@ def fold(line: str) -> bytes:
     """One content line as UTF-8 with its CRLF, folded at 75 octets (RFC 5545 3.1).
 
     A fold never splits a UTF-8 sequence: the line is cut before the lead byte, and each
-    continuation starts with one space (so it holds 74 octets of the line).
+    continuation starts with one space (so it holds 74 octets of the line).  Every CRLF but
+    the last is a fold, followed by a space: a CR LF inside ``line`` (which a caller should
+    have escaped) is folded between the two, so it can never end the line early and start
+    one of its own, and unfolding still gives ``line`` back.
     """
     data = line.encode("utf-8")
-    if len(data) <= FOLD:
+    if len(data) <= FOLD and b"\r\n" not in data:
         return data + b"\r\n"
     parts: list[bytes] = []
     begin, room = 0, FOLD
-    while len(data) - begin > room:
-        cut = begin + room
-        while data[cut] & 0xC0 == 0x80:  # a continuation byte: back up to the lead byte
-            cut -= 1
+    while True:
+        pair = data.find(b"\r\n", begin)
+        if pair >= 0 and pair + 1 - begin <= room:
+            cut = pair + 1  # between the CR and the LF
+        elif len(data) - begin > room:
+            cut = begin + room
+            while data[cut] & 0xC0 == 0x80:  # a continuation byte: back up to the lead byte
+                cut -= 1
+        else:
+            break
         parts.append(data[begin:cut])
         begin, room = cut, FOLD - 1
     parts.append(data[begin:])

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
+from schedulelib._support.text import shown
+
 if TYPE_CHECKING:
     from schedulelib.core.analysis import DstEvent
     from schedulelib.core.explain import Explanation, Upcoming
@@ -27,8 +29,8 @@ def _label(up: Upcoming) -> str:
     elif s.strategy == "periodic":
         what = f"periodic every {getattr(s, 'text', '') or getattr(s, 'interval', '')}"
     zone = getattr(s, "timezone", None)
-    return (f"{up.name}: {what}{f' in {zone}' if zone else ''}, DST policy {up.policy}, after "
-            f"{up.after.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
+    return (f"{shown(up.name)}: {what}{f' in {zone}' if zone else ''}, DST policy "
+            f"{up.policy}, after {up.after.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
 
 
 def runs_text(reports: Sequence[Upcoming], tz: tzinfo | None = None) -> str:
@@ -104,7 +106,7 @@ def explain_text(items: Sequence[tuple[str, Explanation]], *, limit: int = 8) ->
     """What each schedule does, in English."""
     out: list[str] = []
     for name, ex in items:
-        out.append(f"{name}: {ex.strategy}")
+        out.append(f"{shown(name)}: {ex.strategy}")
         out.append(f"  {ex.description}")
         if ex.cron is not None and ex.strategy != "cron":
             out.append(f"  As cron: {ex.cron!r} ({ex.cron_description})")

@@ -485,16 +485,31 @@ def _iso(dt: datetime) -> str:
 def write_snapshot(snapshot: Snapshot | Mapping[str, Any], path: str | os.PathLike[str]) -> None:
     """Write atomically: to a temporary file beside ``path``, then rename over it.
 
-    A failure at any point leaves ``path`` as it was (absent, or the previous snapshot).
+    A failure at any point leaves ``path`` as it was (absent, or the previous snapshot).  As
+    ``validate --fix`` writes (decision D61): a symbolic link is followed (the link stays, its
+    target is replaced); an existing file keeps its mode, and one that is read-only is refused
+    with :class:`PermissionError`; a new file is readable by its owner only (0600: sync error
+    texts can quote warehouse messages).
     """
+    import stat
+
     doc = snapshot.to_dict() if isinstance(snapshot, Snapshot) else snapshot
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                               dir=target.parent if str(target.parent) else ".")
+    target = Path(os.path.realpath(path))
+    try:
+        info: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    if info is not None and (not stat.S_IMODE(info.st_mode) & 0o222
+                             or not os.access(target, os.W_OK)):
+        raise PermissionError(13, f"the file is read-only (mode {stat.S_IMODE(info.st_mode):04o})"
+                              "; make it writable, or write elsewhere")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             _dump(doc, fh)
             fh.flush()
+            if info is not None:
+                os.chmod(tmp, stat.S_IMODE(info.st_mode))
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:

@@ -136,7 +136,38 @@ def read_file(path: str | Path, *, kind: Kind | None = None, name: str | None = 
         if not relevance(data):
             return Scan(label, kind, skipped=True)
         return too_large(label, kind, limit)
+    if named and b"\0" in data[:_BINARY_HEAD] and not _wide_text(data):
+        # Named, yet binary (a NUL near the start, as git and grep judge): skipping it would
+        # say "no problems" about a file the user asked about.
+        at = data.index(b"\0")
+        return _unreadable(label, f"holds a NUL byte at offset {at}: it is not JSON, YAML or "
+                           "Terraform text", hint="name a text file")
     return scan(data, name=label, kind=kind or kind_of(label, data), named=named)
+
+
+#: How far into a file a NUL marks it as binary (git looks at the first 8000 bytes).
+_BINARY_HEAD = 8000
+
+
+def _wide_text(data: bytes) -> bool:
+    """UTF-16 or UTF-32 text (whose NUL bytes are parts of characters), not binary: its
+    start decodes to printable characters and white space only."""
+    foreign = _foreign(data)
+    if foreign is None:
+        return False
+    unit = 4 if "32" in foreign[0] else 2
+    if len(data) % unit and len(data) <= _BINARY_HEAD:
+        return False  # no whole number of characters: not text in that encoding
+    head = data[:_BINARY_HEAD]
+    head = head[:len(head) - len(head) % unit]
+    try:
+        text = head.decode(foreign[0])
+    except UnicodeDecodeError:
+        return False
+    return text.removeprefix("\ufeff").translate(_WHITE).isprintable()
+
+
+_WHITE = dict.fromkeys(map(ord, "\t\n\r"), None)
 
 
 def _why(exc: OSError) -> str:
@@ -178,10 +209,11 @@ def relevance(text: str | bytes) -> int:
     2 when it names a key that holds a schedule (``reverseETLSchedule``,
     ``reverse_etl_schedule``, ``schedule_strategy``), 1 when it has a ``strategy`` key where a
     bare schedule has it, 0 otherwise (then it is none of schedulelib's business)."""
-    if isinstance(text, bytes) and text.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # UTF-16 (YAML allows it, schedulelib reads UTF-8 only): judged on its text, so a
-        # schedule file saved as UTF-16 gets "not UTF-8" instead of passing unseen.
-        text = text.decode("utf-16", "replace")
+    foreign = _foreign(text) if isinstance(text, bytes) else None
+    if foreign is not None and isinstance(text, bytes):
+        # UTF-16 or UTF-32 (YAML and JSON allow them, schedulelib reads UTF-8 only): judged on
+        # its text, so a schedule file saved so gets "not UTF-8" instead of passing unseen.
+        text = text.decode(foreign[0], "replace")
     if isinstance(text, str):
         if any(word in text for word in _STRONG_TEXT):
             return 2
@@ -300,6 +332,12 @@ def _decode(text: str | bytes, result: Scan) -> str | None:
                 f"{surrogate.start()} is a lone surrogate", "remove it"), line, column + 1))
             return None
     else:
+        foreign = _foreign(text)
+        if foreign is not None:
+            result.findings.append(Finding(result.file, 1, 1, diagnostic(
+                "SL901", "", f"the file is not UTF-8 text: it is {foreign[1]} (from its first "
+                f"bytes, {text[:4].hex(' ')})", "save the file as UTF-8"), 1, 2))
+            return None
         try:
             decoded = text.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
@@ -330,6 +368,23 @@ def read_all(paths: Iterable[str]) -> Iterator[Scan]:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _foreign(data: bytes) -> tuple[str, str] | None:
+    """(codec, name) of text in UTF-16 or UTF-32, told by its first bytes as YAML 1.2 (5.2)
+    and RFC 4627 (3) tell them: a byte order mark, or where the NULs of an ASCII first
+    character fall; None for anything else (UTF-8 among it: its text never holds a NUL)."""
+    head = data[:4]
+    if head.startswith(b"\x00\x00\xfe\xff") or (len(head) == 4 and head[:3] == b"\0\0\0"):
+        return "utf-32-be", "UTF-32BE"
+    if head.startswith(b"\xff\xfe\x00\x00") or (len(head) == 4 and head[0] and
+                                                 head[1:] == b"\0\0\0"):
+        return "utf-32-le", "UTF-32LE"
+    if head.startswith(b"\xfe\xff") or (len(head) >= 2 and not head[0] and head[1]):
+        return "utf-16-be", "UTF-16BE"
+    if head.startswith(b"\xff\xfe") or (len(head) >= 2 and head[0] and not head[1]):
+        return "utf-16-le", "UTF-16LE"
+    return None
 
 
 def _undecodable(data: bytes, exc: UnicodeDecodeError, file: str) -> Finding:

@@ -52,6 +52,10 @@ class _TooLong(ValueError):
     """A decimal integer longer than Python converts (``sys.get_int_max_str_digits()``)."""
 
 
+class _TooLarge(ValueError):
+    """A number written out (not ``.inf``) beyond a 64-bit float: it would read as infinity."""
+
+
 def _digits_limit() -> int:
     get = getattr(sys, "get_int_max_str_digits", None)
     limit = get() if get is not None else 0
@@ -76,8 +80,45 @@ def core_value(text: str) -> object:
     if text in _CORE_SPECIAL:
         return _CORE_SPECIAL[text]
     if _CORE_FLOAT.fullmatch(text):
-        return float(text)
+        return _finite(float(text), text)
     return text
+
+
+def _finite(value: float, text: str) -> float:
+    """``value``, unless ``text`` (a number written out) overflowed to infinity."""
+    if math.isinf(value):
+        raise _TooLarge(text)
+    return value
+
+
+def tagged_number(text: str, tag: str) -> int | float:
+    """The value of ``!!int`` / ``!!float`` ``text`` by YAML 1.2 rules, as ruamel.yaml (D24's
+    oracle) reads them: no octal from a leading zero (``!!int 010`` is 10, PyYAML's 8) and no
+    sexagesimal ``1:30``; ``_`` separators, ``0b``, ``0o`` and ``0x`` as ruamel takes them.
+    ValueError for a text the tag does not fit; :class:`_TooLong` / :class:`_TooLarge` for a
+    number beyond what Python holds."""
+    value = text.replace("_", "")
+    if ":" in value:
+        raise ValueError(f"{text!r} is sexagesimal, a YAML 1.1 form YAML 1.2 does not have")
+    if tag == "float":
+        lower = value.lower()
+        sign = -1.0 if lower.startswith("-") else 1.0
+        bare = lower[1:] if lower[:1] in "+-" else lower
+        if bare == ".inf":
+            return sign * math.inf
+        if bare == ".nan":
+            return math.nan
+        return _finite(float(value), text)
+    sign_int = -1 if value.startswith("-") else 1
+    bare = value[1:] if value[:1] in "+-" else value
+    if bare == "0":
+        return 0
+    for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
+        if bare.startswith(prefix):
+            return sign_int * int(bare[2:], base)
+    if len(bare) > _digits_limit():
+        raise _TooLong(text)
+    return sign_int * int(bare)
 
 
 def _same(a: object, b: object) -> bool:
@@ -383,11 +424,36 @@ def _mark(root: yaml.Node, marks: dict[str, yaml.Node]) -> None:
             continue
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.append((where + pointer(_key_text(key)), value))
+            for name, value in _members(node):
+                stack.append((where + pointer(name), value))
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 stack.append((where + pointer(i), item))
+
+
+def _members(node: yaml.MappingNode) -> list[tuple[str, yaml.Node]]:
+    """(key, value node) of a mapping as it is built: keys written here, then those a merge
+    key (``<<: *base``) brings in that are not written here, earlier merges first; so a
+    finding on a merged value points at the value as written in the anchored mapping."""
+    import yaml
+
+    own: list[tuple[str, yaml.Node]] = []
+    merges: list[yaml.Node] = []
+    for key, value in node.value:
+        if key.tag == _TAG + "merge":
+            merges.append(value)
+        else:
+            own.append((_key_text(key), value))
+    names = {name for name, _ in own}
+    for merged in merges:
+        for source in merged.value if isinstance(merged, yaml.SequenceNode) else [merged]:
+            if isinstance(source, yaml.MappingNode):
+                for key, value in source.value:
+                    name = _key_text(key)
+                    if name not in names and key.tag != _TAG + "merge":
+                        names.add(name)
+                        own.append((name, value))
+    return own
 
 
 class _Builder:
@@ -462,6 +528,13 @@ class _Builder:
                 "write the intended value"))
             self.static = False
             return None
+        except _TooLarge:
+            # As the JSON reader says it: infinity is no value anyone wrote.
+            self.problems.append(diagnostic(
+                "SL008", _pointer(path), f"the number {text[:20]}... is too large for a 64-bit "
+                "float", "write the value intended; this schedule is not checked"))
+            self.static = False
+            return None
 
     def plain(self, node: yaml.ScalarNode, path: _Path) -> object:
         text = node.value
@@ -481,6 +554,19 @@ class _Builder:
                 f"but {_describe(v11)} in YAML 1.1 (PyYAML and the tools built on it)", fix))
         return v12
 
+    def differs(self, node: yaml.ScalarNode, path: _Path, v12: object) -> None:
+        """SL005 when PyYAML (YAML 1.1) reads the tagged number otherwise (!!int 010: 8)."""
+        try:
+            v11 = _construct(node, node.tag)
+        except (*_CONSTRUCT_ERRORS, _yaml_error()):
+            return
+        if not _same(v12, v11):
+            self.problems.append(diagnostic(
+                "SL005", _pointer(path), f"{node.tag.replace(_TAG, '!!')} {node.value} is "
+                f"{_describe(v12)} in YAML 1.2 (read here) but {_describe(v11)} in YAML 1.1 "
+                "(PyYAML and the tools built on it)",
+                f"write {v12!r} so that both read the same"))
+
     def tagged(self, node: yaml.ScalarNode, path: _Path) -> object:
         """A scalar with an explicit tag (``!!str 08``, ``!!int "8"``)."""
         if node.tag not in _KNOWN_SCALARS:
@@ -488,7 +574,14 @@ class _Builder:
         if node.tag == _TAG + "int" and len(node.value) > _digits_limit():
             raise _TooLong(node.value)
         try:
+            if node.tag in (_TAG + "int", _TAG + "float"):
+                # PyYAML's constructors follow YAML 1.1 (010 is octal 8); D24 promises 1.2.
+                value = tagged_number(node.value, node.tag.rsplit(":", 1)[-1])
+                self.differs(node, path, value)
+                return value
             return _construct(node, node.tag)
+        except (_TooLong, _TooLarge):
+            raise
         except (*_CONSTRUCT_ERRORS, _yaml_error()) as exc:
             self.problems.append(diagnostic(
                 "SL001", _pointer(path), f"{node.value!r} is not a valid "
