@@ -14,20 +14,20 @@ problem.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TypeAlias
 
-from schedulelib.core.diagnostics import Diagnostic, pointer
-from schedulelib.lint.sources import WRAPPER_KEY, Finding, Found, Kind, Scan
+from schedulelib.core.diagnostics import Diagnostic
+from schedulelib.lint.sources import Finding, Found, Kind, Scan
+from schedulelib.lint.sources.model import Checker as Checker  # fix.py takes it from here
 
 __all__ = ["Finding", "Kind", "ScannedFile", "ScannedSchedule", "StrPath", "scan_file",
            "scan_paths", "scan_text"]
 
 StrPath: TypeAlias = "str | os.PathLike[str]"
-Checker: TypeAlias = Callable[[object], list[Diagnostic]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,32 +164,22 @@ def freeze(scan: Scan, *, as_of: datetime | None = None,
 
 def schedule_findings(scan: Scan, found: Found, checker: Checker
                       ) -> list[tuple[Diagnostic, Finding]]:
-    """Every finding of one schedule: the diagnostic as ``checker`` gave it (its path relative
-    to the schedule) beside the same finding placed in the file.
+    """Every finding of one schedule: the diagnostic as :meth:`Found.diagnostics` gives it (its
+    path relative to the schedule) beside the same finding placed in the file.
 
     The same findings, in the same order, as :meth:`Scan.check` gives for this schedule.
     """
-    return [(d, place(scan.file, found, d)) for d in schedule_diagnostics(found, checker)]
+    return [(d, found.place(scan.file, d)) for d in found.diagnostics(checker)]
 
 
 def schedule_diagnostics(found: Found, checker: Checker) -> list[Diagnostic]:
     """The problems of one schedule, their paths relative to it (not yet placed)."""
-    problems = list(found.problems)
-    if found.static and isinstance(found.doc, str | bytes | bytearray):
-        # check() reads a string as JSON text; a string here is the value itself.
-        prefix = pointer(WRAPPER_KEY)
-        problems += [Diagnostic(d.code, d.severity, d.path.removeprefix(prefix), d.message,
-                                d.hint) for d in checker({WRAPPER_KEY: found.doc})]
-    elif found.static:
-        problems += checker(found.doc)
-    return problems
+    return found.diagnostics(checker)
 
 
 def place(file: str, found: Found, d: Diagnostic) -> Finding:
-    """A schedule's diagnostic as a finding in the file: its span, and its pointer made
-    absolute."""
-    return Finding.at(file, found.span(d.path), Diagnostic(
-        d.code, d.severity, found.file_pointer(d.path), d.message, d.hint))
+    """A schedule's diagnostic as a finding in the file (:meth:`Found.place`)."""
+    return found.place(file, d)
 
 
 def _checker(as_of: datetime | None) -> Checker:
