@@ -7,9 +7,13 @@ every door and require the same answer.
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import schedulelib
 from schedulelib import scan_text
 from schedulelib.lint import engine
 from schedulelib.lint.fix import fix_scan
@@ -81,3 +85,42 @@ def test_validate_fix_and_the_api_judge_a_terraform_schedule_alike(text: str) ->
     assert list(scan_text(text, name="main.tf").findings) == expected
     nothing = fix_scan(scan(text, name="main.tf"), wanted=lambda _f: False)
     assert list(nothing.findings) == expected
+
+
+# -- the readers' imports -----------------------------------------------------------------------
+
+
+def _imports(path: Path) -> set[str]:
+    """Every schedulelib module ``path`` imports, at its top or inside a function (the
+    package's imports are all absolute)."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+            out.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+    return {m for m in out if m.startswith("schedulelib.")}
+
+
+def test_the_readers_import_each_other_without_a_cycle() -> None:
+    """No chain of imports (made at the top of a module or inside a function) in
+    lint/sources leads back to where it started."""
+    root = Path(schedulelib.__file__).parent / "lint" / "sources"
+    names = {f"schedulelib.lint.sources.{p.stem}": p for p in root.glob("*.py")
+             if p.stem != "__init__"}
+    graph = {name: sorted(_imports(path) & names.keys() - {name})
+             for name, path in names.items()}
+    assert graph["schedulelib.lint.sources.tfmodule"]  # the walk sees what is there
+    done: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> None:
+        assert name not in trail, " -> ".join([*trail[trail.index(name):], name])
+        if name in done:
+            return
+        for other in graph[name]:
+            visit(other, [*trail, name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])

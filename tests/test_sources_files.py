@@ -253,7 +253,7 @@ def test_a_long_number_that_fits_is_fine() -> None:
 def test_huge_files_are_judged_on_what_was_read(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Over the size limit: SL904 if the head is about schedules, else skipped."""
-    monkeypatch.setattr("schedulelib.lint.sources.files.MAX_BYTES", 100)
+    monkeypatch.setattr("schedulelib.lint.sources.reading.MAX_BYTES", 100)
     (tmp_path / "log.json").write_text('{"x": "' + "a" * 500 + '"}')
     (tmp_path / "s.json").write_text(SCHEDULE + " " * 500)
     assert read_file(tmp_path / "log.json").skipped
@@ -282,8 +282,8 @@ def test_a_snapshot_may_be_larger_than_configuration(tmp_path: Path,
     """A `pull` snapshot (its marker key near the start) is read up to its own, larger limit."""
     from schedulelib.workspace.snapshot import MARK
 
-    monkeypatch.setattr("schedulelib.lint.sources.files.MAX_BYTES", 200)
-    monkeypatch.setattr("schedulelib.lint.sources.files.SNAPSHOT_MAX_BYTES", 2000)
+    monkeypatch.setattr("schedulelib.lint.sources.reading.MAX_BYTES", 200)
+    monkeypatch.setattr("schedulelib.lint.sources.reading.SNAPSHOT_MAX_BYTES", 2000)
     schedule = {"strategy": "periodic", "config": {"interval": "5m"}}
     subscription = {"name": "s", "reverseETLSchedule": schedule, "syncs": [], "pad": "x" * 400}
     snapshot = tmp_path / "snapshot.json"

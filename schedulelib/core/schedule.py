@@ -21,6 +21,7 @@ from schedulelib.core.cron import (
     go_trim,
 )
 from schedulelib.core.diagnostics import (
+    WRAPPER_KEY,
     Diagnostic,
     DurationError,
     ScheduleError,
@@ -60,8 +61,6 @@ PERIODIC_MIN_NS = 10 * MINUTE
 PERIODIC_MAX_NS = 168 * HOUR
 # "We do not allow cron expressions lower than 15 minutes": the shortest wall-clock gap.
 CRON_FLOOR = timedelta(minutes=15)
-
-WRAPPER_KEY = "reverseETLSchedule"
 
 #: The DST policies of the run-time engines (docs/dst.md): robfig/cron v3 (Segment's), Debian
 #: cron (cronsim), croniter.

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from schedulelib.core.diagnostics import diagnostic
 from schedulelib.lint.sources.model import Finding, Kind, Lines, Scan
+from schedulelib.lint.sources.reading import (
+    MAX_BYTES,
+    cannot_search,
+    decode,
+    limit_of,
+    read_bytes,
+    too_large,
+)
 
-#: Files larger than this are not read (SL904): schedule configuration is small.
-MAX_BYTES = 16 * 1024 * 1024
-#: ... except a workspace snapshot written by ``schedulelib pull`` (its sync history makes it
-#: large: 14 days of 500 subscriptions every 15 minutes is about 130 MB), recognised by its
-#: marker key (``snapshot.MARK``) near the start of the file.
-SNAPSHOT_MAX_BYTES = 256 * 1024 * 1024
-_SNAPSHOT_MARK = b'"schedulelibSnapshot"'
+__all__ = ["MAX_BYTES", "SKIP_DIRS", "SUFFIXES", "is_dir", "iter_files", "kind_of", "read_all",
+           "read_file", "relevance", "scan", "too_large"]
+
 SUFFIXES: dict[str, Kind] = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".tf": "terraform"}
 # Directories a search never enters: version control, Terraform's provider cache, dependencies.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__",
@@ -58,8 +60,7 @@ def iter_files(directory: str | Path, errors: list[Scan] | None = None) -> Itera
     def failed(exc: OSError) -> None:
         if errors is not None:
             where = exc.filename if exc.filename is not None else directory
-            errors.append(_unreadable(str(where), f"cannot be searched: {_why(exc)}",
-                                      "directory"))
+            errors.append(cannot_search(str(where), exc))
 
     for root, dirs, files in os.walk(directory, onerror=failed):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
@@ -77,11 +78,6 @@ def is_dir(path: str | Path) -> bool:
         return False
 
 
-_NOT_REGULAR = [(stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-                (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-                (stat.S_ISBLK, "a block device")]
-
-
 def read_file(path: str | Path, *, kind: Kind | None = None, name: str | None = None,
               named: bool = True) -> Scan:
     """Read and scan one file; a file that cannot be read is a finding, never an exception.
@@ -91,45 +87,10 @@ def read_file(path: str | Path, *, kind: Kind | None = None, name: str | None = 
     symbolic link to nothing is skipped with a note, not an error.
     """
     label = name if name is not None else str(path)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | \
-        getattr(os, "O_BINARY", 0)
-    try:
-        # Opened without blocking, so that a FIFO with no writer cannot hang the run; only a
-        # regular file is then read.
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        if not named and os.path.islink(path):
-            return _skipped(label, "a symbolic link to nothing")
-        return _unreadable(label, "does not exist")
-    except OSError as exc:
-        if not named and exc.errno == errno.ELOOP:
-            return _skipped(label, "a symbolic link loop")
-        if exc.errno == errno.ELOOP:
-            return _unreadable(label, "is a symbolic link loop")
-        if exc.errno == errno.ENXIO:  # a socket, or a FIFO opened for writing by nobody
-            return _special(label, "a socket or another special file", named)
-        return _unreadable(label, f"cannot be read: {_why(exc)}")
-    except ValueError as exc:  # a NUL in the name
-        return _unreadable(label, f"cannot be read: {exc}")
-    try:
-        mode = os.fstat(fd).st_mode
-    except OSError as exc:
-        os.close(fd)
-        return _unreadable(label, f"cannot be read: {_why(exc)}")
-    for test, what in _NOT_REGULAR:
-        if test(mode):
-            os.close(fd)
-            if what == "a directory":
-                return _unreadable(label, "is a directory")
-            return _special(label, what, named)
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            data = handle.read(MAX_BYTES + 1)
-            if len(data) > MAX_BYTES and _SNAPSHOT_MARK in data[:4096]:
-                data += handle.read(SNAPSHOT_MAX_BYTES - MAX_BYTES)
-        except OSError as exc:
-            return _unreadable(label, f"cannot be read: {_why(exc)}")
-    limit = SNAPSHOT_MAX_BYTES if _SNAPSHOT_MARK in data[:4096] else MAX_BYTES
+    data = read_bytes(path, label, named=named)
+    if isinstance(data, Scan):
+        return data
+    limit = limit_of(data)
     if len(data) > limit:
         # Judged on what was read: a huge file that does not look like schedule configuration
         # there is skipped, like any other unrelated file.
@@ -137,37 +98,6 @@ def read_file(path: str | Path, *, kind: Kind | None = None, name: str | None = 
             return Scan(label, kind, skipped=True)
         return too_large(label, kind, limit)
     return scan(data, name=label, kind=kind or kind_of(label, data), named=named)
-
-
-def _why(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    return (exc.strerror or str(exc)).lower()
-
-
-def _special(label: str, what: str, named: bool) -> Scan:
-    if named:
-        return _unreadable(label, f"is {what}, not a regular file",
-                           hint="name the configuration file itself; only regular files are read")
-    return _skipped(label, what)
-
-
-def _skipped(label: str, what: str) -> Scan:
-    return Scan(label, None, skipped=True, note=f"skipped: {what}, not a regular file")
-
-
-def too_large(label: str, kind: Kind | None = None, limit: int = MAX_BYTES) -> Scan:
-    """The scan of a file over :data:`MAX_BYTES` (a snapshot: :data:`SNAPSHOT_MAX_BYTES`): one
-    SL904 finding, nothing read."""
-    return Scan(label, kind, findings=[Finding(label, 0, 0, diagnostic(
-        "SL904", "", f"the file is larger than {limit // (1024 * 1024)} MiB; not read",
-        "point schedulelib at the configuration files themselves"))])
-
-
-def _unreadable(label: str, why: str, what: str = "file",
-                hint: str = "check the path and its permissions") -> Scan:
-    return Scan(label, None, unreadable=True, findings=[Finding(label, 0, 0, diagnostic(
-        "SL901", "", f"the {what} {why}", hint))])
 
 
 # -- scanning text ------------------------------------------------------------------------------
@@ -219,7 +149,7 @@ def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool 
     if level == 0:
         return Scan(name, kind, skipped=True)
     result = Scan(name, kind)
-    decoded = _decode(text, result)
+    decoded = decode(text, result)
     if decoded is None:
         return result
     result.text = decoded
@@ -233,9 +163,8 @@ def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool 
     try:
         # Each reader is imported when first needed: a JSON-only run never loads the others.
         if kind == "json" and name.lower().endswith(".tf.json"):
-            from schedulelib.lint.sources.tfjson import (
-                scan_tfjson,  # Terraform's JSON syntax (CDKTF)
-            )
+            # Terraform's JSON syntax (CDKTF)
+            from schedulelib.lint.sources.terraform import scan_tfjson
 
             scan_tfjson(decoded, result)
         elif kind == "json":
@@ -288,32 +217,6 @@ def _no_schedule_hint(name: str, kind: Kind) -> str:
     return _NO_SCHEDULE_HINTS["terraform" if lower.endswith(".tf.json") else kind]
 
 
-def _decode(text: str | bytes, result: Scan) -> str | None:
-    if isinstance(text, str):
-        decoded = text.removeprefix("\ufeff")
-        # Text given to the API may hold a lone surrogate, which no UTF-8 file can.
-        surrogate = _SURROGATE.search(decoded)
-        if surrogate is not None:
-            line, column = Lines(decoded).at(surrogate.start())
-            result.findings.append(Finding(result.file, line, column, diagnostic(
-                "SL901", "", f"the text is not Unicode: U+{ord(surrogate[0]):04X} at offset "
-                f"{surrogate.start()} is a lone surrogate", "remove it"), line, column + 1))
-            return None
-    else:
-        try:
-            decoded = text.decode("utf-8").removeprefix("\ufeff")
-        except UnicodeDecodeError as exc:
-            result.findings.append(_undecodable(text, exc, result.file))
-            return None
-    if decoded.startswith("\ufeff"):
-        # One byte order mark is allowed; a second one is text no reader accepts.
-        result.findings.append(Finding(result.file, 1, 1, diagnostic(
-            "SL001", "", "the file starts with two byte order marks (U+FEFF)",
-            "save the file as UTF-8 with at most one byte order mark"), 1, 2))
-        return None
-    return decoded
-
-
 def read_all(paths: Iterable[str]) -> Iterator[Scan]:
     """Scan each path: files as named, directories searched (a directory that cannot be
     searched is an unreadable scan); ``-`` is not handled here."""
@@ -329,13 +232,3 @@ def read_all(paths: Iterable[str]) -> Iterator[Scan]:
             yield read_file(argument)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _undecodable(data: bytes, exc: UnicodeDecodeError, file: str) -> Finding:
-    before = data[: exc.start]
-    line = before.count(b"\n") + 1
-    column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-    return Finding(file, line, column, diagnostic(
-        "SL901", "", f"the file is not UTF-8 text: byte 0x{data[exc.start]:02x} at offset "
-        f"{exc.start} cannot be decoded", "save the file as UTF-8"), line, column + 1)

@@ -10,11 +10,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from schedulelib.core.diagnostics import Diagnostic, pointer
+from schedulelib.core.diagnostics import WRAPPER_KEY, Diagnostic, pointer
+
+__all__ = ["WRAPPER_KEY", "Checker", "Finding", "Found", "Kind", "Lines", "Locate", "Scan",
+           "Span", "Subject", "nearest"]
 
 Kind = Literal["json", "yaml", "terraform"]
-
-WRAPPER_KEY = "reverseETLSchedule"
 
 
 # -- records ------------------------------------------------------------------------------------
