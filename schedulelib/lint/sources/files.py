@@ -113,12 +113,14 @@ def relevance(text: str | bytes) -> int:
         # schedule file saved as UTF-16 gets "not UTF-8" instead of passing unseen.
         text = text.decode("utf-16", "replace")
     if isinstance(text, str):
-        if any(word in text for word in _STRONG_TEXT):
+        if "chedule" in text and any(word in text for word in _STRONG_TEXT):
             return 2
-        return 1 if _WEAK_TEXT.search(text) else 0
-    if any(word in text for word in _STRONG):
+        return 1 if _weak(text, _TEXT) else 0
+    # "chedule" is in each of the three words: one search rules them all out in a file that
+    # is not about schedules, which most files are.
+    if b"chedule" in text and any(word in text for word in _STRONG):
         return 2
-    return 1 if _WEAK.search(text) else 0
+    return 1 if _weak(text, _BYTES) else 0
 
 
 _STRONG = (b"reverseETLSchedule", b"reverse_etl_schedule", b"schedule_strategy")
@@ -126,11 +128,81 @@ _STRONG_TEXT = tuple(word.decode() for word in _STRONG)
 # A quoted "strategy" key (JSON, at any depth: whether it is at the top is known only once
 # parsed), or an unquoted one at the start of a line or in a flow mapping (YAML's top level;
 # the indented `strategy:` of GitHub workflows and Kubernetes deployments does not match).
-# A byte order mark may stand before the first line's key.
-_WEAK_PATTERN = (r"""["']strategy["'][ \t\r\n]*:|^(?:BOM)?strategy[ \t]*:"""
-                 r"""|[{,][ \t\r\n]*strategy[ \t]*:""")
-_WEAK = re.compile(_WEAK_PATTERN.replace("BOM", r"\xef\xbb\xbf").encode(), re.MULTILINE)
-_WEAK_TEXT = re.compile(_WEAK_PATTERN.replace("BOM", "\ufeff"), re.MULTILINE)
+# A byte order mark may stand before the first line's key.  As a regular expression (which
+# tests keep as the oracle of :func:`_weak`):
+WEAK_PATTERN = (r"""["']strategy["'][ \t\r\n]*:|^(?:BOM)?strategy[ \t]*:"""
+                r"""|[{,][ \t\r\n]*strategy[ \t]*:""")
+
+
+class _Alphabet:
+    """The small expressions :func:`_weak` matches around each place of the word, for ``str``
+    or for ``bytes``, compiled on first use (a run of JSON files alone never needs them)."""
+
+    def __init__(self, bom: str | bytes) -> None:
+        self.bom = bom
+        self.word: str | bytes = "strategy" if isinstance(bom, str) else b"strategy"
+        self.newline: str | bytes = "\n" if isinstance(bom, str) else b"\n"
+        self._compiled: tuple[re.Pattern[str] | re.Pattern[bytes], ...] | None = None
+
+    def patterns(self) -> tuple[re.Pattern[str] | re.Pattern[bytes], ...]:
+        """(quoted key, unquoted key, flow mapping before, the whole pattern)."""
+        if self._compiled is None:
+            parts = (r"""["']strategy["'][ \t\r\n]*:""", r"strategy[ \t]*:",
+                     r"[{,][ \t\r\n]*\Z")
+            whole = WEAK_PATTERN.replace("BOM", "\ufeff")
+            if isinstance(self.bom, str):
+                self._compiled = (*(re.compile(p) for p in parts),
+                                  re.compile(whole, re.MULTILINE))
+            else:
+                whole = WEAK_PATTERN.replace("BOM", r"\xef\xbb\xbf")
+                self._compiled = (*(re.compile(p.encode()) for p in parts),
+                                  re.compile(whole.encode(), re.MULTILINE))
+        return self._compiled
+
+
+_TEXT = _Alphabet("\ufeff")
+_BYTES = _Alphabet(b"\xef\xbb\xbf")
+#: How many places of the word :func:`_weak` looks at one by one before it hands the rest of
+#: the text to the whole regular expression.
+WORDS_BY_HAND = 64
+
+
+def _weak(text: str | bytes, a: _Alphabet) -> bool:
+    """Whether ``text`` has a ``strategy`` key as :data:`WEAK_PATTERN` describes it.
+
+    Each place the word stands is looked at around it, where a search with the whole pattern
+    tried every character of the file: several times faster on files that say ``strategy``
+    only in a workflow's matrix or a deployment.  Linear: the white space matched after one
+    place ends before the next place, and the text searched before a place starts after the
+    last one.
+    """
+    i = text.find(a.word)  # type: ignore[arg-type]
+    if i < 0:
+        return False
+    quoted, key, flow, whole = a.patterns()
+    bom, newline = a.bom, a.newline
+    seen = end = 0
+    while i >= 0:
+        seen += 1
+        if seen > WORDS_BY_HAND:
+            # A file saying "strategy" thousands of times (hostile, or generated): the rest
+            # goes to the whole expression, which does in C what this loop does in Python.
+            # From the end of the last place looked at: no context of a later place lies
+            # before it.
+            return whole.search(text, end) is not None  # type: ignore[arg-type]
+        if i and quoted.match(text, i - 1):  # type: ignore[arg-type]
+            return True
+        if key.match(text, i):  # type: ignore[arg-type]
+            # ^(?:BOM)?strategy (^: the start of the text, or just after a line feed)
+            start = i - len(bom) if i >= len(bom) and text[i - len(bom):i] == bom else i
+            if start == 0 or text[start - 1:start] == newline or \
+                    text[i - 1:i] == newline:
+                return True
+            if flow.search(text, end, i):  # type: ignore[arg-type]
+                return True
+        end = i + 8
+        i = text.find(a.word, end)  # type: ignore[arg-type]
+    return False
 
 
 def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool = True,
