@@ -14,8 +14,9 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from schedulelib import scan_paths
 from schedulelib.cli.main import main
-from schedulelib.lint.sources import iter_files, read_all, read_file, relevance, scan
+from schedulelib.lint.sources import iter_files, read_file, relevance, scan
 
 from .test_sources_precommit import UNRELATED
 
@@ -117,7 +118,7 @@ def test_special_files_and_broken_links_in_a_directory_are_skipped_with_a_note(
     (tmp_path / "loop.json").symlink_to(tmp_path / "loop.json")
     (tmp_path / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
     (tmp_path / "s.json").write_text(SCHEDULE)
-    scans = {Path(s.file).name: s for s in read_all([str(tmp_path)])}
+    scans = {Path(s.file).name: s for s in scan_paths([str(tmp_path)])}
     assert {name: s.note for name, s in scans.items() if s.skipped} == {
         "pipe.json": "skipped: a named pipe (FIFO), not a regular file",
         "loop.json": "skipped: a symbolic link loop, not a regular file",

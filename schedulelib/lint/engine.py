@@ -61,7 +61,7 @@ class Source:
 
     __slots__ = ("data", "name", "named", "path")
 
-    def __init__(self, name: str, path: Path | None = None, data: bytes | None = None,
+    def __init__(self, name: str, path: str | Path | None = None, data: bytes | None = None,
                  named: bool = True) -> None:
         self.name, self.path, self.data, self.named = name, path, data, named
 
@@ -115,6 +115,12 @@ class Settings:
             return self._fixed
         return self._finder.for_file(name)
 
+    def for_folder(self, folder: str) -> Config:
+        """The configuration of the files directly in ``folder``."""
+        if self._fixed is not None:
+            return self._fixed
+        return self._finder.for_directory(os.path.abspath(folder))
+
     def rules(self, config: Config, file: str | Path) -> RuleSet:
         o = self.options
         select = o.select if o.select is not None else config.select
@@ -140,30 +146,50 @@ def expand(arguments: Iterable[str], settings: Settings, *,
            on_empty: Callable[[str], None] | None = None) -> Iterator[Source | Scan]:
     """The sources named by ``arguments``: files as named, directories searched (``include`` /
     ``exclude`` of each file's configuration applied), each file once; ``-`` is ``stdin()``.
-    ``on_empty(argument)`` is called for a directory holding no file to check."""
+    ``on_empty(argument)`` is called for a directory holding no file to check.
+
+    The one walk of the arguments: ``validate``, :func:`schedulelib.scan_paths` and
+    ``--fix`` all take their files from here.
+    """
     seen: set[str] = set()
     for argument in arguments:
         if argument == "-" and stdin is not None:
             yield stdin()
             continue
-        path = Path(argument)
-        if not os.path.isdir(path):  # never raises (Path.is_dir does under a locked folder)
+        if not sources.is_dir(argument):
             if first(argument, seen):
-                yield Source(argument, path)
+                yield Source(argument, Path(argument))
             continue
-        if not os.access(path, os.R_OK | os.X_OK):
+        if not os.access(argument, os.R_OK | os.X_OK):
             # os.walk skips what it cannot list without a word; a named one is an error.
             yield _unreadable_scan(argument, "the directory cannot be searched: "
                                    "permission denied", "check its permissions")
             continue
         empty = True
         unsearchable: list[Scan] = []
-        # The folders os.walk could not list come back in ``unsearchable``.
-        for item in sources.iter_files(path, unsearchable):
-            # A FIFO or device found by a search is skipped by the reader, never opened.
-            if first(str(item), seen) and settings.for_file(item).walks_into(item):
-                empty = False
-                yield Source(str(item), item, named=False)
+        # Names as Path(folder, name) writes them ("./a.json" is "a.json"), without making a
+        # Path of each file.
+        base = str(Path(argument))
+        prefix = "" if base == "." else os.path.join(base, "")
+        real = _real(base)
+        # The folders that could not be listed come back in ``unsearchable``.
+        for _folder, sub, entries in sources.walk(base, unsearchable):
+            here = prefix + os.path.join(sub, "") if sub else prefix
+            real_here = os.path.join(real, sub, "")
+            config = settings.for_folder(here or ".")
+            choose = config.include or config.exclude
+            for name, link in entries:
+                path = here + name
+                if choose and not config.walks_into(path):
+                    continue
+                # A file in a folder the walk entered (never through a link) is where its
+                # path says; only a link needs asking where it leads.
+                key = _real(path) if link else real_here + name
+                if key not in seen:
+                    seen.add(key)
+                    empty = False
+                    # A FIFO or device found by a search is skipped by the reader, never opened.
+                    yield Source(path, path, named=False)
         yield from unsearchable
         if empty and not unsearchable and on_empty is not None:
             on_empty(argument)
@@ -171,14 +197,18 @@ def expand(arguments: Iterable[str], settings: Settings, *,
 
 def first(path: str, seen: set[str]) -> bool:
     """False for a file already checked in this run (named twice, or inside a named dir)."""
-    try:
-        key = os.path.realpath(path)
-    except (OSError, ValueError):
-        key = os.path.abspath(path)
+    key = _real(path)
     if key in seen:
         return False
     seen.add(key)
     return True
+
+
+def _real(path: str) -> str:
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return os.path.abspath(path)
 
 
 def lint(items: Iterable[Source | Scan], options: Options | None = None,
@@ -192,7 +222,7 @@ def lint(items: Iterable[Source | Scan], options: Options | None = None,
                 name, scan = item.file, item
             else:
                 name = item.name
-                scan = _read(item)
+                scan = read(item)
             if scan.skipped:
                 # Not about Segment schedules (or not a regular file): no finding at all.
                 report.skipped += 1
@@ -216,7 +246,8 @@ def _name(item: Source | Scan) -> str:
     return item.file if isinstance(item, Scan) else item.name
 
 
-def _read(item: Source) -> Scan:
+def read(item: Source) -> Scan:
+    """Read and scan one source."""
     if item.data is not None:
         if len(item.data) > sources.MAX_BYTES:
             return sources.too_large(item.name)

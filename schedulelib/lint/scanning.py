@@ -17,7 +17,6 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import TypeAlias
 
 from schedulelib.core.diagnostics import Diagnostic
@@ -113,31 +112,22 @@ def scan_file(path: StrPath, *, kind: Kind | None = None, as_of: datetime | None
 def scan_paths(paths: Iterable[StrPath] | StrPath, *, as_of: datetime | None = None
                ) -> Iterator[ScannedFile]:
     """Each file named, and every JSON, YAML and Terraform file under each directory named
-    (hidden and dependency directories skipped), once each, in order.  ``paths`` may also
-    be one path.
+    (hidden and dependency directories skipped, and the ``include`` / ``exclude`` of the
+    configuration that governs each file applied, as ``validate`` applies them), once each,
+    in order.  ``paths`` may also be one path.
 
     A named file without any schedule gets warning SL905; a file found by searching a
-    directory does not.
+    directory does not.  A configuration file that cannot be used raises
+    :class:`~schedulelib.lint.config.ConfigError` (a ``ValueError``), as ``validate`` stops.
     """
-    from schedulelib.lint.sources import is_dir, iter_files, read_file
+    from schedulelib.lint.engine import Options, Settings, expand, read
 
     if isinstance(paths, (str, os.PathLike)):
         # One path, not its characters: scan_paths("config") would otherwise search "c",
         # "o", ... and scan_paths("/srv") the whole file system from "/".
         paths = [paths]
-    seen: set[Path] = set()
-    for argument in paths:
-        path = Path(argument)
-        if is_dir(path):
-            errors: list[Scan] = []
-            for file in iter_files(path, errors):
-                if _first(file, seen):
-                    yield freeze(read_file(file, named=False), as_of=as_of)
-            # A directory that could not be searched is reported, not skipped in silence.
-            for error in errors:
-                yield freeze(error, as_of=as_of)
-        elif _first(path, seen):
-            yield freeze(read_file(path), as_of=as_of)
+    for item in expand((os.fspath(p) for p in paths), Settings(Options())):
+        yield freeze(item if isinstance(item, Scan) else read(item), as_of=as_of)
 
 
 # -- from the readers' records to the public ones ---------------------------------------------
@@ -188,16 +178,3 @@ def _checker(as_of: datetime | None) -> Checker:
     if as_of is None:
         return check
     return lambda doc: check(doc, as_of=as_of)
-
-
-def _first(path: Path, seen: set[Path]) -> bool:
-    """False for a file already scanned (named twice, or inside two named directories)."""
-    try:
-        key = path.resolve()
-    except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop on older
-        # Pythons; ValueError: a NUL in the name (read_file reports it)
-        key = path.absolute()
-    if key in seen:
-        return False
-    seen.add(key)
-    return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from schedulelib.core.diagnostics import diagnostic
@@ -18,8 +18,8 @@ from schedulelib.lint.sources.reading import (
     too_large,
 )
 
-__all__ = ["MAX_BYTES", "SKIP_DIRS", "SUFFIXES", "is_dir", "iter_files", "kind_of", "read_all",
-           "read_file", "relevance", "scan", "too_large"]
+__all__ = ["MAX_BYTES", "SKIP_DIRS", "SUFFIXES", "is_dir", "iter_files", "kind_of", "read_file",
+           "relevance", "scan", "too_large", "walk"]
 
 SUFFIXES: dict[str, Kind] = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".tf": "terraform"}
 # Directories a search never enters: version control, Terraform's provider cache, dependencies.
@@ -56,17 +56,52 @@ def iter_files(directory: str | Path, errors: list[Scan] | None = None) -> Itera
     A directory that cannot be listed is never skipped in silence: when ``errors`` is given,
     an unreadable :class:`Scan` (SL901) is added to it for that directory.
     """
+    for folder, _sub, entries in walk(str(directory), errors):
+        for name, _link in entries:
+            yield Path(folder, name)
 
-    def failed(exc: OSError) -> None:
-        if errors is not None:
-            where = exc.filename if exc.filename is not None else directory
-            errors.append(cannot_search(str(where), exc))
 
-    for root, dirs, files in os.walk(directory, onerror=failed):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(files):
-            if os.path.splitext(name)[1].lower() in SUFFIXES:
-                yield Path(root, name)
+def walk(directory: str, errors: list[Scan] | None = None
+         ) -> Iterator[tuple[str, str, list[tuple[str, bool]]]]:
+    """``(folder, sub, entries)`` for each folder under ``directory``, as ``os.walk`` visits
+    them (top down, folders sorted by name), skipping hidden and dependency folders and not
+    following symbolic links to folders: ``folder`` is the path to it, ``sub`` the same path
+    relative to ``directory`` ("" for the top) and ``entries`` its JSON, YAML and Terraform
+    files, sorted, each a ``(name, is a symbolic link)`` pair.
+
+    Built on ``os.scandir`` alone: the kind of each entry comes with the listing, so a search
+    makes no system call per file (``os.walk`` and ``Path`` cost one or more).
+    """
+    stack = [(directory, "")]
+    while stack:
+        folder, sub = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                found = list(listing)
+        except OSError as exc:
+            if errors is not None:
+                where = exc.filename if exc.filename is not None else folder
+                errors.append(cannot_search(str(where), exc))
+            continue
+        entries: list[tuple[str, bool]] = []
+        folders: list[str] = []
+        for entry in found:
+            name = entry.name
+            try:
+                is_folder = entry.is_dir()
+            except OSError:  # as os.walk: an entry whose kind cannot be told is a file
+                is_folder = False
+            if is_folder:
+                if name not in SKIP_DIRS and not name.startswith(".") and \
+                        not entry.is_symlink():
+                    folders.append(name)
+            elif os.path.splitext(name)[1].lower() in SUFFIXES:
+                entries.append((name, entry.is_symlink()))
+        entries.sort()
+        folders.sort(reverse=True)  # popped from the end: visited in name order
+        stack += [(os.path.join(folder, name), os.path.join(sub, name) if sub else name)
+                  for name in folders]
+        yield folder, sub, entries
 
 
 def is_dir(path: str | Path) -> bool:
@@ -287,20 +322,5 @@ def _no_schedule_hint(name: str, kind: Kind) -> str:
         return ("a .tfvars file holds the values of variables: pass it with --var-file to check "
                 "the schedules that use them")
     return _NO_SCHEDULE_HINTS["terraform" if lower.endswith(".tf.json") else kind]
-
-
-def read_all(paths: Iterable[str]) -> Iterator[Scan]:
-    """Scan each path: files as named, directories searched (a directory that cannot be
-    searched is an unreadable scan); ``-`` is not handled here."""
-    for argument in paths:
-        if is_dir(argument):
-            errors: list[Scan] = []
-            for file in iter_files(argument, errors):
-                yield from errors
-                errors.clear()
-                yield read_file(file, named=False)
-            yield from errors
-        else:
-            yield read_file(argument)
 
 
