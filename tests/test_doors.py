@@ -8,8 +8,10 @@ every door and require the same answer.
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -124,3 +126,119 @@ def test_the_readers_import_each_other_without_a_cycle() -> None:
 
     for name in sorted(graph):
         visit(name, [])
+
+
+# -- walking the arguments ----------------------------------------------------------------------
+
+BAD = '{"strategy": "periodic", "config": {"interval": "7m"}}'
+#: A tree: (relative path, what it is); folders are made as needed.
+TREE_ITEMS = st.sampled_from([
+    "a.json", "b.yaml", "c.yml", "notes.txt", "sub/d.json", "sub/deeper/e.json", "sub/f.YAML",
+    ".hidden/g.json", "node_modules/h.json", "vendor/i.json", "sub/vendor/j.json", "k.tf.json",
+    "z/y/x.json", "Sub/A.json",
+])
+TREE = st.tuples(
+    st.lists(TREE_ITEMS, min_size=1, max_size=8, unique=True),
+    st.lists(st.sampled_from(["a.json", "sub/d.json", "sub", "sub/deeper/e.json", "missing.json",
+                              "."]), max_size=3),
+    st.sampled_from(["", 'exclude = ["vendor"]', 'include = ["sub/**"]',
+                     'exclude = ["*.yaml", "**/e.json"]']),
+    st.booleans())
+
+
+def old_expand(arguments: list[str], settings: engine.Settings) -> list[str]:
+    """The walk as it was written before it was one: os.walk, a Path and a realpath for
+    every file (the oracle of the one walk)."""
+    import os
+
+    from schedulelib.lint.sources import SKIP_DIRS, SUFFIXES
+
+    seen: set[str] = set()
+    out: list[str] = []
+    for argument in arguments:
+        if not os.path.isdir(argument):
+            if os.path.realpath(argument) not in seen:
+                seen.add(os.path.realpath(argument))
+                out.append(str(Path(argument)))
+            continue
+        for root, dirs, names in os.walk(Path(argument)):
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+            for name in sorted(names):
+                if os.path.splitext(name)[1].lower() not in SUFFIXES:
+                    continue
+                item = Path(root, name)
+                key = os.path.realpath(item)
+                if settings.for_file(item).walks_into(item) and key not in seen:
+                    seen.add(key)
+                    out.append(str(item))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(TREE)
+def test_validate_and_scan_paths_walk_the_same_files(tree: tuple[list[str], list[str], str,
+                                                                 bool]) -> None:
+    """validate and scan_paths check the same files in the same order (include/exclude
+    applied, each file once, links followed to files but not to folders), the files the
+    old walk found."""
+    import os
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from schedulelib.cli.main import main
+
+    items, named, config, links = tree
+    items = list(dict.fromkeys(["a.json", *items]))  # one file with a finding, at least
+    with tempfile.TemporaryDirectory() as name:
+        root = Path(name)
+        for rel in items:
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(BAD if not rel.endswith(".txt") else "x")
+        if config:
+            (root / ".schedulelib.toml").write_text(config + "\n")
+        if links and (root / items[0]).is_file():
+            (root / "link.json").symlink_to(root / items[0])
+            (root / "linkdir").symlink_to(root, target_is_directory=True)
+        cwd = os.getcwd()
+        os.chdir(root)
+        try:
+            arguments = [".", *named]
+            expected = old_expand(arguments, engine.Settings(engine.Options()))
+            scanned = list(schedulelib.scan_paths(arguments))
+            result = CliRunner().invoke(main, ["validate", "--format", "json", *arguments])
+        finally:
+            os.chdir(cwd)
+    reported = list(dict.fromkeys(f["file"] for f in json.loads(result.stdout)["findings"]))
+    assert [s.file for s in scanned] == expected
+    assert reported == [s.file for s in scanned if s.findings]
+    assert reported
+
+
+def test_both_doors_report_a_folder_that_cannot_be_listed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder the walk cannot list is SL901 naming it, through validate and scan_paths alike
+    (scan_paths used to apply no include/exclude and have its own walk)."""
+    import errno
+    import os
+
+    from click.testing import CliRunner
+
+    from schedulelib.cli.main import main
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "a.json").write_text(BAD)
+    real = os.scandir
+
+    def scandir(path: str = ".") -> object:
+        if Path(path) == tmp_path / "locked":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    scanned = list(schedulelib.scan_paths(tmp_path))
+    result = CliRunner().invoke(main, ["validate", "--format", "json", str(tmp_path)])
+    reported = [(f["file"], f["code"], f["message"]) for f in json.loads(result.stdout)["findings"]]
+    assert [(f.file, f.code, f.message) for s in scanned for f in s.findings] == reported
+    assert reported[-1] == (str(tmp_path / "locked"), "SL901",
+                            "the directory cannot be searched: permission denied")
