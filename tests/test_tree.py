@@ -4,6 +4,8 @@ pool of worker processes, each against the slow and simple way it replaces."""
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -79,3 +81,90 @@ def test_relevance_of_any_bytes(noise: bytes, pieces: str) -> None:
     """Bytes that are not UTF-8 (and UTF-16 byte order marks) get the same verdict too."""
     for data in (noise, noise + pieces.encode(), pieces.encode() + noise):
         assert relevance(data) == oracle(data)
+
+
+# -- one process or several: the same report ----------------------------------------------------
+
+#: Files a generated tree is made of: schedules good and bad in each format, comments that
+#: silence findings (and stale ones), Terraform reaching values through a module's files and a
+#: broken terraform.tfvars, files that are not about schedules, and ones that cannot be read.
+TREE_FILES: list[tuple[str, str]] = [
+    ("subs.json", '{"subscriptions": [{"name": "a", "reverseETLSchedule": {"strategy": '
+                  '"periodic", "config": {"interval": "7m"}}}]}'),
+    ("good.json", '{"reverseETLSchedule": {"strategy": "manual"}}'),
+    ("bare.yaml", "strategy: cron\nconfig: {spec: '*/5 * * * *', timezone: Mars/Base}\n"),
+    ("quiet.yaml", "strategy: periodic\nconfig:\n  interval: 7m  # schedulelib: ignore[SL203]\n"),
+    ("stale.yaml", "strategy: manual  # schedulelib: ignore[SL203]\n"),
+    ("main.tf", 'resource "segment_destination_subscription" "s" {\n  reverse_etl_schedule = {\n'
+                '    strategy = "PERIODIC"\n    config   = jsonencode({ interval = var.every })'
+                '\n  }\n}\n'),
+    ("variables.tf", 'variable "every" {\n  default = "7m"\n}\n'),
+    ("terraform.tfvars", "every = \n"),
+    ("package.json", '{"name": "web", "scripts": {"build": "tsc"}}'),
+    ("ci.yml", "jobs:\n  t:\n    strategy:\n      matrix: {a: [1]}\n"),
+    ("deploy.json", '{"kind": "Deployment", "spec": {"strategy": {"type": "Recreate"}}}'),
+    ("broken.json", '{"reverseETLSchedule": {"strategy": '),
+    ("latin1.json", '{"reverseETLSchedule": "\xe9"}'),
+    ("empty.yaml", ""),
+    ("dangling.json", "->nowhere"),
+]
+
+
+@st.composite
+def trees(draw: st.DrawFn) -> list[tuple[str, str]]:
+    """Folders of generated files (each a name and what it holds)."""
+    out = []
+    for folder in range(draw(st.integers(1, 6))):
+        picks = draw(st.lists(st.sampled_from(TREE_FILES), min_size=1, max_size=12))
+        deep = draw(st.sampled_from(["", "inner/", "a/b/"]))
+        out += [(f"f{folder}/{deep}{name}", text) for name, text in picks]
+    return out
+
+
+def _write_tree(root: Path, files: list[tuple[str, str]]) -> None:
+    for rel, text in files:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if text.startswith("->"):
+            if not path.is_symlink():
+                path.symlink_to(root / text[2:])
+        elif rel.endswith("latin1.json"):
+            path.write_bytes(text.encode("latin-1"))
+        else:
+            path.write_text(text, "utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links")
+@settings(max_examples=12, deadline=None)
+@given(trees())
+@example([(f"m{i}/{name}", text) for i in range(5) for name, text in TREE_FILES
+          if name in ("main.tf", "terraform.tfvars", "variables.tf", "subs.json")])
+def test_workers_give_the_report_one_process_gives(files: list[tuple[str, str]]) -> None:
+    """Every format, byte for byte, exit status and notes included: the report of a run whose
+    files are shared among processes (in several rounds) is the report of one process."""
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from schedulelib.cli.main import main
+    from schedulelib.lint import engine
+
+    def run(fmt: str, parallel: bool) -> tuple[int, str, str]:
+        saved = engine.PARALLEL_FILES, engine.CHUNK, engine.ROUND, engine._cores
+        if parallel:
+            engine.PARALLEL_FILES, engine.CHUNK, engine.ROUND = 3, 2, 7
+            engine._cores = lambda: 3  # two workers, even on one core
+        try:
+            result = CliRunner().invoke(main, ["validate", "--format", fmt, "--as-of",
+                                               "2026-01-01", "--isolated", str(root)])
+        finally:
+            engine.PARALLEL_FILES, engine.CHUNK, engine.ROUND, engine._cores = saved
+        return result.exit_code, result.stdout, result.stderr
+
+    with tempfile.TemporaryDirectory() as name:
+        root = Path(name)
+        _write_tree(root, files)
+        for fmt in ("text", "json", "github", "sarif", "gitlab"):
+            alone = run(fmt, parallel=False)
+            assert "Traceback" not in alone[2]
+            assert run(fmt, parallel=True) == alone

@@ -77,14 +77,17 @@ def _open(path: str | os.PathLike[str]) -> tuple[int, int]:
 def _read(fd: int, most: int, size: int) -> bytes:
     """Up to ``most`` bytes from ``fd``, asking first for what the file holds (``size``) and
     one byte more: ``read(most)`` would set aside ``most`` bytes of memory for every file."""
-    parts: list[bytes] = []
-    total = 0
-    step = max(1, min(most, size + 1))
-    while total < most:
-        piece = os.read(fd, min(step, most - total))
+    ask = max(1, min(most, size + 1))
+    data = os.read(fd, ask)
+    if len(data) < ask:
+        # Fewer bytes than asked: the end of the file (POSIX: a read of a regular file stops
+        # short only there), and the one system call a small file costs.
+        return data
+    parts, total = [data], len(data)
+    while total < most:  # the file grew since fstat: go on in larger pieces
+        piece = os.read(fd, min(max(ask, 1 << 20), most - total))
         if not piece:
             break
         parts.append(piece)
         total += len(piece)
-        step = max(step, 1 << 20)  # the file grew since fstat: go on in larger pieces
-    return parts[0] if len(parts) == 1 else b"".join(parts)
+    return b"".join(parts)

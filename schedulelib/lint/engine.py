@@ -12,21 +12,25 @@ Nothing here prints.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from functools import partial
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from schedulelib.core.diagnostics import Diagnostic, diagnostic
 from schedulelib.lint import sources
 from schedulelib.lint.config import DEFAULT, Config, ConfigError, Finder, RuleSet, load_config
-from schedulelib.lint.sources import Finding, Scan
+from schedulelib.lint.sources import Finding, Found, Scan
 
 if TYPE_CHECKING:
     from schedulelib.lint.fix import FileFix
+    from schedulelib.lint.sources.tfmodule import Session
 
-__all__ = ["Options", "Report", "Source", "lint"]
+__all__ = ["Checked", "Located", "Options", "Report", "Source", "lint"]
 
 #: Codes no selection, ignore or comment can silence: they say the check itself went wrong.
 UNSILENCEABLE = frozenset({"SL922"})
@@ -40,17 +44,23 @@ EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 class Options:
     """What the command line says; None leaves it to the configuration."""
 
-    __slots__ = ("as_of", "config", "extend_ignore", "fix", "ignore", "isolated", "select",
-                 "strict")
+    __slots__ = ("as_of", "config", "extend_ignore", "fix", "ignore", "isolated", "locate",
+                 "select", "strict", "var_files")
 
     def __init__(self, *, select: tuple[str, ...] | None = None,
                  ignore: tuple[str, ...] | None = None, extend_ignore: tuple[str, ...] = (),
                  as_of: datetime | None = None, strict: bool | None = None,
-                 config: Path | None = None, isolated: bool = False, fix: bool = False) -> None:
+                 config: Path | None = None, isolated: bool = False, fix: bool = False,
+                 var_files: Iterable[str | os.PathLike[str]] = (), locate: bool = False) -> None:
         self.select, self.ignore, self.extend_ignore = select, ignore, extend_ignore
         self.as_of, self.strict, self.config, self.isolated = as_of, strict, config, isolated
         #: Plan the repairs of --fix / --diff (Report.fixes); the findings are then those left.
         self.fix = fix
+        #: Values for Terraform variables (terraform plan -var-file), the last one winning.
+        self.var_files = tuple(os.fspath(f) for f in var_files)
+        #: Keep a :class:`Located` record of every schedule (Report.located), for a pass over
+        #: the schedules of all the files; off, a clean file's schedules are never located.
+        self.locate = locate
 
 
 class Source:
@@ -74,8 +84,8 @@ class Report:
     warnings fail: exit 1.
     """
 
-    __slots__ = ("failing", "files", "findings", "fixes", "notes", "schedules", "skipped",
-                 "trouble")
+    __slots__ = ("failing", "files", "findings", "fixes", "located", "notes", "schedules",
+                 "skipped", "trouble")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
@@ -89,6 +99,24 @@ class Report:
         self.failing = False
         #: With Options.fix: each file's repairs (a FileFix), in file order.
         self.fixes: list[FileFix] = []
+        #: With Options.locate: every schedule of the files checked, in file order.
+        self.located: list[Located] = []
+
+    def add(self, done: Checked) -> None:
+        """Count one checked source in (or skipped), its findings after the others'."""
+        if done.skipped:
+            self.skipped += 1
+            if done.note:
+                self.notes.append(f"{done.name}: {done.note}")
+            return
+        self.files += 1
+        self.findings.extend(done.findings)
+        self.trouble = self.trouble or done.trouble
+        self.failing = self.failing or done.failing
+        self.schedules += done.schedules
+        self.located.extend(done.located)
+        if done.fix is not None:
+            self.fixes.append(done.fix)
 
     @property
     def exit_status(self) -> int:
@@ -213,33 +241,275 @@ def _real(path: str) -> str:
 
 def lint(items: Iterable[Source | Scan], options: Options | None = None,
          settings: Settings | None = None) -> Report:
-    """Check every source; never raises for anything a file holds."""
+    """Check every source; never raises for anything a file holds.
+
+    What ``validate`` does, from its sources on: the run's Terraform session (the values of
+    ``options.var_files``, then of each module's ``terraform.tfvars``, the problems of those
+    files reported in the run), and for a large run (:data:`PARALLEL_FILES` sources or more)
+    the work shared among one process per core, the report the same as one process gives.
+    """
     settings = settings or Settings(options or Options())
     report = Report()
-    for item in items:
-        try:
-            if isinstance(item, Scan):
-                name, scan = item.file, item
+    with _Run(settings.options.var_files) as run:
+        for scan in run.first():
+            report.add(_check_item(scan, settings))
+        for done in _checked(items, settings, run):
+            if isinstance(done, int):
+                report.skipped += done  # files not about schedules, checked by a worker
             else:
-                name = item.name
-                scan = read(item)
-            if scan.skipped:
-                # Not about Segment schedules (or not a regular file): no finding at all.
-                report.skipped += 1
-                if scan.note:
-                    report.notes.append(f"{name}: {scan.note}")
-                continue
-            findings, trouble, failing = _check_one(name, scan, settings, report)
-            report.schedules += len(scan.schedules)
-        except ConfigError:
-            raise  # a settings file the run cannot use: a usage error for the whole run
-        except Exception as exc:  # one file must never lose the others' report
-            findings, trouble, failing = [internal_error(_name(item), exc)], True, True
-        report.files += 1
-        report.findings.extend(findings)
-        report.trouble = report.trouble or trouble
-        report.failing = report.failing or failing
+                report.add(done)
+        for scan in run.rest():
+            report.add(_check_item(scan, settings))
     return report
+
+
+class Located:
+    """One schedule of a checked file, as a pass over the schedules of all the files of a run
+    needs it: its file, name, pointer, span (resolved), the document (None when Terraform
+    knows it only at apply time) and what it belongs to.  Plain values: it crosses from a
+    worker process to the parent."""
+
+    __slots__ = ("doc", "file", "name", "pointer", "span", "static", "subject")
+
+    def __init__(self, file: str, found: Found) -> None:
+        self.file, self.name, self.pointer = file, found.name, found.pointer
+        self.span = found.span("")
+        self.static = found.static
+        self.doc = found.doc if found.static else None
+        self.subject = found.subject
+
+
+class Checked:
+    """What checking one source gave (picklable, like :class:`Located`)."""
+
+    __slots__ = ("failing", "findings", "fix", "located", "name", "note", "schedules",
+                 "skipped", "trouble")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.findings: list[Finding] = []
+        self.trouble = self.failing = self.skipped = False
+        self.note = ""
+        self.schedules = 0
+        self.located: list[Located] = []
+        self.fix: FileFix | None = None
+
+
+def _check_item(item: Source | Scan, settings: Settings) -> Checked:
+    done = Checked(_name(item))
+    try:
+        scan = item if isinstance(item, Scan) else read(item)
+        if scan.skipped:
+            # Not about Segment schedules (or not a regular file): no finding at all.
+            done.skipped = True
+            done.note = scan.note
+            return done
+        done.findings, done.trouble, done.failing, done.fix = _check_one(done.name, scan,
+                                                                         settings)
+        done.schedules = len(scan.schedules)
+        if settings.options.locate:
+            done.located = [Located(scan.file, found) for found in scan.schedules]
+    except ConfigError:
+        raise  # a settings file the run cannot use: a usage error for the whole run
+    except Exception as exc:  # one file must never lose the others' report
+        done.findings, done.trouble, done.failing = [internal_error(done.name, exc)], True, True
+        done.schedules, done.located, done.fix = 0, [], None
+    return done
+
+
+class _Run:
+    """The Terraform session of a run, opened at the first source that may be Terraform (a
+    run of JSON files never loads the Terraform reader), or at once for ``--var-file``."""
+
+    def __init__(self, var_files: tuple[str, ...]) -> None:
+        self.var_files = var_files
+        self._stack = ExitStack()
+        self.session: Session | None = None
+        self.given = self._taken = 0
+        #: The problems of .tfvars files read by worker processes, in the order of the run.
+        self.late: dict[str, Scan] = {}
+
+    def __enter__(self) -> _Run:
+        if self.var_files:
+            self._open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def need(self, item: Source | Scan) -> None:
+        if self.session is None and not isinstance(item, Scan):
+            lower = item.name.lower()
+            if os.path.splitext(lower)[1] not in (".json", ".yaml", ".yml") or \
+                    lower.endswith(".tf.json"):
+                self._open()
+
+    def _open(self) -> None:
+        from schedulelib.lint.sources.tfmodule import session
+
+        self.session = self._stack.enter_context(session(self.var_files))
+        self.session.var_values()  # the --var-file files are read (and reported) first
+        self.given = self._taken = len(self.session.var_scans)
+
+    def first(self) -> list[Scan]:
+        """The --var-file files, each with its problems."""
+        return self.session.var_scans[:self.given] if self.session is not None else []
+
+    def take(self) -> list[Scan]:
+        """The .tfvars files read for a module (those with problems) since the last call."""
+        if self.session is None:
+            return []
+        new = self.session.var_scans[self._taken:]
+        self._taken += len(new)
+        return new
+
+    def rest(self) -> list[Scan]:
+        """The .tfvars files read for a module that are not valid HCL, each once."""
+        for scan in self.take():
+            self.late.setdefault(scan.file, scan)
+        return list(self.late.values())
+
+
+#: Sources a run must hold before other processes share the checking (one per core, the
+#: parent being one of them): below that, starting them costs more than they save.
+PARALLEL_FILES = 3000
+#: Sources dealt out at a time: each process takes every n-th run of this many.
+CHUNK = 64
+#: Sources held at most before they are dealt out (bounds the memory of a huge tree).
+ROUND = 50_000
+
+
+def _checked(items: Iterable[Source | Scan], settings: Settings, run: _Run
+             ) -> Iterator[Checked | int]:
+    """Each item checked, in order.  The first :data:`PARALLEL_FILES` here; the rest of a
+    larger run shared with worker processes (then a number stands for that many files
+    skipped in silence, which are only counted).  Forked after the first ones, the workers
+    start with what checking them loaded and cached (modules, zones, expressions)."""
+    rest = iter(items)
+    for item in islice(rest, PARALLEL_FILES):
+        run.need(item)
+        yield _check_item(item, settings)
+    if settings.options.fix or _cores() < 2:
+        for item in rest:
+            run.need(item)
+            yield _check_item(item, settings)
+        return
+    following = next(rest, None)
+    if following is not None:
+        yield from _shared(chain([following], rest), settings, run)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+#: What one process makes of its share: how many files it skipped in silence, what it made
+#: of the others (with their places in the round), and the .tfvars files with problems it
+#: read (with the place of the file it read them for).
+Share = tuple[int, list[tuple[int, Checked]], list[tuple[int, Scan]]]
+
+
+def _shared(items: Iterator[Source | Scan], settings: Settings, run: _Run
+            ) -> Iterator[Checked | int]:
+    """The items checked by this process and ``_cores() - 1`` workers, the results in order.
+
+    The items are dealt out in runs of :data:`CHUNK` (so that each process gets its part of
+    a folder of large files), each worker given its whole share at once: a handful of
+    messages per round, not one per file or batch, which a busy machine makes slow.  If a
+    worker cannot give back its share (it died, or a result would not cross), this process
+    checks that share too.
+    """
+    import gc
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    workers = _cores() - 1
+    # fork: a worker starts with every module of the parent loaded (spawn would import
+    # schedulelib again in each); elsewhere the platform's default.
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    # Frozen, the parent's objects are never traversed by a worker's garbage collector,
+    # which would otherwise copy every page of them into the worker.
+    gc.freeze()
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=context)
+    finally:
+        gc.unfreeze()
+    try:
+        while True:
+            batch = list(islice(items, ROUND))
+            if not batch:
+                return
+            shares: list[list[tuple[int, str | Source | Scan]]] = [[] for _ in range(workers + 1)]
+            for start in range(0, len(batch), CHUNK):
+                shares[(start // CHUNK) % (workers + 1)] += [
+                    (i, _plain(item)) for i, item in enumerate(batch[start:start + CHUNK],
+                                                               start)]
+            futures: list[Future[Share] | None] = []
+            for share in shares[1:]:
+                try:
+                    futures.append(pool.submit(_work, settings.options, share))
+                except Exception:  # the pool is broken: the share is checked here below
+                    futures.append(None)
+            results = [_check_share(shares[0], settings, run)]
+            for future, share in zip(futures, shares[1:], strict=True):
+                try:
+                    if future is None:
+                        raise LookupError("no worker")
+                    results.append(future.result())
+                except ConfigError:
+                    raise
+                except Exception:  # a worker died, or its result would not cross: here
+                    results.append(_check_share(share, settings, run))
+            yield sum(silent for silent, _, _ in results)
+            # Back in the order of the round; sorted on the place alone, stable.
+            found = sorted((pair for _, checked, _ in results for pair in checked), key=_first)
+            yield from (done for _, done in found)
+            for _, scan in sorted((pair for _, _, tfvars in results for pair in tfvars),
+                                  key=_first):
+                run.late.setdefault(scan.file, scan)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _first(pair: tuple[int, object]) -> int:
+    return pair[0]
+
+
+def _plain(item: Source | Scan) -> str | Source | Scan:
+    """An item as it is sent to a worker: a file found by the search as its path alone."""
+    if isinstance(item, Source) and not item.named and item.data is None \
+            and item.path == item.name:
+        return item.name
+    return item
+
+
+def _check_share(share: list[tuple[int, str | Source | Scan]], settings: Settings,
+                 run: _Run) -> Share:
+    """Check a share of a round; a file skipped in silence is only counted."""
+    silent = 0
+    out: list[tuple[int, Checked]] = []
+    tfvars: list[tuple[int, Scan]] = []
+    for i, plain in share:
+        item = Source(plain, plain, named=False) if isinstance(plain, str) else plain
+        run.need(item)
+        done = _check_item(item, settings)
+        if done.skipped and not done.note:
+            silent += 1
+        else:
+            out.append((i, done))
+        tfvars += [(i, scan) for scan in run.take()]
+    return silent, out, tfvars
+
+
+def _work(options: Options, share: list[tuple[int, str | Source | Scan]]) -> Share:
+    """In a worker process: check a share, with the settings and a Terraform session of its
+    own (the --var-file files are the parent's to report)."""
+    with _Run(options.var_files) as run:
+        run.take()
+        return _check_share(share, Settings(options), run)
 
 
 def _name(item: Source | Scan) -> str:
@@ -262,8 +532,8 @@ def _unreadable_scan(name: str, message: str, hint: str) -> Scan:
         "SL901", "", message, hint))])
 
 
-def _check_one(name: str, scan: Scan, settings: Settings,
-               report: Report) -> tuple[list[Finding], bool, bool]:
+def _check_one(name: str, scan: Scan, settings: Settings
+               ) -> tuple[list[Finding], bool, bool, FileFix | None]:
     config = settings.for_file(name)
     as_of = settings.as_of(config)
     from schedulelib.core.schedule import check
@@ -271,6 +541,7 @@ def _check_one(name: str, scan: Scan, settings: Settings,
     checker = partial(check, as_of=as_of) if as_of is not None else check
     rules = settings.rules(config, name)
     text = scan.text
+    result: FileFix | None = None
     if settings.options.fix and text is not None:
         from schedulelib.lint.fix import fix_scan
 
@@ -287,7 +558,6 @@ def _check_one(name: str, scan: Scan, settings: Settings,
                 comments and suppress.apply([finding], comments)[0])
 
         result = fix_scan(scan, checker=checker, wanted=wanted)
-        report.fixes.append(result)
         found, text = list(result.findings), result.after
     else:
         found = scan.check(checker)
@@ -299,7 +569,7 @@ def _check_one(name: str, scan: Scan, settings: Settings,
     trouble = scan.unreadable or any(f.code in UNSILENCEABLE for f in kept)
     strict = settings.strict(config)
     failing = any(f.severity == "error" or strict for f in kept)
-    return kept, trouble, failing
+    return kept, trouble, failing, result
 
 
 def _inline(name: str, kind: str, text: str, findings: list[Finding]) -> list[Finding]:

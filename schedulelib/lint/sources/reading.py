@@ -60,7 +60,7 @@ def read_bytes(path: str | Path, label: str, *, named: bool = True) -> bytes | S
 
 def limit_of(data: bytes) -> int:
     """The size over which a file starting with ``data`` is too large to read."""
-    return SNAPSHOT_MAX_BYTES if SNAPSHOT_MARK in data[:4096] else MAX_BYTES
+    return SNAPSHOT_MAX_BYTES if data.find(SNAPSHOT_MARK, 0, 4096) >= 0 else MAX_BYTES
 
 
 def _why(exc: OSError) -> str:
