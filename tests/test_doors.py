@@ -242,3 +242,49 @@ def test_both_doors_report_a_folder_that_cannot_be_listed(
     assert [(f.file, f.code, f.message) for s in scanned for f in s.findings] == reported
     assert reported[-1] == (str(tmp_path / "locked"), "SL901",
                             "the directory cannot be searched: permission denied")
+
+
+# -- the Terraform session ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("with_var_file", [False, True], ids=["module-only", "var-file"])
+def test_the_api_and_the_command_agree_on_a_terraform_module(tmp_path: Path,
+                                                             with_var_file: bool) -> None:
+    """lint.lint() opens the run's Terraform session as validate does: the values of a
+    --var-file and of terraform.tfvars, and the problems of a broken .tfvars, alike."""
+    from click.testing import CliRunner
+
+    from schedulelib.cli.main import main
+
+    module = tmp_path / "infra"
+    module.mkdir()
+    (module / "main.tf").write_text(
+        'resource "segment_destination_subscription" "s" {\n  reverse_etl_schedule = {\n'
+        '    strategy = "PERIODIC"\n    config   = jsonencode({ interval = var.every })\n'
+        '  }\n}\n')
+    (module / "variables.tf").write_text('variable "every" {\n  default = "1h"\n}\n')
+    (module / "terraform.tfvars").write_text('every = "7m"\n')
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "main.tf").write_text((module / "main.tf").read_text())
+    (other / "terraform.tfvars").write_text("every = \n")
+    (tmp_path / "prod.tfvars").write_text('every = "9m"\n')
+    var_files = [str(tmp_path / "prod.tfvars")] if with_var_file else []
+    arguments = [str(module), str(other)]
+    options = engine.Options(isolated=True, var_files=var_files)
+    settings_ = engine.Settings(options)
+    report = engine.lint(engine.expand(arguments, settings_), options, settings_)
+    by_api = [(f.file, f.line, f.column, f.code, f.message) for f in report.findings]
+    result = CliRunner().invoke(main, ["validate", "--isolated", "--format", "json",
+                                       *(a for v in var_files for a in ("--var-file", v)),
+                                       *arguments])
+    by_command = [(f["file"], f["line"], f["column"], f["code"], f["message"])
+                  for f in json.loads(result.stdout)["findings"]]
+    assert by_api == by_command
+    # What only a run's session knows: the value of terraform.tfvars (or of the var-file),
+    # and the broken terraform.tfvars of the other module.
+    value = "'9m'" if with_var_file else "'7m'"
+    # (the var-file gives its value to both modules; the broken terraform.tfvars gives none)
+    assert sum(value in message for *_, message in by_api) == (2 if with_var_file else 1)
+    assert any(f == str(other / "terraform.tfvars") and code == "SL001"
+               for f, _, _, code, _ in by_api)
