@@ -68,7 +68,7 @@ def workflow(i: int) -> str:
             "      matrix:\n        python: ['3.11', '3.12', '3.13']\n        os: [ubuntu, macos]\n"
             "    steps:\n      - uses: actions/checkout@v4\n"
             + "".join(f"      - name: step {j} of the pipeline\n        run: make target-{j} "
-                      f"ARGS='--verbose --jobs 4'\n" for j in range(22)))
+                      f"ARGS='--verbose --jobs 4'\n" for j in range(18)))
 
 
 def kubernetes(i: int) -> str:
@@ -78,7 +78,7 @@ def kubernetes(i: int) -> str:
             + "".join(f"        - name: container-{j}\n          image: registry.local/c{j}:1.{j}\n"
                       f"          env:\n            - {{name: SETTING_{j}, value: 'on'}}\n"
                       f"          resources: {{limits: {{cpu: 500m, memory: 256Mi}}}}\n"
-                      for j in range(12)))
+                      for j in range(9)))
 
 
 def terraform(i: int) -> str:

@@ -3,6 +3,8 @@ pool of worker processes, each against the slow and simple way it replaces."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -168,3 +170,34 @@ def test_workers_give_the_report_one_process_gives(files: list[tuple[str, str]])
             alone = run(fmt, parallel=False)
             assert "Traceback" not in alone[2]
             assert run(fmt, parallel=True) == alone
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
+def test_a_worker_that_dies_loses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    """A worker killed mid-run (out of memory, a crash): its share is checked by the parent,
+    and the report is the one a single process gives."""
+    from click.testing import CliRunner
+
+    from schedulelib.cli.main import main
+    from schedulelib.lint import engine
+
+    _write_tree(tmp_path, [(f"d{i}/{name}", text) for i in range(4) for name, text in TREE_FILES
+                           if not text.startswith("->")])
+    arguments = ["validate", "--format", "json", "--isolated", "--as-of", "2026-01-01",
+                 str(tmp_path)]
+    alone = CliRunner().invoke(main, arguments)
+    parent, real = os.getpid(), engine._check_share
+
+    def dying(*args: object, **kwargs: object) -> object:
+        if os.getpid() != parent:
+            os._exit(9)  # as a worker killed by the system would
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_check_share", dying)
+    monkeypatch.setattr(engine, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(engine, "CHUNK", 3)
+    monkeypatch.setattr(engine, "_cores", lambda: 3)
+    shared = CliRunner().invoke(main, arguments)
+    assert (shared.exit_code, shared.stdout) == (alone.exit_code, alone.stdout)
+    assert json.loads(alone.stdout)["summary"]["files"] > 10

@@ -12,7 +12,6 @@ Nothing here prints.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -414,64 +413,113 @@ Share = tuple[int, list[tuple[int, Checked]], list[tuple[int, Scan]]]
 
 def _shared(items: Iterator[Source | Scan], settings: Settings, run: _Run
             ) -> Iterator[Checked | int]:
-    """The items checked by this process and ``_cores() - 1`` workers, the results in order.
+    """The items checked by this process and ``_cores() - 1`` forked workers, the results in
+    order.
 
-    The items are dealt out in runs of :data:`CHUNK` (so that each process gets its part of
-    a folder of large files), each worker given its whole share at once: a handful of
-    messages per round, not one per file or batch, which a busy machine makes slow.  If a
-    worker cannot give back its share (it died, or a result would not cross), this process
-    checks that share too.
+    Each round of items is dealt out in runs of :data:`CHUNK` (so that each process gets its
+    part of a folder of large files); a worker is forked with its whole share, checks it and
+    sends its results back through a pipe: one message per worker per round, where a busy
+    machine makes every hand-over slow, and no threads, queues or pool machinery to start
+    (this is about as much work as checking a few hundred files).  A worker that fails, or
+    whose results do not arrive whole, has its share checked here.
     """
-    import gc
-    import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
-
     workers = _cores() - 1
-    # fork: a worker starts with every module of the parent loaded (spawn would import
-    # schedulelib again in each); elsewhere the platform's default.
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    # Frozen, the parent's objects are never traversed by a worker's garbage collector,
-    # which would otherwise copy every page of them into the worker.
+    while True:
+        batch = list(islice(items, ROUND))
+        if not batch:
+            return
+        shares: list[list[tuple[int, str | Source | Scan]]] = [[] for _ in range(workers + 1)]
+        for start in range(0, len(batch), CHUNK):
+            shares[(start // CHUNK) % (workers + 1)] += [
+                (i, _plain(item)) for i, item in enumerate(batch[start:start + CHUNK], start)]
+        forked: list[tuple[int, int] | None] = []
+        try:
+            forked += [_fork(share, settings, run) for share in shares[1:]]
+            results = [_check_share(shares[0], settings, run)]
+            for n, share in enumerate(shares[1:]):
+                got = _collect(forked[n])
+                forked[n] = None
+                results.append(got if got is not None else _check_share(share, settings, run))
+        finally:
+            _stop([worker for worker in forked if worker is not None])
+        yield sum(silent for silent, _, _ in results)
+        # Back in the order of the round; sorted on the place alone, stable.
+        found = sorted((pair for _, checked, _ in results for pair in checked), key=_first)
+        yield from (done for _, done in found)
+        for _, scan in sorted((pair for _, _, tfvars in results for pair in tfvars),
+                              key=_first):
+            run.late.setdefault(scan.file, scan)
+
+
+def _fork(share: list[tuple[int, str | Source | Scan]], settings: Settings,
+          run: _Run) -> tuple[int, int] | None:
+    """A worker process checking ``share``: (its pid, the pipe its results come through);
+    None where processes cannot be forked (the share is then checked here)."""
+    import gc
+
+    if not hasattr(os, "fork"):
+        return None
+    read_end, write_end = os.pipe()
+    # Frozen, the objects of this process are never traversed by the worker's garbage
+    # collector, which would otherwise copy every page that holds them into the worker.
     gc.freeze()
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=context)
-    finally:
+        pid = os.fork()
+    except OSError:
         gc.unfreeze()
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid:
+        gc.unfreeze()
+        os.close(write_end)
+        return pid, read_end
+    # The worker: the settings, caches and Terraform session of the parent as they were at
+    # the fork; nothing it does reaches the parent but the bytes it writes.
+    code = 1
     try:
-        while True:
-            batch = list(islice(items, ROUND))
-            if not batch:
-                return
-            shares: list[list[tuple[int, str | Source | Scan]]] = [[] for _ in range(workers + 1)]
-            for start in range(0, len(batch), CHUNK):
-                shares[(start // CHUNK) % (workers + 1)] += [
-                    (i, _plain(item)) for i, item in enumerate(batch[start:start + CHUNK],
-                                                               start)]
-            futures: list[Future[Share] | None] = []
-            for share in shares[1:]:
-                try:
-                    futures.append(pool.submit(_work, settings.options, share))
-                except Exception:  # the pool is broken: the share is checked here below
-                    futures.append(None)
-            results = [_check_share(shares[0], settings, run)]
-            for future, share in zip(futures, shares[1:], strict=True):
-                try:
-                    if future is None:
-                        raise LookupError("no worker")
-                    results.append(future.result())
-                except ConfigError:
-                    raise
-                except Exception:  # a worker died, or its result would not cross: here
-                    results.append(_check_share(share, settings, run))
-            yield sum(silent for silent, _, _ in results)
-            # Back in the order of the round; sorted on the place alone, stable.
-            found = sorted((pair for _, checked, _ in results for pair in checked), key=_first)
-            yield from (done for _, done in found)
-            for _, scan in sorted((pair for _, _, tfvars in results for pair in tfvars),
-                                  key=_first):
-                run.late.setdefault(scan.file, scan)
+        os.close(read_end)
+        import pickle
+
+        data = pickle.dumps(_check_share(share, settings, run), pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_end, "wb") as out:
+            out.write(len(data).to_bytes(8, "big") + data)
+        code = 0
+    except BaseException:  # the parent checks the share itself
+        pass
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        os._exit(code)
+
+
+def _stop(workers: list[tuple[int, int]]) -> None:
+    """End the workers whose results will not be read (the run stopped on an error)."""
+    import signal
+
+    for pid, pipe in workers:
+        os.close(pipe)
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+
+
+def _collect(worker: tuple[int, int] | None) -> Share | None:
+    """What a forked worker sends back; None if it failed (or was never started)."""
+    if worker is None:
+        return None
+    pid, pipe = worker
+    import pickle
+
+    try:
+        with os.fdopen(pipe, "rb") as incoming:
+            data = incoming.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if status != 0 or len(data) < 8 or int.from_bytes(data[:8], "big") != len(data) - 8:
+        return None
+    result: Share = pickle.loads(data[8:])
+    return result
 
 
 def _first(pair: tuple[int, object]) -> int:
@@ -502,14 +550,6 @@ def _check_share(share: list[tuple[int, str | Source | Scan]], settings: Setting
             out.append((i, done))
         tfvars += [(i, scan) for scan in run.take()]
     return silent, out, tfvars
-
-
-def _work(options: Options, share: list[tuple[int, str | Source | Scan]]) -> Share:
-    """In a worker process: check a share, with the settings and a Terraform session of its
-    own (the --var-file files are the parent's to report)."""
-    with _Run(options.var_files) as run:
-        run.take()
-        return _check_share(share, Settings(options), run)
 
 
 def _name(item: Source | Scan) -> str:
