@@ -152,15 +152,15 @@ def test_workers_give_the_report_one_process_gives(files: list[tuple[str, str]])
     from schedulelib.lint import engine
 
     def run(fmt: str, parallel: bool) -> tuple[int, str, str]:
-        saved = engine.PARALLEL_FILES, engine.CHUNK, engine.ROUND, engine._cores
+        saved = engine.PARALLEL_FILES, engine.CHUNK, engine.ROUND, engine._spare_cores
         if parallel:
             engine.PARALLEL_FILES, engine.CHUNK, engine.ROUND = 3, 2, 7
-            engine._cores = lambda: 3  # two workers, even on one core
+            engine._spare_cores = lambda: 2  # two workers, however busy the machine
         try:
             result = CliRunner().invoke(main, ["validate", "--format", fmt, "--as-of",
                                                "2026-01-01", "--isolated", str(root)])
         finally:
-            engine.PARALLEL_FILES, engine.CHUNK, engine.ROUND, engine._cores = saved
+            engine.PARALLEL_FILES, engine.CHUNK, engine.ROUND, engine._spare_cores = saved
         return result.exit_code, result.stdout, result.stderr
 
     with tempfile.TemporaryDirectory() as name:
@@ -197,7 +197,21 @@ def test_a_worker_that_dies_loses_nothing(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(engine, "_check_share", dying)
     monkeypatch.setattr(engine, "PARALLEL_FILES", 2)
     monkeypatch.setattr(engine, "CHUNK", 3)
-    monkeypatch.setattr(engine, "_cores", lambda: 3)
+    monkeypatch.setattr(engine, "_spare_cores", lambda: 2)
     shared = CliRunner().invoke(main, arguments)
     assert (shared.exit_code, shared.stdout) == (alone.exit_code, alone.stdout)
     assert json.loads(alone.stdout)["summary"]["files"] > 10
+
+
+@pytest.mark.parametrize(("cores", "load", "workers"), [
+    (2, 0.0, 1), (2, 0.4, 1), (2, 0.6, 0), (2, 7.0, 0), (1, 0.0, 0), (4, 1.2, 2), (8, 0.0, 7),
+], ids=["idle-pair", "quiet-pair", "busy-pair", "loaded-pair", "one-core", "half-busy-four",
+        "idle-eight"])
+def test_workers_only_for_idle_cores(monkeypatch: pytest.MonkeyPatch, cores: int, load: float,
+                                     workers: int) -> None:
+    """One worker per core beyond this process's own, as far as the load says it is idle."""
+    from schedulelib.lint import engine
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load), raising=False)
+    assert engine._spare_cores() == workers

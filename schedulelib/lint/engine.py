@@ -388,21 +388,30 @@ def _checked(items: Iterable[Source | Scan], settings: Settings, run: _Run
     for item in islice(rest, PARALLEL_FILES):
         run.need(item)
         yield _check_item(item, settings)
-    if settings.options.fix or _cores() < 2:
+    workers = 0 if settings.options.fix else _spare_cores()
+    if not workers:
         for item in rest:
             run.need(item)
             yield _check_item(item, settings)
         return
     following = next(rest, None)
     if following is not None:
-        yield from _shared(chain([following], rest), settings, run)
+        yield from _shared(chain([following], rest), settings, run, workers)
 
 
-def _cores() -> int:
+def _spare_cores() -> int:
+    """How many workers to fork: one per core this process may use beyond its own, as far as
+    the load average says those cores are idle.  On a machine other jobs keep busy, a worker
+    only takes turns with them and this process waits for it: one process is then faster."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not known here (Windows): take the cores as idle
+        load = 0.0
+    return max(0, min(cores - 1, int(cores - load - 0.5)))
 
 
 #: What one process makes of its share: how many files it skipped in silence, what it made
@@ -411,9 +420,9 @@ def _cores() -> int:
 Share = tuple[int, list[tuple[int, Checked]], list[tuple[int, Scan]]]
 
 
-def _shared(items: Iterator[Source | Scan], settings: Settings, run: _Run
+def _shared(items: Iterator[Source | Scan], settings: Settings, run: _Run, workers: int
             ) -> Iterator[Checked | int]:
-    """The items checked by this process and ``_cores() - 1`` forked workers, the results in
+    """The items checked by this process and ``workers`` forked workers, the results in
     order.
 
     Each round of items is dealt out in runs of :data:`CHUNK` (so that each process gets its
@@ -423,7 +432,6 @@ def _shared(items: Iterator[Source | Scan], settings: Settings, run: _Run
     (this is about as much work as checking a few hundred files).  A worker that fails, or
     whose results do not arrive whole, has its share checked here.
     """
-    workers = _cores() - 1
     while True:
         batch = list(islice(items, ROUND))
         if not batch:
