@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack
 from datetime import UTC, datetime
 from functools import partial
 from itertools import chain, islice
@@ -24,10 +23,10 @@ from schedulelib.core.diagnostics import Diagnostic, diagnostic
 from schedulelib.lint import sources
 from schedulelib.lint.config import DEFAULT, Config, ConfigError, Finder, RuleSet, load_config
 from schedulelib.lint.sources import Finding, Found, Scan
+from schedulelib.lint.sources.wanted import WANTED, Wanted
 
 if TYPE_CHECKING:
     from schedulelib.lint.fix import FileFix
-    from schedulelib.lint.sources.tfmodule import Session
 
 __all__ = ["Checked", "Located", "Options", "Report", "Source", "lint"]
 
@@ -317,49 +316,44 @@ def _check_item(item: Source | Scan, settings: Settings) -> Checked:
 
 
 class _Run:
-    """The Terraform session of a run, opened at the first source that may be Terraform (a
-    run of JSON files never loads the Terraform reader), or at once for ``--var-file``."""
+    """The Terraform session of a run: asked for at the start, made by the Terraform reader
+    when it first needs it (a run of JSON files never loads that reader), or at once for
+    ``--var-file``."""
 
     def __init__(self, var_files: tuple[str, ...]) -> None:
-        self.var_files = var_files
-        self._stack = ExitStack()
-        self.session: Session | None = None
-        self.given = self._taken = 0
+        self.asked = Wanted(var_files)
+        self._taken = 0
         #: The problems of .tfvars files read by worker processes, in the order of the run.
         self.late: dict[str, Scan] = {}
 
     def __enter__(self) -> _Run:
-        if self.var_files:
-            self._open()
+        self._token = WANTED.set(self.asked)
+        if self.asked.var_files:
+            from schedulelib.lint.sources.tfmodule import current
+
+            current()  # the --var-file files are read (and reported) first
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stack.close()
+        WANTED.reset(self._token)
 
-    def need(self, item: Source | Scan) -> None:
-        if self.session is None and not isinstance(item, Scan):
-            lower = item.name.lower()
-            if os.path.splitext(lower)[1] not in (".json", ".yaml", ".yml") or \
-                    lower.endswith(".tf.json"):
-                self._open()
+    def _scans(self) -> list[Scan]:
+        from schedulelib.lint.sources.tfmodule import Session
 
-    def _open(self) -> None:
-        from schedulelib.lint.sources.tfmodule import session
-
-        self.session = self._stack.enter_context(session(self.var_files))
-        self.session.var_values()  # the --var-file files are read (and reported) first
-        self.given = self._taken = len(self.session.var_scans)
+        session = self.asked.session
+        return session.var_scans if isinstance(session, Session) else []
 
     def first(self) -> list[Scan]:
         """The --var-file files, each with its problems."""
-        return self.session.var_scans[:self.given] if self.session is not None else []
+        return self._scans()[:self.asked.given] if self.asked.session is not None else []
 
     def take(self) -> list[Scan]:
         """The .tfvars files read for a module (those with problems) since the last call."""
-        if self.session is None:
+        if self.asked.session is None:
             return []
-        new = self.session.var_scans[self._taken:]
-        self._taken += len(new)
+        start = max(self._taken, self.asked.given)
+        new = self._scans()[start:]
+        self._taken = start + len(new)
         return new
 
     def rest(self) -> list[Scan]:
@@ -386,12 +380,10 @@ def _checked(items: Iterable[Source | Scan], settings: Settings, run: _Run
     start with what checking them loaded and cached (modules, zones, expressions)."""
     rest = iter(items)
     for item in islice(rest, PARALLEL_FILES):
-        run.need(item)
         yield _check_item(item, settings)
     workers = 0 if settings.options.fix else _spare_cores()
     if not workers:
         for item in rest:
-            run.need(item)
             yield _check_item(item, settings)
         return
     following = next(rest, None)
@@ -550,7 +542,6 @@ def _check_share(share: list[tuple[int, str | Source | Scan]], settings: Setting
     tfvars: list[tuple[int, Scan]] = []
     for i, plain in share:
         item = Source(plain, plain, named=False) if isinstance(plain, str) else plain
-        run.need(item)
         done = _check_item(item, settings)
         if done.skipped and not done.note:
             silent += 1

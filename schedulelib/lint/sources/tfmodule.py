@@ -26,6 +26,7 @@ from schedulelib.lint.sources.hcl import HclReader, HclSyntaxError, Node, Src
 from schedulelib.lint.sources.model import Finding, Scan
 from schedulelib.lint.sources.reading import MAX_BYTES, decode, read_bytes, too_large
 from schedulelib.lint.sources.tfjson import read_tfjson
+from schedulelib.lint.sources.wanted import WANTED
 
 __all__ = ["Module", "Session", "Src", "current", "session"]
 
@@ -210,6 +211,15 @@ def current() -> Session:
     explicit = _current.get()
     if explicit is not None:
         return explicit
+    asked = WANTED.get()
+    if asked is not None:  # a run that asked for its own session: made on first use
+        if asked.session is None:
+            made = Session(asked.var_files)
+            made.var_values()  # the --var-file files are read (and reported) first
+            asked.given = len(made.var_scans)
+            asked.session = made
+        assert isinstance(asked.session, Session)
+        return asked.session
     with _shared_lock:
         if not _shared or _shared[0].size() > SHARED_LIMIT:
             _shared[:] = [Session(revalidate=True)]
