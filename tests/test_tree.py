@@ -215,3 +215,26 @@ def test_workers_only_for_idle_cores(monkeypatch: pytest.MonkeyPatch, cores: int
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)), raising=False)
     monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load), raising=False)
     assert engine._spare_cores() == workers
+
+
+def test_terraform_files_of_other_providers_do_not_load_the_terraform_reader(
+        tmp_path: Path) -> None:
+    """The run's Terraform session is made when a Terraform file about schedules is read: a
+    tree of unrelated .tf files (and JSON schedules) never imports the Terraform reader."""
+    import subprocess
+
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n')
+    (tmp_path / "s.json").write_text('{"reverseETLSchedule": {"strategy": "manual"}}')
+    code = ("import sys\nfrom schedulelib.cli.main import main\n"
+            "try:\n    main(['validate', sys.argv[1]])\nexcept SystemExit as e:\n"
+            "    assert e.code == 0, e.code\n"
+            "loaded = [m for m in sys.modules if m.endswith(('tfmodule', '.hcl', 'terraform'))]\n"
+            "assert not loaded, loaded\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                          text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    (tmp_path / "sub.tf").write_text('resource "segment_destination_subscription" "s" {\n'
+                                     '  reverse_etl_schedule = { strategy = "MANUAL" }\n}\n')
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                          text=True, check=False, timeout=60)
+    assert "tfmodule" in done.stderr  # the test sees the reader when it is loaded
