@@ -140,7 +140,8 @@ TREE_ITEMS = st.sampled_from([
 TREE = st.tuples(
     st.lists(TREE_ITEMS, min_size=1, max_size=8, unique=True),
     st.lists(st.sampled_from(["a.json", "sub/d.json", "sub", "sub/deeper/e.json", "missing.json",
-                              "."]), max_size=3),
+                              ".", "./sub/", "sub//deeper", "./a.json", "ABSOLUTE"]),
+             max_size=3),
     st.sampled_from(["", 'exclude = ["vendor"]', 'include = ["sub/**"]',
                      'exclude = ["*.yaml", "**/e.json"]']),
     st.booleans())
@@ -203,7 +204,7 @@ def test_validate_and_scan_paths_walk_the_same_files(tree: tuple[list[str], list
         cwd = os.getcwd()
         os.chdir(root)
         try:
-            arguments = [".", *named]
+            arguments = [".", *(str(root) if a == "ABSOLUTE" else a for a in named)]
             expected = old_expand(arguments, engine.Settings(engine.Options()))
             scanned = list(schedulelib.scan_paths(arguments))
             result = CliRunner().invoke(main, ["validate", "--format", "json", *arguments])
