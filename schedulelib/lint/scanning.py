@@ -120,13 +120,13 @@ def scan_paths(paths: Iterable[StrPath] | StrPath, *, as_of: datetime | None = N
     directory does not.  A configuration file that cannot be used raises
     :class:`~schedulelib.lint.config.ConfigError` (a ``ValueError``), as ``validate`` stops.
     """
-    from schedulelib.lint.engine import Options, Settings, expand, read
+    from schedulelib.lint.walk import Configs, expand, read
 
     if isinstance(paths, (str, os.PathLike)):
         # One path, not its characters: scan_paths("config") would otherwise search "c",
         # "o", ... and scan_paths("/srv") the whole file system from "/".
         paths = [paths]
-    for item in expand((os.fspath(p) for p in paths), Settings(Options())):
+    for item in expand((os.fspath(p) for p in paths), Configs()):
         yield freeze(item if isinstance(item, Scan) else read(item), as_of=as_of)
 
 
