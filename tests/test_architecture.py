@@ -33,17 +33,6 @@ ALLOWED: dict[str, frozenset[str]] = {
     "main": frozenset({"cli"}),
 }
 
-#: The one cycle helper "engine" is taking apart (the Terraform readers and the file reader).
-#: test_no_cycle_at_all is a strict xfail: once the cycle is gone it passes, which fails the run,
-#: so the marker and this set are removed in the same merge.
-KNOWN_CYCLE = frozenset({
-    "schedulelib.lint.sources.files",
-    "schedulelib.lint.sources.terraform",
-    "schedulelib.lint.sources.tfmodule",
-    "schedulelib.lint.sources.tfjson",
-})
-
-
 @dataclass(frozen=True)
 class Edge:
     """One import of ``target`` (a module of the package) by ``source``."""
@@ -299,15 +288,8 @@ def test_commands_share_helpers_through_common_not_private_names(graph: Graph) -
     assert not graph.private, "private names taken from a sibling:\n" + "\n".join(graph.private)
 
 
-def test_no_cycle_but_the_known_one(graph: Graph) -> None:
-    """No import cycle, except exactly the Terraform readers' one (test_no_cycle_at_all)."""
-    unexpected = [c for c in cycles(graph) if frozenset(c) != KNOWN_CYCLE]
-    assert not unexpected, "\n".join(describe(graph, c) for c in unexpected)
-
-
-@pytest.mark.xfail(strict=True, reason="lint.sources: files -> terraform -> tfmodule -> files "
-                   "(helper 'engine' removes it; then remove this marker and KNOWN_CYCLE)")
 def test_no_cycle_at_all(graph: Graph) -> None:
+    """No import cycle anywhere, counting the imports inside functions."""
     found = cycles(graph)
     assert not found, "\n".join(describe(graph, c) for c in found)
 

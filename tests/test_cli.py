@@ -104,7 +104,7 @@ def test_missing_path_and_directory_named_as_file(tmp_path: Path) -> None:
 
 def test_huge_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A file over the size limit is SL904, not read."""
-    monkeypatch.setattr("schedulelib.lint.sources.files.MAX_BYTES", 20)
+    monkeypatch.setattr("schedulelib.lint.sources.reading.MAX_BYTES", 20)
     path = tmp_path / "big.json"
     path.write_text(NIGHTLY)
     code, out, _ = run("validate", str(path))

@@ -195,13 +195,14 @@ def test_scan_paths_reports_bad_names_and_unsearchable_directories(
     assert [f.code for f in nul.findings] == ["SL901"] and not nul.ok
     gone = tmp_path / "gone"
     gone.mkdir()
-    walk = os.walk
+    scandir = os.scandir
 
-    def vanishing(top: str, **kw: object) -> object:
-        gone.rmdir()  # the directory disappears between the check and the listing
-        return walk(top, **kw)  # type: ignore[call-overload]
+    def vanishing(top: str) -> object:
+        if os.path.isdir(gone):
+            gone.rmdir()  # the directory disappears between the check and the listing
+        return scandir(top)
 
-    monkeypatch.setattr(os, "walk", vanishing)
+    monkeypatch.setattr(os, "scandir", vanishing)
     [lost] = scan_paths([gone])
     assert [f.code for f in lost.findings] == ["SL901"]
     assert "cannot be searched" in lost.findings[0].message

@@ -302,7 +302,7 @@ def test_read_file_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert read_file(tmp_path).unreadable
     big = tmp_path / "big.json"
     big.write_text(json.dumps({"strategy": "manual", "pad": "x" * 100}))
-    monkeypatch.setattr("schedulelib.lint.sources.files.MAX_BYTES", 50)
+    monkeypatch.setattr("schedulelib.lint.sources.reading.MAX_BYTES", 50)
     assert [f.code for f in read_file(big).findings] == ["SL904"]
 
 

@@ -14,8 +14,9 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from schedulelib import scan_paths
 from schedulelib.cli.main import main
-from schedulelib.lint.sources import iter_files, read_all, read_file, relevance, scan
+from schedulelib.lint.sources import iter_files, read_file, relevance, scan
 
 from .test_sources_precommit import UNRELATED
 
@@ -117,7 +118,7 @@ def test_special_files_and_broken_links_in_a_directory_are_skipped_with_a_note(
     (tmp_path / "loop.json").symlink_to(tmp_path / "loop.json")
     (tmp_path / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
     (tmp_path / "s.json").write_text(SCHEDULE)
-    scans = {Path(s.file).name: s for s in read_all([str(tmp_path)])}
+    scans = {Path(s.file).name: s for s in scan_paths([str(tmp_path)])}
     assert {name: s.note for name, s in scans.items() if s.skipped} == {
         "pipe.json": "skipped: a named pipe (FIFO), not a regular file",
         "loop.json": "skipped: a symbolic link loop, not a regular file",
@@ -253,7 +254,7 @@ def test_a_long_number_that_fits_is_fine() -> None:
 def test_huge_files_are_judged_on_what_was_read(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Over the size limit: SL904 if the head is about schedules, else skipped."""
-    monkeypatch.setattr("schedulelib.lint.sources.files.MAX_BYTES", 100)
+    monkeypatch.setattr("schedulelib.lint.sources.reading.MAX_BYTES", 100)
     (tmp_path / "log.json").write_text('{"x": "' + "a" * 500 + '"}')
     (tmp_path / "s.json").write_text(SCHEDULE + " " * 500)
     assert read_file(tmp_path / "log.json").skipped
@@ -282,8 +283,8 @@ def test_a_snapshot_may_be_larger_than_configuration(tmp_path: Path,
     """A `pull` snapshot (its marker key near the start) is read up to its own, larger limit."""
     from schedulelib.workspace.snapshot import MARK
 
-    monkeypatch.setattr("schedulelib.lint.sources.files.MAX_BYTES", 200)
-    monkeypatch.setattr("schedulelib.lint.sources.files.SNAPSHOT_MAX_BYTES", 2000)
+    monkeypatch.setattr("schedulelib.lint.sources.reading.MAX_BYTES", 200)
+    monkeypatch.setattr("schedulelib.lint.sources.reading.SNAPSHOT_MAX_BYTES", 2000)
     schedule = {"strategy": "periodic", "config": {"interval": "5m"}}
     subscription = {"name": "s", "reverseETLSchedule": schedule, "syncs": [], "pad": "x" * 400}
     snapshot = tmp_path / "snapshot.json"

@@ -67,9 +67,7 @@ def test_the_surrogate_pattern_is_the_only_one_in_the_package() -> None:
     alone = re.compile(r"""re\.compile\(\s*["']\[\\ud800-\\udfff\]["']""")
     holders = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "schedulelib").rglob("*.py")
                      if alone.search(p.read_text(encoding="utf-8")))
-    # lint/sources/files.py keeps its own until its owner's work is merged (see the report).
-    assert set(holders) - {"schedulelib/lint/sources/files.py"} == {
-        "schedulelib/_support/text.py"}
+    assert holders == ["schedulelib/_support/text.py"]
 
 
 # -- colour -------------------------------------------------------------------------------------

@@ -55,6 +55,9 @@ NUMBERISH = st.text(st.sampled_from("0123456789abcdefxoABCDEFXO_+-.eE:infa"), mi
 @example(".inf", "float")
 @example("-.Inf", "float")
 @example(".nan", "float")
+@example("inF", "float")  # float() takes the word: an infinity, not an overflow
+@example("-Infinity", "float")
+@example("NaN", "float")
 def test_tagged_numbers_read_as_ruamel_reads_them(text: str, tag: str) -> None:
     """Either both read the same number, or both refuse it (beyond 64 bits: see SL008)."""
     theirs = _ruamel(text, tag)

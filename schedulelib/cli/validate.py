@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,7 +66,6 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
     from schedulelib.lint import engine as lint
     from schedulelib.lint import render, sources
     from schedulelib.lint.config import ConfigError
-    from schedulelib.lint.sources.tfmodule import session
 
     if config_path is not None and isolated:
         raise CommandError("--config and --isolated cannot be used together")
@@ -81,7 +79,7 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
         select=codes(select, "--select"), ignore=codes(ignore, "--ignore"),
         extend_ignore=codes(extend_ignore, "--extend-ignore") or (),
         as_of=parse_time(as_of, "--as-of") if as_of else None, strict=strict,
-        config=config_path, isolated=isolated, fix=fix_files or show_diff)
+        config=config_path, isolated=isolated, fix=fix_files or show_diff, var_files=var_files)
     try:
         settings = lint.Settings(options)
 
@@ -94,17 +92,10 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
                 click.echo(f"{shown(argument)}: no JSON, YAML or Terraform files here",
                            err=True)
 
-        with session(var_files) as terraform:
-            terraform.var_values()  # the --var-file files are read (and reported) first
-            given = len(terraform.var_scans)
-
-            def items() -> Iterator[lint.Source | sources.Scan]:
-                yield from terraform.var_scans[:given]
-                yield from lint.expand(paths or (".",), settings, stdin=stdin, on_empty=empty)
-                # terraform.tfvars / *.auto.tfvars read for a module that are not valid HCL
-                yield from terraform.var_scans[given:]
-
-            report = lint.lint(items(), options, settings)
+        # The engine opens the Terraform session (--var-file) and, for a large tree, the
+        # worker processes: the Python API (lint.lint) does all that validate does.
+        report = lint.lint(lint.expand(paths or (".",), settings, stdin=stdin, on_empty=empty),
+                           options, settings)
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
     if show_diff:

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 from schedulelib.core.rules import RULES, Severity
 
+#: The key under which a Segment subscription holds its schedule (``reverseETLSchedule``):
+#: the one spelling the checks, the readers and the pointers they give share.
+WRAPPER_KEY = "reverseETLSchedule"
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:

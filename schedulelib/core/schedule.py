@@ -21,6 +21,7 @@ from schedulelib.core.cron import (
     go_trim,
 )
 from schedulelib.core.diagnostics import (
+    WRAPPER_KEY,
     Diagnostic,
     DurationError,
     ScheduleError,
@@ -63,7 +64,6 @@ PERIODIC_MAX_NS = 168 * HOUR
 # "We do not allow cron expressions lower than 15 minutes": the shortest wall-clock gap.
 CRON_FLOOR = timedelta(minutes=15)
 
-WRAPPER_KEY = "reverseETLSchedule"
 
 # -- the values ---------------------------------------------------------------------------------
 

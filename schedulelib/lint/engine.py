@@ -12,21 +12,23 @@ Nothing here prints.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import partial
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from schedulelib.core.diagnostics import Diagnostic, diagnostic
-from schedulelib.lint import sources
 from schedulelib.lint.config import DEFAULT, Config, ConfigError, Finder, RuleSet, load_config
-from schedulelib.lint.sources import Finding, Scan
+from schedulelib.lint.sources import Finding, Found, Scan
+from schedulelib.lint.sources.wanted import WANTED, Wanted
+from schedulelib.lint.walk import Source, expand, first, read
 
 if TYPE_CHECKING:
     from schedulelib.lint.fix import FileFix
 
-__all__ = ["Options", "Report", "Source", "lint"]
+__all__ = ["Checked", "Located", "Options", "Report", "Source", "expand", "first", "lint", "read"]
 
 #: Codes no selection, ignore or comment can silence: they say the check itself went wrong.
 UNSILENCEABLE = frozenset({"SL922"})
@@ -40,30 +42,23 @@ EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 class Options:
     """What the command line says; None leaves it to the configuration."""
 
-    __slots__ = ("as_of", "config", "extend_ignore", "fix", "ignore", "isolated", "select",
-                 "strict")
+    __slots__ = ("as_of", "config", "extend_ignore", "fix", "ignore", "isolated", "locate",
+                 "select", "strict", "var_files")
 
     def __init__(self, *, select: tuple[str, ...] | None = None,
                  ignore: tuple[str, ...] | None = None, extend_ignore: tuple[str, ...] = (),
                  as_of: datetime | None = None, strict: bool | None = None,
-                 config: Path | None = None, isolated: bool = False, fix: bool = False) -> None:
+                 config: Path | None = None, isolated: bool = False, fix: bool = False,
+                 var_files: Iterable[str | os.PathLike[str]] = (), locate: bool = False) -> None:
         self.select, self.ignore, self.extend_ignore = select, ignore, extend_ignore
         self.as_of, self.strict, self.config, self.isolated = as_of, strict, config, isolated
         #: Plan the repairs of --fix / --diff (Report.fixes); the findings are then those left.
         self.fix = fix
-
-
-class Source:
-    """One thing to check: a file (``data`` None) or text read already (standard input).
-
-    ``named``: named by the user, not found by a directory search (SL905 applies).
-    """
-
-    __slots__ = ("data", "name", "named", "path")
-
-    def __init__(self, name: str, path: Path | None = None, data: bytes | None = None,
-                 named: bool = True) -> None:
-        self.name, self.path, self.data, self.named = name, path, data, named
+        #: Values for Terraform variables (terraform plan -var-file), the last one winning.
+        self.var_files = tuple(os.fspath(f) for f in var_files)
+        #: Keep a :class:`Located` record of every schedule (Report.located), for a pass over
+        #: the schedules of all the files; off, a clean file's schedules are never located.
+        self.locate = locate
 
 
 class Report:
@@ -74,8 +69,8 @@ class Report:
     warnings fail: exit 1.
     """
 
-    __slots__ = ("failing", "files", "findings", "fixes", "notes", "schedules", "skipped",
-                 "trouble")
+    __slots__ = ("failing", "files", "findings", "fixes", "located", "notes", "schedules",
+                 "skipped", "trouble")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
@@ -89,6 +84,24 @@ class Report:
         self.failing = False
         #: With Options.fix: each file's repairs (a FileFix), in file order.
         self.fixes: list[FileFix] = []
+        #: With Options.locate: every schedule of the files checked, in file order.
+        self.located: list[Located] = []
+
+    def add(self, done: Checked) -> None:
+        """Count one checked source in (or skipped), its findings after the others'."""
+        if done.skipped:
+            self.skipped += 1
+            if done.note:
+                self.notes.append(f"{done.name}: {done.note}")
+            return
+        self.files += 1
+        self.findings.extend(done.findings)
+        self.trouble = self.trouble or done.trouble
+        self.failing = self.failing or done.failing
+        self.schedules += done.schedules
+        self.located.extend(done.located)
+        if done.fix is not None:
+            self.fixes.append(done.fix)
 
     @property
     def exit_status(self) -> int:
@@ -115,6 +128,12 @@ class Settings:
             return self._fixed
         return self._finder.for_file(name)
 
+    def for_folder(self, folder: str) -> Config:
+        """The configuration of the files directly in ``folder``."""
+        if self._fixed is not None:
+            return self._fixed
+        return self._finder.for_directory(os.path.abspath(folder))
+
     def rules(self, config: Config, file: str | Path) -> RuleSet:
         o = self.options
         select = o.select if o.select is not None else config.select
@@ -135,104 +154,326 @@ class Settings:
         return bool(config.strict)
 
 
-def expand(arguments: Iterable[str], settings: Settings, *,
-           stdin: Callable[[], Source] | None = None,
-           on_empty: Callable[[str], None] | None = None) -> Iterator[Source | Scan]:
-    """The sources named by ``arguments``: files as named, directories searched (``include`` /
-    ``exclude`` of each file's configuration applied), each file once; ``-`` is ``stdin()``.
-    ``on_empty(argument)`` is called for a directory holding no file to check."""
-    seen: set[str] = set()
-    for argument in arguments:
-        if argument == "-" and stdin is not None:
-            yield stdin()
-            continue
-        path = Path(argument)
-        if not os.path.isdir(path):  # never raises (Path.is_dir does under a locked folder)
-            if first(argument, seen):
-                yield Source(argument, path)
-            continue
-        if not os.access(path, os.R_OK | os.X_OK):
-            # os.walk skips what it cannot list without a word; a named one is an error.
-            yield _unreadable_scan(argument, "the directory cannot be searched: "
-                                   "permission denied", "check its permissions")
-            continue
-        empty = True
-        unsearchable: list[Scan] = []
-        # The folders os.walk could not list come back in ``unsearchable``.
-        for item in sources.iter_files(path, unsearchable):
-            # A FIFO or device found by a search is skipped by the reader, never opened.
-            if first(str(item), seen) and settings.for_file(item).walks_into(item):
-                empty = False
-                yield Source(str(item), item, named=False)
-        yield from unsearchable
-        if empty and not unsearchable and on_empty is not None:
-            on_empty(argument)
-
-
-def first(path: str, seen: set[str]) -> bool:
-    """False for a file already checked in this run (named twice, or inside a named dir)."""
-    try:
-        key = os.path.realpath(path)
-    except (OSError, ValueError):
-        key = os.path.abspath(path)
-    if key in seen:
-        return False
-    seen.add(key)
-    return True
-
-
 def lint(items: Iterable[Source | Scan], options: Options | None = None,
          settings: Settings | None = None) -> Report:
-    """Check every source; never raises for anything a file holds."""
+    """Check every source; never raises for anything a file holds.
+
+    What ``validate`` does, from its sources on: the run's Terraform session (the values of
+    ``options.var_files``, then of each module's ``terraform.tfvars``, the problems of those
+    files reported in the run), and for a large run (:data:`PARALLEL_FILES` sources or more)
+    the work shared among one process per core, the report the same as one process gives.
+    """
     settings = settings or Settings(options or Options())
     report = Report()
-    for item in items:
-        try:
-            if isinstance(item, Scan):
-                name, scan = item.file, item
+    with _Run(settings.options.var_files) as run:
+        for scan in run.first():
+            report.add(_check_item(scan, settings))
+        for done in _checked(items, settings, run):
+            if isinstance(done, int):
+                report.skipped += done  # files not about schedules, checked by a worker
             else:
-                name = item.name
-                scan = _read(item)
-            if scan.skipped:
-                # Not about Segment schedules (or not a regular file): no finding at all.
-                report.skipped += 1
-                if scan.note:
-                    report.notes.append(f"{name}: {scan.note}")
-                continue
-            findings, trouble, failing = _check_one(name, scan, settings, report)
-            report.schedules += len(scan.schedules)
-        except ConfigError:
-            raise  # a settings file the run cannot use: a usage error for the whole run
-        except Exception as exc:  # one file must never lose the others' report
-            findings, trouble, failing = [internal_error(_name(item), exc)], True, True
-        report.files += 1
-        report.findings.extend(findings)
-        report.trouble = report.trouble or trouble
-        report.failing = report.failing or failing
+                report.add(done)
+        for scan in run.rest():
+            report.add(_check_item(scan, settings))
     return report
+
+
+class Located:
+    """One schedule of a checked file, as a pass over the schedules of all the files of a run
+    needs it: its file, name, pointer, span (resolved), the document (None when Terraform
+    knows it only at apply time) and what it belongs to.  Plain values: it crosses from a
+    worker process to the parent."""
+
+    __slots__ = ("doc", "file", "name", "pointer", "span", "static", "subject")
+
+    def __init__(self, file: str, found: Found) -> None:
+        self.file, self.name, self.pointer = file, found.name, found.pointer
+        self.span = found.span("")
+        self.static = found.static
+        self.doc = found.doc if found.static else None
+        self.subject = found.subject
+
+
+class Checked:
+    """What checking one source gave (picklable, like :class:`Located`)."""
+
+    __slots__ = ("failing", "findings", "fix", "located", "name", "note", "schedules",
+                 "skipped", "trouble")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.findings: list[Finding] = []
+        self.trouble = self.failing = self.skipped = False
+        self.note = ""
+        self.schedules = 0
+        self.located: list[Located] = []
+        self.fix: FileFix | None = None
+
+
+def _check_item(item: Source | Scan, settings: Settings) -> Checked:
+    done = Checked(_name(item))
+    try:
+        scan = item if isinstance(item, Scan) else read(item)
+        if scan.skipped:
+            # Not about Segment schedules (or not a regular file): no finding at all.
+            done.skipped = True
+            done.note = scan.note
+            return done
+        done.findings, done.trouble, done.failing, done.fix = _check_one(done.name, scan,
+                                                                         settings)
+        done.schedules = len(scan.schedules)
+        if settings.options.locate:
+            done.located = [Located(scan.file, found) for found in scan.schedules]
+    except ConfigError:
+        raise  # a settings file the run cannot use: a usage error for the whole run
+    except Exception as exc:  # one file must never lose the others' report
+        done.findings, done.trouble, done.failing = [internal_error(done.name, exc)], True, True
+        done.schedules, done.located, done.fix = 0, [], None
+    return done
+
+
+class _Run:
+    """The Terraform session of a run: asked for at the start, made by the Terraform reader
+    when it first needs it (a run of JSON files never loads that reader), or at once for
+    ``--var-file``."""
+
+    def __init__(self, var_files: tuple[str, ...]) -> None:
+        self.asked = Wanted(var_files)
+        self._taken = 0
+        #: The problems of .tfvars files read by worker processes, in the order of the run.
+        self.late: dict[str, Scan] = {}
+
+    def __enter__(self) -> _Run:
+        self._token = WANTED.set(self.asked)
+        if self.asked.var_files:
+            from schedulelib.lint.sources.tfmodule import current
+
+            current()  # the --var-file files are read (and reported) first
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        WANTED.reset(self._token)
+
+    def _scans(self) -> list[Scan]:
+        from schedulelib.lint.sources.tfmodule import Session
+
+        session = self.asked.session
+        return session.var_scans if isinstance(session, Session) else []
+
+    def first(self) -> list[Scan]:
+        """The --var-file files, each with its problems."""
+        return self._scans()[:self.asked.given] if self.asked.session is not None else []
+
+    def take(self) -> list[Scan]:
+        """The .tfvars files read for a module (those with problems) since the last call."""
+        if self.asked.session is None:
+            return []
+        start = max(self._taken, self.asked.given)
+        new = self._scans()[start:]
+        self._taken = start + len(new)
+        return new
+
+    def rest(self) -> list[Scan]:
+        """The .tfvars files read for a module that are not valid HCL, each once."""
+        for scan in self.take():
+            self.late.setdefault(scan.file, scan)
+        return list(self.late.values())
+
+
+#: Sources a run must hold before other processes share the checking (one per core, the
+#: parent being one of them): below that, starting them costs more than they save.
+PARALLEL_FILES = 3000
+#: Sources dealt out at a time: each process takes every n-th run of this many.
+CHUNK = 64
+#: Sources held at most before they are dealt out (bounds the memory of a huge tree).
+ROUND = 50_000
+
+
+def _checked(items: Iterable[Source | Scan], settings: Settings, run: _Run
+             ) -> Iterator[Checked | int]:
+    """Each item checked, in order.  The first :data:`PARALLEL_FILES` here; the rest of a
+    larger run shared with worker processes (then a number stands for that many files
+    skipped in silence, which are only counted).  Forked after the first ones, the workers
+    start with what checking them loaded and cached (modules, zones, expressions)."""
+    rest = iter(items)
+    for item in islice(rest, PARALLEL_FILES):
+        yield _check_item(item, settings)
+    workers = 0 if settings.options.fix else _spare_cores()
+    if not workers:
+        for item in rest:
+            yield _check_item(item, settings)
+        return
+    following = next(rest, None)
+    if following is not None:
+        yield from _shared(chain([following], rest), settings, run, workers)
+
+
+def _spare_cores() -> int:
+    """How many workers to fork: one per core this process may use beyond its own, as far as
+    the load average says those cores are idle.  On a machine other jobs keep busy, a worker
+    only takes turns with them and this process waits for it: one process is then faster."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not known here (Windows): take the cores as idle
+        load = 0.0
+    return max(0, min(cores - 1, int(cores - load - 0.5)))
+
+
+#: What one process makes of its share: how many files it skipped in silence, what it made
+#: of the others (with their places in the round), and the .tfvars files with problems it
+#: read (with the place of the file it read them for).
+Share = tuple[int, list[tuple[int, Checked]], list[tuple[int, Scan]]]
+
+
+def _shared(items: Iterator[Source | Scan], settings: Settings, run: _Run, workers: int
+            ) -> Iterator[Checked | int]:
+    """The items checked by this process and ``workers`` forked workers, the results in
+    order.
+
+    Each round of items is dealt out in runs of :data:`CHUNK` (so that each process gets its
+    part of a folder of large files); a worker is forked with its whole share, checks it and
+    sends its results back through a pipe: one message per worker per round, where a busy
+    machine makes every hand-over slow, and no threads, queues or pool machinery to start
+    (this is about as much work as checking a few hundred files).  A worker that fails, or
+    whose results do not arrive whole, has its share checked here.
+    """
+    while True:
+        batch = list(islice(items, ROUND))
+        if not batch:
+            return
+        shares: list[list[tuple[int, str | Source | Scan]]] = [[] for _ in range(workers + 1)]
+        for start in range(0, len(batch), CHUNK):
+            shares[(start // CHUNK) % (workers + 1)] += [
+                (i, _plain(item)) for i, item in enumerate(batch[start:start + CHUNK], start)]
+        forked: list[tuple[int, int] | None] = []
+        try:
+            forked += [_fork(share, settings, run) for share in shares[1:]]
+            results = [_check_share(shares[0], settings, run)]
+            for n, share in enumerate(shares[1:]):
+                got = _collect(forked[n])
+                forked[n] = None
+                results.append(got if got is not None else _check_share(share, settings, run))
+        finally:
+            _stop([worker for worker in forked if worker is not None])
+        yield sum(silent for silent, _, _ in results)
+        # Back in the order of the round; sorted on the place alone, stable.
+        found = sorted((pair for _, checked, _ in results for pair in checked), key=_first)
+        yield from (done for _, done in found)
+        for _, scan in sorted((pair for _, _, tfvars in results for pair in tfvars),
+                              key=_first):
+            run.late.setdefault(scan.file, scan)
+
+
+def _fork(share: list[tuple[int, str | Source | Scan]], settings: Settings,
+          run: _Run) -> tuple[int, int] | None:
+    """A worker process checking ``share``: (its pid, the pipe its results come through);
+    None where processes cannot be forked (the share is then checked here)."""
+    import gc
+
+    if not hasattr(os, "fork"):
+        return None
+    read_end, write_end = os.pipe()
+    # Frozen, the objects of this process are never traversed by the worker's garbage
+    # collector, which would otherwise copy every page that holds them into the worker.
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except OSError:
+        gc.unfreeze()
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid:
+        gc.unfreeze()
+        os.close(write_end)
+        return pid, read_end
+    # The worker: the settings, caches and Terraform session of the parent as they were at
+    # the fork; nothing it does reaches the parent but the bytes it writes.
+    code = 1
+    try:
+        os.close(read_end)
+        import pickle
+
+        data = pickle.dumps(_check_share(share, settings, run), pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_end, "wb") as out:
+            out.write(len(data).to_bytes(8, "big") + data)
+        code = 0
+    except BaseException:  # the parent checks the share itself
+        pass
+    finally:
+        os._exit(code)
+
+
+def _stop(workers: list[tuple[int, int]]) -> None:
+    """End the workers whose results will not be read (the run stopped on an error)."""
+    import signal
+
+    for pid, pipe in workers:
+        os.close(pipe)
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+
+
+def _collect(worker: tuple[int, int] | None) -> Share | None:
+    """What a forked worker sends back; None if it failed (or was never started)."""
+    if worker is None:
+        return None
+    pid, pipe = worker
+    import pickle
+
+    try:
+        with os.fdopen(pipe, "rb") as incoming:
+            data = incoming.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if status != 0 or len(data) < 8 or int.from_bytes(data[:8], "big") != len(data) - 8:
+        return None
+    result: Share = pickle.loads(data[8:])
+    return result
+
+
+def _first(pair: tuple[int, object]) -> int:
+    return pair[0]
+
+
+def _plain(item: Source | Scan) -> str | Source | Scan:
+    """An item as it is sent to a worker: a file found by the search as its path alone."""
+    if isinstance(item, Source) and not item.named and item.data is None \
+            and item.path == item.name:
+        return item.name
+    return item
+
+
+def _check_share(share: list[tuple[int, str | Source | Scan]], settings: Settings,
+                 run: _Run) -> Share:
+    """Check a share of a round; a file skipped in silence is only counted."""
+    silent = 0
+    out: list[tuple[int, Checked]] = []
+    tfvars: list[tuple[int, Scan]] = []
+    for i, plain in share:
+        item = Source(plain, plain, named=False) if isinstance(plain, str) else plain
+        done = _check_item(item, settings)
+        if done.skipped and not done.note:
+            silent += 1
+        else:
+            out.append((i, done))
+        tfvars += [(i, scan) for scan in run.take()]
+    return silent, out, tfvars
 
 
 def _name(item: Source | Scan) -> str:
     return item.file if isinstance(item, Scan) else item.name
 
 
-def _read(item: Source) -> Scan:
-    if item.data is not None:
-        if len(item.data) > sources.MAX_BYTES:
-            return sources.too_large(item.name)
-        return sources.scan(item.data, name=item.name, named=item.named)
-    assert item.path is not None
-    # Only regular files are read (a FIFO or a device is an error, or skipped in a search).
-    return sources.read_file(item.path, named=item.named)
-
-
-def _unreadable_scan(name: str, message: str, hint: str) -> Scan:
-    return Scan(name, None, unreadable=True, findings=[Finding(name, 0, 0, diagnostic(
-        "SL901", "", message, hint))])
-
-
-def _check_one(name: str, scan: Scan, settings: Settings,
-               report: Report) -> tuple[list[Finding], bool, bool]:
+def _check_one(name: str, scan: Scan, settings: Settings
+               ) -> tuple[list[Finding], bool, bool, FileFix | None]:
     config = settings.for_file(name)
     as_of = settings.as_of(config)
     from schedulelib.core.schedule import check
@@ -240,6 +481,7 @@ def _check_one(name: str, scan: Scan, settings: Settings,
     checker = partial(check, as_of=as_of) if as_of is not None else check
     rules = settings.rules(config, name)
     text = scan.text
+    result: FileFix | None = None
     if settings.options.fix and text is not None:
         from schedulelib.lint.fix import fix_scan
 
@@ -256,7 +498,6 @@ def _check_one(name: str, scan: Scan, settings: Settings,
                 comments and suppress.apply([finding], comments)[0])
 
         result = fix_scan(scan, checker=checker, wanted=wanted)
-        report.fixes.append(result)
         found, text = list(result.findings), result.after
     else:
         found = scan.check(checker)
@@ -268,7 +509,7 @@ def _check_one(name: str, scan: Scan, settings: Settings,
     trouble = scan.unreadable or any(f.code in UNSILENCEABLE for f in kept)
     strict = settings.strict(config)
     failing = any(f.severity == "error" or strict for f in kept)
-    return kept, trouble, failing
+    return kept, trouble, failing, result
 
 
 def _inline(name: str, kind: str, text: str, findings: list[Finding]) -> list[Finding]:

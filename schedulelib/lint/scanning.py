@@ -14,20 +14,19 @@ problem.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import TypeAlias
 
-from schedulelib.core.diagnostics import Diagnostic, pointer
-from schedulelib.lint.sources import WRAPPER_KEY, Finding, Found, Kind, Scan
+from schedulelib.core.diagnostics import Diagnostic
+from schedulelib.lint.sources import Finding, Found, Kind, Scan
+from schedulelib.lint.sources.model import Checker as Checker  # fix.py takes it from here
 
 __all__ = ["Finding", "Kind", "ScannedFile", "ScannedSchedule", "StrPath", "scan_file",
            "scan_paths", "scan_text"]
 
 StrPath: TypeAlias = "str | os.PathLike[str]"
-Checker: TypeAlias = Callable[[object], list[Diagnostic]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,14 +130,16 @@ def _kind(kind: object) -> None:
 def scan_paths(paths: Iterable[StrPath] | StrPath, *, as_of: datetime | None = None
                ) -> Iterator[ScannedFile]:
     """Each file named, and every JSON, YAML and Terraform file under each directory named
-    (hidden and dependency directories skipped), once each, in order.  ``paths`` may also
-    be one path.
+    (hidden and dependency directories skipped, and the ``include`` / ``exclude`` of the
+    configuration that governs each file applied, as ``validate`` applies them), once each,
+    in order.  ``paths`` may also be one path.
 
     A named file without any schedule gets warning SL905; a file found by searching a
-    directory does not.
+    directory does not.  A configuration file that cannot be used raises
+    :class:`~schedulelib.lint.config.ConfigError` (a ``ValueError``), as ``validate`` stops.
     """
     from schedulelib.core.schedule import aware_as_of
-    from schedulelib.lint.sources import is_dir, iter_files, read_file
+    from schedulelib.lint.walk import Configs, expand, read
 
     aware_as_of(as_of)
     if isinstance(paths, bytes | bytearray) or not isinstance(paths, str | os.PathLike | Iterable):
@@ -148,19 +149,8 @@ def scan_paths(paths: Iterable[StrPath] | StrPath, *, as_of: datetime | None = N
         # One path, not its characters: scan_paths("config") would otherwise search "c",
         # "o", ... and scan_paths("/srv") the whole file system from "/".
         paths = [paths]
-    seen: set[Path] = set()
-    for argument in paths:
-        path = Path(argument)
-        if is_dir(path):
-            errors: list[Scan] = []
-            for file in iter_files(path, errors):
-                if _first(file, seen):
-                    yield freeze(read_file(file, named=False), as_of=as_of)
-            # A directory that could not be searched is reported, not skipped in silence.
-            for error in errors:
-                yield freeze(error, as_of=as_of)
-        elif _first(path, seen):
-            yield freeze(read_file(path), as_of=as_of)
+    for item in expand((os.fspath(p) for p in paths), Configs()):
+        yield freeze(item if isinstance(item, Scan) else read(item), as_of=as_of)
 
 
 # -- from the readers' records to the public ones ---------------------------------------------
@@ -187,32 +177,22 @@ def freeze(scan: Scan, *, as_of: datetime | None = None,
 
 def schedule_findings(scan: Scan, found: Found, checker: Checker
                       ) -> list[tuple[Diagnostic, Finding]]:
-    """Every finding of one schedule: the diagnostic as ``checker`` gave it (its path relative
-    to the schedule) beside the same finding placed in the file.
+    """Every finding of one schedule: the diagnostic as :meth:`Found.diagnostics` gives it (its
+    path relative to the schedule) beside the same finding placed in the file.
 
     The same findings, in the same order, as :meth:`Scan.check` gives for this schedule.
     """
-    return [(d, place(scan.file, found, d)) for d in schedule_diagnostics(found, checker)]
+    return [(d, found.place(scan.file, d)) for d in found.diagnostics(checker)]
 
 
 def schedule_diagnostics(found: Found, checker: Checker) -> list[Diagnostic]:
     """The problems of one schedule, their paths relative to it (not yet placed)."""
-    problems = list(found.problems)
-    if found.static and isinstance(found.doc, str | bytes | bytearray):
-        # check() reads a string as JSON text; a string here is the value itself.
-        prefix = pointer(WRAPPER_KEY)
-        problems += [Diagnostic(d.code, d.severity, d.path.removeprefix(prefix), d.message,
-                                d.hint) for d in checker({WRAPPER_KEY: found.doc})]
-    elif found.static:
-        problems += checker(found.doc)
-    return problems
+    return found.diagnostics(checker)
 
 
 def place(file: str, found: Found, d: Diagnostic) -> Finding:
-    """A schedule's diagnostic as a finding in the file: its span, and its pointer made
-    absolute."""
-    return Finding.at(file, found.span(d.path), Diagnostic(
-        d.code, d.severity, found.file_pointer(d.path), d.message, d.hint))
+    """A schedule's diagnostic as a finding in the file (:meth:`Found.place`)."""
+    return found.place(file, d)
 
 
 def _checker(as_of: datetime | None) -> Checker:
@@ -221,16 +201,3 @@ def _checker(as_of: datetime | None) -> Checker:
     if aware_as_of(as_of) is None:
         return check
     return lambda doc: check(doc, as_of=as_of)
-
-
-def _first(path: Path, seen: set[Path]) -> bool:
-    """False for a file already scanned (named twice, or inside two named directories)."""
-    try:
-        key = path.resolve()
-    except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop on older
-        # Pythons; ValueError: a NUL in the name (read_file reports it)
-        key = path.absolute()
-    if key in seen:
-        return False
-    seen.add(key)
-    return True

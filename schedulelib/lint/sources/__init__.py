@@ -27,11 +27,11 @@ from schedulelib.lint.sources.files import (
     is_dir,
     iter_files,
     kind_of,
-    read_all,
     read_file,
     relevance,
     scan,
     too_large,
+    walk,
 )
 from schedulelib.lint.sources.model import WRAPPER_KEY, Finding, Found, Kind, Scan, Span, Subject
 
@@ -49,9 +49,9 @@ __all__ = [
     "is_dir",
     "iter_files",
     "kind_of",
-    "read_all",
     "read_file",
     "relevance",
     "scan",
     "too_large",
+    "walk",
 ]

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from schedulelib.core.diagnostics import diagnostic
 from schedulelib.lint.sources.model import Finding, Kind, Lines, Scan
+from schedulelib.lint.sources.reading import (
+    BINARY_HEAD,
+    MAX_BYTES,
+    cannot_search,
+    decode,
+    foreign_encoding,
+    limit_of,
+    read_bytes,
+    too_large,
+    unreadable,
+    wide_text,
+)
 
-#: Files larger than this are not read (SL904): schedule configuration is small.
-MAX_BYTES = 16 * 1024 * 1024
-#: ... except a workspace snapshot written by ``schedulelib pull`` (its sync history makes it
-#: large: 14 days of 500 subscriptions every 15 minutes is about 130 MB), recognised by its
-#: marker key (``snapshot.MARK``) near the start of the file.
-SNAPSHOT_MAX_BYTES = 256 * 1024 * 1024
-_SNAPSHOT_MARK = b'"schedulelibSnapshot"'
+__all__ = ["MAX_BYTES", "SKIP_DIRS", "SUFFIXES", "is_dir", "iter_files", "kind_of", "read_file",
+           "relevance", "scan", "too_large", "walk"]
+
 SUFFIXES: dict[str, Kind] = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".tf": "terraform"}
 # Directories a search never enters: version control, Terraform's provider cache, dependencies.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__",
@@ -54,18 +60,52 @@ def iter_files(directory: str | Path, errors: list[Scan] | None = None) -> Itera
     A directory that cannot be listed is never skipped in silence: when ``errors`` is given,
     an unreadable :class:`Scan` (SL901) is added to it for that directory.
     """
+    for folder, _sub, entries in walk(str(directory), errors):
+        for name, _link in entries:
+            yield Path(folder, name)
 
-    def failed(exc: OSError) -> None:
-        if errors is not None:
-            where = exc.filename if exc.filename is not None else directory
-            errors.append(_unreadable(str(where), f"cannot be searched: {_why(exc)}",
-                                      "directory"))
 
-    for root, dirs, files in os.walk(directory, onerror=failed):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(files):
-            if os.path.splitext(name)[1].lower() in SUFFIXES:
-                yield Path(root, name)
+def walk(directory: str, errors: list[Scan] | None = None
+         ) -> Iterator[tuple[str, str, list[tuple[str, bool]]]]:
+    """``(folder, sub, entries)`` for each folder under ``directory``, as ``os.walk`` visits
+    them (top down, folders sorted by name), skipping hidden and dependency folders and not
+    following symbolic links to folders: ``folder`` is the path to it, ``sub`` the same path
+    relative to ``directory`` ("" for the top) and ``entries`` its JSON, YAML and Terraform
+    files, sorted, each a ``(name, is a symbolic link)`` pair.
+
+    Built on ``os.scandir`` alone: the kind of each entry comes with the listing, so a search
+    makes no system call per file (``os.walk`` and ``Path`` cost one or more).
+    """
+    stack = [(directory, "")]
+    while stack:
+        folder, sub = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                found = list(listing)
+        except OSError as exc:
+            if errors is not None:
+                where = exc.filename if exc.filename is not None else folder
+                errors.append(cannot_search(str(where), exc))
+            continue
+        entries: list[tuple[str, bool]] = []
+        folders: list[str] = []
+        for entry in found:
+            name = entry.name
+            try:
+                is_folder = entry.is_dir()
+            except OSError:  # as os.walk: an entry whose kind cannot be told is a file
+                is_folder = False
+            if is_folder:
+                if name not in SKIP_DIRS and not name.startswith(".") and \
+                        not entry.is_symlink():
+                    folders.append(name)
+            elif os.path.splitext(name)[1].lower() in SUFFIXES:
+                entries.append((name, entry.is_symlink()))
+        entries.sort()
+        folders.sort(reverse=True)  # popped from the end: visited in name order
+        stack += [(os.path.join(folder, name), os.path.join(sub, name) if sub else name)
+                  for name in folders]
+        yield folder, sub, entries
 
 
 def is_dir(path: str | Path) -> bool:
@@ -77,11 +117,6 @@ def is_dir(path: str | Path) -> bool:
         return False
 
 
-_NOT_REGULAR = [(stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-                (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-                (stat.S_ISBLK, "a block device")]
-
-
 def read_file(path: str | Path, *, kind: Kind | None = None, name: str | None = None,
               named: bool = True) -> Scan:
     """Read and scan one file; a file that cannot be read is a finding, never an exception.
@@ -91,114 +126,23 @@ def read_file(path: str | Path, *, kind: Kind | None = None, name: str | None = 
     symbolic link to nothing is skipped with a note, not an error.
     """
     label = name if name is not None else str(path)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | \
-        getattr(os, "O_BINARY", 0)
-    try:
-        # Opened without blocking, so that a FIFO with no writer cannot hang the run; only a
-        # regular file is then read.
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        if not named and os.path.islink(path):
-            return _skipped(label, "a symbolic link to nothing")
-        return _unreadable(label, "does not exist")
-    except OSError as exc:
-        if not named and exc.errno == errno.ELOOP:
-            return _skipped(label, "a symbolic link loop")
-        if exc.errno == errno.ELOOP:
-            return _unreadable(label, "is a symbolic link loop")
-        if exc.errno == errno.ENXIO:  # a socket, or a FIFO opened for writing by nobody
-            return _special(label, "a socket or another special file", named)
-        return _unreadable(label, f"cannot be read: {_why(exc)}")
-    except ValueError as exc:  # a NUL in the name
-        return _unreadable(label, f"cannot be read: {exc}")
-    try:
-        mode = os.fstat(fd).st_mode
-    except OSError as exc:
-        os.close(fd)
-        return _unreadable(label, f"cannot be read: {_why(exc)}")
-    for test, what in _NOT_REGULAR:
-        if test(mode):
-            os.close(fd)
-            if what == "a directory":
-                return _unreadable(label, "is a directory")
-            return _special(label, what, named)
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            data = handle.read(MAX_BYTES + 1)
-            if len(data) > MAX_BYTES and _SNAPSHOT_MARK in data[:4096]:
-                data += handle.read(SNAPSHOT_MAX_BYTES - MAX_BYTES)
-        except OSError as exc:
-            return _unreadable(label, f"cannot be read: {_why(exc)}")
-    limit = SNAPSHOT_MAX_BYTES if _SNAPSHOT_MARK in data[:4096] else MAX_BYTES
+    data = read_bytes(path, label, named=named)
+    if isinstance(data, Scan):
+        return data
+    limit = limit_of(data)
     if len(data) > limit:
         # Judged on what was read: a huge file that does not look like schedule configuration
         # there is skipped, like any other unrelated file.
         if not relevance(data):
             return Scan(label, kind, skipped=True)
         return too_large(label, kind, limit)
-    if named and b"\0" in data[:_BINARY_HEAD] and not _wide_text(data):
+    if named and b"\0" in data[:BINARY_HEAD] and not wide_text(data):
         # Named, yet binary (a NUL near the start, as git and grep judge): skipping it would
         # say "no problems" about a file the user asked about.
         at = data.index(b"\0")
-        return _unreadable(label, f"holds a NUL byte at offset {at}: it is not JSON, YAML or "
+        return unreadable(label, f"holds a NUL byte at offset {at}: it is not JSON, YAML or "
                            "Terraform text", hint="name a text file")
     return scan(data, name=label, kind=kind or kind_of(label, data), named=named)
-
-
-#: How far into a file a NUL marks it as binary (git looks at the first 8000 bytes).
-_BINARY_HEAD = 8000
-
-
-def _wide_text(data: bytes) -> bool:
-    """UTF-16 or UTF-32 text (whose NUL bytes are parts of characters), not binary: its
-    start decodes to printable characters and white space only."""
-    foreign = _foreign(data)
-    if foreign is None:
-        return False
-    unit = 4 if "32" in foreign[0] else 2
-    if len(data) % unit and len(data) <= _BINARY_HEAD:
-        return False  # no whole number of characters: not text in that encoding
-    head = data[:_BINARY_HEAD]
-    head = head[:len(head) - len(head) % unit]
-    try:
-        text = head.decode(foreign[0])
-    except UnicodeDecodeError:
-        return False
-    return text.removeprefix("\ufeff").translate(_WHITE).isprintable()
-
-
-_WHITE = dict.fromkeys(map(ord, "\t\n\r"), None)
-
-
-def _why(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    return (exc.strerror or str(exc)).lower()
-
-
-def _special(label: str, what: str, named: bool) -> Scan:
-    if named:
-        return _unreadable(label, f"is {what}, not a regular file",
-                           hint="name the configuration file itself; only regular files are read")
-    return _skipped(label, what)
-
-
-def _skipped(label: str, what: str) -> Scan:
-    return Scan(label, None, skipped=True, note=f"skipped: {what}, not a regular file")
-
-
-def too_large(label: str, kind: Kind | None = None, limit: int = MAX_BYTES) -> Scan:
-    """The scan of a file over :data:`MAX_BYTES` (a snapshot: :data:`SNAPSHOT_MAX_BYTES`): one
-    SL904 finding, nothing read."""
-    return Scan(label, kind, findings=[Finding(label, 0, 0, diagnostic(
-        "SL904", "", f"the file is larger than {limit // (1024 * 1024)} MiB; not read",
-        "point schedulelib at the configuration files themselves"))])
-
-
-def _unreadable(label: str, why: str, what: str = "file",
-                hint: str = "check the path and its permissions") -> Scan:
-    return Scan(label, None, unreadable=True, findings=[Finding(label, 0, 0, diagnostic(
-        "SL901", "", f"the {what} {why}", hint))])
 
 
 # -- scanning text ------------------------------------------------------------------------------
@@ -209,18 +153,20 @@ def relevance(text: str | bytes) -> int:
     2 when it names a key that holds a schedule (``reverseETLSchedule``,
     ``reverse_etl_schedule``, ``schedule_strategy``), 1 when it has a ``strategy`` key where a
     bare schedule has it, 0 otherwise (then it is none of schedulelib's business)."""
-    foreign = _foreign(text) if isinstance(text, bytes) else None
+    foreign = foreign_encoding(text) if isinstance(text, bytes) else None
     if foreign is not None and isinstance(text, bytes):
         # UTF-16 or UTF-32 (YAML and JSON allow them, schedulelib reads UTF-8 only): judged on
         # its text, so a schedule file saved so gets "not UTF-8" instead of passing unseen.
         text = text.decode(foreign[0], "replace")
     if isinstance(text, str):
-        if any(word in text for word in _STRONG_TEXT):
+        if "chedule" in text and any(word in text for word in _STRONG_TEXT):
             return 2
-        return 1 if _WEAK_TEXT.search(text) else 0
-    if any(word in text for word in _STRONG):
+        return 1 if _weak(text, _TEXT) else 0
+    # "chedule" is in each of the three words: one search rules them all out in a file that
+    # is not about schedules, which most files are.
+    if b"chedule" in text and any(word in text for word in _STRONG):
         return 2
-    return 1 if _WEAK.search(text) else 0
+    return 1 if _weak(text, _BYTES) else 0
 
 
 _STRONG = (b"reverseETLSchedule", b"reverse_etl_schedule", b"schedule_strategy")
@@ -228,11 +174,81 @@ _STRONG_TEXT = tuple(word.decode() for word in _STRONG)
 # A quoted "strategy" key (JSON, at any depth: whether it is at the top is known only once
 # parsed), or an unquoted one at the start of a line or in a flow mapping (YAML's top level;
 # the indented `strategy:` of GitHub workflows and Kubernetes deployments does not match).
-# A byte order mark may stand before the first line's key.
-_WEAK_PATTERN = (r"""["']strategy["'][ \t\r\n]*:|^(?:BOM)?strategy[ \t]*:"""
-                 r"""|[{,][ \t\r\n]*strategy[ \t]*:""")
-_WEAK = re.compile(_WEAK_PATTERN.replace("BOM", r"\xef\xbb\xbf").encode(), re.MULTILINE)
-_WEAK_TEXT = re.compile(_WEAK_PATTERN.replace("BOM", "\ufeff"), re.MULTILINE)
+# A byte order mark may stand before the first line's key.  As a regular expression (which
+# tests keep as the oracle of :func:`_weak`):
+WEAK_PATTERN = (r"""["']strategy["'][ \t\r\n]*:|^(?:BOM)?strategy[ \t]*:"""
+                r"""|[{,][ \t\r\n]*strategy[ \t]*:""")
+
+
+class _Alphabet:
+    """The small expressions :func:`_weak` matches around each place of the word, for ``str``
+    or for ``bytes``, compiled on first use (a run of JSON files alone never needs them)."""
+
+    def __init__(self, bom: str | bytes) -> None:
+        self.bom = bom
+        self.word: str | bytes = "strategy" if isinstance(bom, str) else b"strategy"
+        self.newline: str | bytes = "\n" if isinstance(bom, str) else b"\n"
+        self._compiled: tuple[re.Pattern[str] | re.Pattern[bytes], ...] | None = None
+
+    def patterns(self) -> tuple[re.Pattern[str] | re.Pattern[bytes], ...]:
+        """(quoted key, unquoted key, flow mapping before, the whole pattern)."""
+        if self._compiled is None:
+            parts = (r"""["']strategy["'][ \t\r\n]*:""", r"strategy[ \t]*:",
+                     r"[{,][ \t\r\n]*\Z")
+            whole = WEAK_PATTERN.replace("BOM", "\ufeff")
+            if isinstance(self.bom, str):
+                self._compiled = (*(re.compile(p) for p in parts),
+                                  re.compile(whole, re.MULTILINE))
+            else:
+                whole = WEAK_PATTERN.replace("BOM", r"\xef\xbb\xbf")
+                self._compiled = (*(re.compile(p.encode()) for p in parts),
+                                  re.compile(whole.encode(), re.MULTILINE))
+        return self._compiled
+
+
+_TEXT = _Alphabet("\ufeff")
+_BYTES = _Alphabet(b"\xef\xbb\xbf")
+#: How many places of the word :func:`_weak` looks at one by one before it hands the rest of
+#: the text to the whole regular expression.
+WORDS_BY_HAND = 64
+
+
+def _weak(text: str | bytes, a: _Alphabet) -> bool:
+    """Whether ``text`` has a ``strategy`` key as :data:`WEAK_PATTERN` describes it.
+
+    Each place the word stands is looked at around it, where a search with the whole pattern
+    tried every character of the file: several times faster on files that say ``strategy``
+    only in a workflow's matrix or a deployment.  Linear: the white space matched after one
+    place ends before the next place, and the text searched before a place starts after the
+    last one.
+    """
+    i = text.find(a.word)  # type: ignore[arg-type]
+    if i < 0:
+        return False
+    quoted, key, flow, whole = a.patterns()
+    bom, newline = a.bom, a.newline
+    seen = end = 0
+    while i >= 0:
+        seen += 1
+        if seen > WORDS_BY_HAND:
+            # A file saying "strategy" thousands of times (hostile, or generated): the rest
+            # goes to the whole expression, which does in C what this loop does in Python.
+            # From the end of the last place looked at: no context of a later place lies
+            # before it.
+            return whole.search(text, end) is not None  # type: ignore[arg-type]
+        if i and quoted.match(text, i - 1):  # type: ignore[arg-type]
+            return True
+        if key.match(text, i):  # type: ignore[arg-type]
+            # ^(?:BOM)?strategy (^: the start of the text, or just after a line feed)
+            start = i - len(bom) if i >= len(bom) and text[i - len(bom):i] == bom else i
+            if start == 0 or text[start - 1:start] == newline or \
+                    text[i - 1:i] == newline:
+                return True
+            if flow.search(text, end, i):  # type: ignore[arg-type]
+                return True
+        end = i + 8
+        i = text.find(a.word, end)  # type: ignore[arg-type]
+    return False
 
 
 def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool = True,
@@ -251,7 +267,7 @@ def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool 
     if level == 0:
         return Scan(name, kind, skipped=True)
     result = Scan(name, kind)
-    decoded = _decode(text, result)
+    decoded = decode(text, result)
     if decoded is None:
         return result
     result.text = decoded
@@ -265,9 +281,8 @@ def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool 
     try:
         # Each reader is imported when first needed: a JSON-only run never loads the others.
         if kind == "json" and name.lower().endswith(".tf.json"):
-            from schedulelib.lint.sources.tfjson import (
-                scan_tfjson,  # Terraform's JSON syntax (CDKTF)
-            )
+            # Terraform's JSON syntax (CDKTF)
+            from schedulelib.lint.sources.terraform import scan_tfjson
 
             scan_tfjson(decoded, result)
         elif kind == "json":
@@ -320,77 +335,3 @@ def _no_schedule_hint(name: str, kind: Kind) -> str:
     return _NO_SCHEDULE_HINTS["terraform" if lower.endswith(".tf.json") else kind]
 
 
-def _decode(text: str | bytes, result: Scan) -> str | None:
-    if isinstance(text, str):
-        decoded = text.removeprefix("\ufeff")
-        # Text given to the API may hold a lone surrogate, which no UTF-8 file can.
-        surrogate = _SURROGATE.search(decoded)
-        if surrogate is not None:
-            line, column = Lines(decoded).at(surrogate.start())
-            result.findings.append(Finding(result.file, line, column, diagnostic(
-                "SL901", "", f"the text is not Unicode: U+{ord(surrogate[0]):04X} at offset "
-                f"{surrogate.start()} is a lone surrogate", "remove it"), line, column + 1))
-            return None
-    else:
-        foreign = _foreign(text)
-        if foreign is not None:
-            result.findings.append(Finding(result.file, 1, 1, diagnostic(
-                "SL901", "", f"the file is not UTF-8 text: it is {foreign[1]} (from its first "
-                f"bytes, {text[:4].hex(' ')})", "save the file as UTF-8"), 1, 2))
-            return None
-        try:
-            decoded = text.decode("utf-8").removeprefix("\ufeff")
-        except UnicodeDecodeError as exc:
-            result.findings.append(_undecodable(text, exc, result.file))
-            return None
-    if decoded.startswith("\ufeff"):
-        # One byte order mark is allowed; a second one is text no reader accepts.
-        result.findings.append(Finding(result.file, 1, 1, diagnostic(
-            "SL001", "", "the file starts with two byte order marks (U+FEFF)",
-            "save the file as UTF-8 with at most one byte order mark"), 1, 2))
-        return None
-    return decoded
-
-
-def read_all(paths: Iterable[str]) -> Iterator[Scan]:
-    """Scan each path: files as named, directories searched (a directory that cannot be
-    searched is an unreadable scan); ``-`` is not handled here."""
-    for argument in paths:
-        if is_dir(argument):
-            errors: list[Scan] = []
-            for file in iter_files(argument, errors):
-                yield from errors
-                errors.clear()
-                yield read_file(file, named=False)
-            yield from errors
-        else:
-            yield read_file(argument)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _foreign(data: bytes) -> tuple[str, str] | None:
-    """(codec, name) of text in UTF-16 or UTF-32, told by its first bytes as YAML 1.2 (5.2)
-    and RFC 4627 (3) tell them: a byte order mark, or where the NULs of an ASCII first
-    character fall; None for anything else (UTF-8 among it: its text never holds a NUL)."""
-    head = data[:4]
-    if head.startswith(b"\x00\x00\xfe\xff") or (len(head) == 4 and head[:3] == b"\0\0\0"):
-        return "utf-32-be", "UTF-32BE"
-    if head.startswith(b"\xff\xfe\x00\x00") or (len(head) == 4 and head[0] and
-                                                 head[1:] == b"\0\0\0"):
-        return "utf-32-le", "UTF-32LE"
-    if head.startswith(b"\xfe\xff") or (len(head) >= 2 and not head[0] and head[1]):
-        return "utf-16-be", "UTF-16BE"
-    if head.startswith(b"\xff\xfe") or (len(head) >= 2 and head[0] and not head[1]):
-        return "utf-16-le", "UTF-16LE"
-    return None
-
-
-def _undecodable(data: bytes, exc: UnicodeDecodeError, file: str) -> Finding:
-    before = data[: exc.start]
-    line = before.count(b"\n") + 1
-    column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-    return Finding(file, line, column, diagnostic(
-        "SL901", "", f"the file is not UTF-8 text: byte 0x{data[exc.start]:02x} at offset "
-        f"{exc.start} cannot be decoded", "save the file as UTF-8"), line, column + 1)

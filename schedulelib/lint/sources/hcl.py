@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from schedulelib.core.diagnostics import Diagnostic, diagnostic
+from schedulelib.lint.sources.model import Lines
 
 
 class HclSyntaxError(ValueError):
@@ -321,6 +322,18 @@ def _heredoc(text: str, at: int, n: int) -> tuple[int, str | None]:
 
 
 # -- values ---------------------------------------------------------------------------------------
+
+
+class Src:
+    """One file's text, as the Nodes read from it point into it."""
+
+    __slots__ = ("lines", "name", "reader", "stat", "text")
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name, self.text, self.lines = name, text, Lines(text)
+        self.reader: HclReader | None = None
+        #: (mtime_ns, size, inode) of the file when it was read; None: not known
+        self.stat: tuple[int, int, int] | None = None
 
 
 class Node:

@@ -10,11 +10,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from schedulelib.core.diagnostics import Diagnostic, pointer
+from schedulelib.core.diagnostics import WRAPPER_KEY, Diagnostic, pointer
+
+__all__ = ["WRAPPER_KEY", "Checker", "Finding", "Found", "Kind", "Lines", "Locate", "Scan",
+           "Span", "Subject", "nearest"]
 
 Kind = Literal["json", "yaml", "terraform"]
-
-WRAPPER_KEY = "reverseETLSchedule"
 
 
 # -- records ------------------------------------------------------------------------------------
@@ -114,6 +115,8 @@ class Subject:
     enabled: bool | None = None
 
 
+#: A schedule document -> its problems (:func:`schedulelib.check`, perhaps with an ``as_of``).
+Checker = Callable[[object], list[Diagnostic]]
 #: A pointer relative to a schedule -> the span of the value there (or of its nearest ancestor).
 Locate = Callable[[str], Span]
 
@@ -157,6 +160,33 @@ class Found:
         to a member that is not there gives the span of its nearest ancestor."""
         return self.locator(relative)
 
+    def diagnostics(self, checker: Checker) -> list[Diagnostic]:
+        """The problems of this schedule, their paths relative to it (not yet placed): the
+        reader's own, then ``checker``'s, without those about a stand-in for a value only
+        known when Terraform runs (``unknown``: nothing is said about it).
+
+        The one place a schedule is judged: validate, --fix and the scanning API all use it.
+        """
+        problems = list(self.problems)
+        if not self.static:
+            return problems
+        if isinstance(self.doc, str | bytes | bytearray):
+            # check() reads a string as JSON text; a string here is the value itself.
+            prefix = pointer(WRAPPER_KEY)
+            problems += [Diagnostic(d.code, d.severity, d.path.removeprefix(prefix), d.message,
+                                    d.hint) for d in checker({WRAPPER_KEY: self.doc})]
+        else:
+            problems += [d for d in checker(self.doc) if not _under(d.path, self.unknown)]
+        return problems
+
+    def place(self, file: str, d: Diagnostic) -> Finding:
+        """One of :meth:`diagnostics` as a finding in ``file``: its span, its pointer made
+        absolute, and how the value was reached (through a variable, a local) noted."""
+        note = self.via(d.path) if self.via is not None else ""
+        return Finding.at(file, self.span(d.path), Diagnostic(
+            d.code, d.severity, self.file_pointer(d.path),
+            f"{d.message} ({note})" if note else d.message, d.hint))
+
     def file_pointer(self, relative: str) -> str:
         for old, new in self.renames:
             if relative == "/" + old or relative.startswith("/" + old + "/"):
@@ -187,7 +217,7 @@ class Scan:
     #: simply not about schedules, which are skipped in silence).
     note: str = ""
 
-    def check(self, checker: Callable[[object], list[Diagnostic]] | None = None) -> list[Finding]:
+    def check(self, checker: Checker | None = None) -> list[Finding]:
         """The file's own findings, then every schedule's, each with its line and column."""
         if checker is None:
             from schedulelib.core.schedule import check
@@ -195,20 +225,7 @@ class Scan:
             checker = check
         out = list(self.findings)
         for found in self.schedules:
-            problems = list(found.problems)
-            if found.static and isinstance(found.doc, str | bytes | bytearray):
-                # check() reads a string as JSON text; a string here is the value itself.
-                prefix = pointer(WRAPPER_KEY)
-                problems += [Diagnostic(d.code, d.severity, d.path.removeprefix(prefix),
-                                        d.message, d.hint)
-                             for d in checker({WRAPPER_KEY: found.doc})]
-            elif found.static:
-                problems += [d for d in checker(found.doc) if not _under(d.path, found.unknown)]
-            for d in problems:
-                note = found.via(d.path) if found.via is not None else ""
-                out.append(Finding.at(self.file, found.span(d.path), Diagnostic(
-                    d.code, d.severity, found.file_pointer(d.path),
-                    f"{d.message} ({note})" if note else d.message, d.hint)))
+            out += [found.place(self.file, d) for d in found.diagnostics(checker)]
         return out
 
 

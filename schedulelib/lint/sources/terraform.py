@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from schedulelib.core.diagnostics import Diagnostic, diagnostic, pointer
 from schedulelib.lint.sources.hcl import Encoded, HclReader, HclSyntaxError, Node, Resource, Unknown
 from schedulelib.lint.sources.model import Finding, Found, Scan, Span, nearest
+from schedulelib.lint.sources.tfjson import tfjson_module
 from schedulelib.lint.sources.tfmodule import Module, Session, Src, current
 
 #: Stand-ins for config fields only Terraform knows: valid and neutral, so that the other
@@ -56,6 +57,29 @@ def scan_terraform(text: str, result: Scan) -> None:
             return
         if tfvars:
             return
+        sess.remember(src)
+    scan_resources(src, src.reader.resources, result, sess)
+
+
+def scan_tfjson(text: str, result: Scan) -> None:
+    """The schedules of a .tf.json file (Terraform's JSON syntax, what CDKTF writes)."""
+    from schedulelib.core.jsontext import JsonLocator, read_json
+
+    sess = current()
+    src = sess.reader_for(result.file, text)
+    if src is None or src.reader is None:
+        src = Src(result.file, text)
+        value, problems, error_at = read_json(text)
+        locator = JsonLocator(text) if problems and error_at is None else None
+        for problem in problems:
+            if problem.code == "SL001" or locator is None:
+                where = src.lines.point(error_at or 0)
+            else:
+                where = src.lines.span(*locator.range(problem.path))
+            result.findings.append(Finding.at(result.file, where, problem))
+        if any(p.code == "SL001" for p in problems) or not isinstance(value, dict):
+            return
+        src.reader = tfjson_module(src, JsonLocator(text), value)
         sess.remember(src)
     scan_resources(src, src.reader.resources, result, sess)
 

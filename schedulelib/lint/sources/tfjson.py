@@ -17,10 +17,9 @@ from schedulelib.lint.sources.hcl import (
     HclSyntaxError,
     Node,
     Resource,
+    Src,
     _skip_interpolation,
 )
-from schedulelib.lint.sources.model import Finding, Scan
-from schedulelib.lint.sources.tfmodule import Src, current
 
 
 def read_tfjson(src: Src) -> HclReader | None:
@@ -30,30 +29,13 @@ def read_tfjson(src: Src) -> HclReader | None:
     value, problems, _at = read_json(src.text)
     if any(p.code == "SL001" for p in problems) or not isinstance(value, dict):
         return None
-    return _Builder(src, JsonLocator(src.text)).module(value)
+    return tfjson_module(src, JsonLocator(src.text), value)
 
 
-def scan_tfjson(text: str, result: Scan) -> None:
-    from schedulelib.core.jsontext import JsonLocator, read_json
-    from schedulelib.lint.sources.terraform import scan_resources
-
-    sess = current()
-    src = sess.reader_for(result.file, text)
-    if src is None or src.reader is None:
-        src = Src(result.file, text)
-        value, problems, error_at = read_json(text)
-        locator = JsonLocator(text) if problems and error_at is None else None
-        for problem in problems:
-            if problem.code == "SL001" or locator is None:
-                where = src.lines.point(error_at or 0)
-            else:
-                where = src.lines.span(*locator.range(problem.path))
-            result.findings.append(Finding.at(result.file, where, problem))
-        if any(p.code == "SL001" for p in problems) or not isinstance(value, dict):
-            return
-        src.reader = _Builder(src, JsonLocator(text)).module(value)
-        sess.remember(src)
-    scan_resources(src, src.reader.resources, result, sess)
+def tfjson_module(src: Src, locator: object, root: dict[str, object]) -> HclReader:
+    """The definitions and resources of the parsed .tf.json ``root`` (``locator``: a
+    :class:`~schedulelib.core.jsontext.JsonLocator` of ``src.text``)."""
+    return _Builder(src, locator).module(root)
 
 
 class _Builder:

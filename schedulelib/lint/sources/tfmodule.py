@@ -19,25 +19,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from schedulelib._support.files import read_regular
 from schedulelib.core.diagnostics import diagnostic
-from schedulelib.lint.sources.model import Finding, Lines, Scan
+from schedulelib.lint.sources.hcl import HclReader, HclSyntaxError, Node, Src
+from schedulelib.lint.sources.model import Finding, Scan
+from schedulelib.lint.sources.reading import MAX_BYTES, decode, read_bytes, too_large
+from schedulelib.lint.sources.tfjson import read_tfjson
+from schedulelib.lint.sources.wanted import WANTED
 
-if TYPE_CHECKING:  # the HCL reader is imported when a .tf file is read, not by a JSON-only run
-    from schedulelib.lint.sources.hcl import HclReader, Node
-
-
-class Src:
-    """One file's text, as the Nodes read from it point into it."""
-
-    __slots__ = ("lines", "name", "reader", "stat", "text")
-
-    def __init__(self, name: str, text: str) -> None:
-        self.name, self.text, self.lines = name, text, Lines(text)
-        self.reader: HclReader | None = None
-        #: (mtime_ns, size, inode) of the file when it was read; None: not known
-        self.stat: tuple[int, int, int] | None = None
+__all__ = ["Module", "Session", "Src", "current", "session"]
 
 
 class Module:
@@ -122,8 +113,6 @@ class Session:
 
     def _read_module(self, directory: str,
                      listing: list[tuple[str, tuple[int, int, int]]]) -> Module:
-        from schedulelib.lint.sources.files import MAX_BYTES
-
         module = Module()
         names = [name for name, _stat in listing]
         for name, stat in listing:
@@ -164,17 +153,20 @@ class Session:
     def _tfvars(self, name: str, *, quiet: bool) -> dict[str, Node]:
         """The values of a .tfvars file; a --var-file becomes a Scan in var_scans with its
         problems, one read automatically only when it has any (it then gives no values)."""
-        from schedulelib.lint.sources.files import MAX_BYTES, read_file
-        from schedulelib.lint.sources.hcl import HclReader, HclSyntaxError
-
         # A broken terraform.tfvars / *.auto.tfvars is reported once, by the session of a
         # run (which shows var_scans); the shared session has nobody to show it to.
         report = not quiet or not self.revalidate
-        text = _read_text(name, MAX_BYTES)
+        got = read_bytes(name, name)
+        problem = Scan(name, "terraform")
+        if isinstance(got, Scan):
+            problem, text = got, None
+        elif len(got) > MAX_BYTES:
+            problem, text = too_large(name, "terraform"), None
+        else:
+            text = decode(got, problem)
         if text is None:
             if not quiet:
-                scan = read_file(name, kind="terraform")
-                self.var_scans.append(scan if scan.findings else Scan(name, "terraform"))
+                self.var_scans.append(problem)
             return {}
         src = Src(name, text)
         result = Scan(name, "terraform", text=text)
@@ -219,6 +211,15 @@ def current() -> Session:
     explicit = _current.get()
     if explicit is not None:
         return explicit
+    asked = WANTED.get()
+    if asked is not None:  # a run that asked for its own session: made on first use
+        if asked.session is None:
+            made = Session(asked.var_files)
+            made.var_values()  # the --var-file files are read (and reported) first
+            asked.given = len(made.var_scans)
+            asked.session = made
+        assert isinstance(asked.session, Session)
+        return asked.session
     with _shared_lock:
         if not _shared or _shared[0].size() > SHARED_LIMIT:
             _shared[:] = [Session(revalidate=True)]
@@ -263,24 +264,12 @@ def _stat(path: str) -> tuple[int, int, int] | None:
 
 
 def _read_text(path: str, limit: int) -> str | None:
-    """The text of a regular UTF-8 file of at most ``limit`` bytes, else None (never blocks on
-    a FIFO: it is opened non-blocking and checked before reading)."""
-    import stat
-
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    """The text of a regular UTF-8 file of at most ``limit`` bytes, else None (its own scan,
+    if it is scanned, says why)."""
     try:
-        fd = os.open(path, flags)
+        data = read_regular(path, limit)
     except (OSError, ValueError):
         return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(limit + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
     if len(data) > limit:
         return None
     try:
@@ -291,12 +280,8 @@ def _read_text(path: str, limit: int) -> str | None:
 
 def _definitions(src: Src, *, json: bool) -> HclReader | None:
     """The reader of a sibling file (its own scan reports its problems: None here)."""
-    from schedulelib.lint.sources.hcl import HclReader, HclSyntaxError
-
     try:
         if json:
-            from schedulelib.lint.sources.tfjson import read_tfjson
-
             return read_tfjson(src)
         return HclReader(src.text, src).read()
     except (HclSyntaxError, RecursionError):

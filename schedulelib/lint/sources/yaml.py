@@ -104,9 +104,11 @@ def tagged_number(text: str, tag: str) -> int | float:
         lower = value.lower()
         sign = -1.0 if lower.startswith("-") else 1.0
         bare = lower[1:] if lower[:1] in "+-" else lower
-        if bare == ".inf":
+        # ruamel reads the rest with float(), which also takes the words inf, infinity and
+        # nan in any case: an infinity so written is no overflow of digits (SL008).
+        if bare in (".inf", "inf", "infinity"):
             return sign * math.inf
-        if bare == ".nan":
+        if bare in (".nan", "nan"):
             return math.nan
         return _finite(float(value), text)
     sign_int = -1 if value.startswith("-") else 1
