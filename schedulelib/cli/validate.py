@@ -116,12 +116,14 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
 
         out = render.render(report.findings, fmt,
                             run=Run(report.files, report.schedules, report.skipped,
-                                    report.trouble))
+                                    report.trouble, report.unchecked,
+                                    tuple(report.skipped_files)))
     if fmt == "text":
         for note in report.notes:
             click.echo(note, err=True)
     if fmt == "text" and (report.findings or paths != ("-",)):
-        out += render.summary(report.findings, report.files, report.schedules, report.skipped)
+        out += render.summary(report.findings, report.files, report.schedules, report.skipped,
+                              report.unchecked)
     click.echo(out, nl=False, color=color)
     ctx.exit(lint.EXIT_TROUBLE if unwritten else report.exit_status)
 

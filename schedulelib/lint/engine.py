@@ -75,7 +75,7 @@ class Report:
     """
 
     __slots__ = ("failing", "files", "findings", "fixes", "notes", "schedules", "skipped",
-                 "trouble")
+                 "skipped_files", "trouble", "unchecked")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
@@ -84,7 +84,11 @@ class Report:
         self.skipped = 0
         #: "FILE: why" for each file skipped with a reason worth saying.
         self.notes: list[str] = []
+        self.skipped_files: list[str] = []
+        #: Schedules checked; ``unchecked`` those found but not judged (a part only Terraform
+        #: knows when it runs: SL903), never counted as checked.
         self.schedules = 0
+        self.unchecked = 0
         self.trouble = False
         self.failing = False
         #: With Options.fix: each file's repairs (a FileFix), in file order.
@@ -196,11 +200,14 @@ def lint(items: Iterable[Source | Scan], options: Options | None = None,
             if scan.skipped:
                 # Not about Segment schedules (or not a regular file): no finding at all.
                 report.skipped += 1
+                report.skipped_files.append(name)
                 if scan.note:
                     report.notes.append(f"{name}: {scan.note}")
                 continue
             findings, trouble, failing = _check_one(name, scan, settings, report)
-            report.schedules += len(scan.schedules)
+            checked = sum(1 for found in scan.schedules if found.static)
+            report.schedules += checked
+            report.unchecked += len(scan.schedules) - checked
         except ConfigError:
             raise  # a settings file the run cannot use: a usage error for the whole run
         except Exception as exc:  # one file must never lose the others' report

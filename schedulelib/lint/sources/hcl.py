@@ -580,6 +580,14 @@ class HclReader:
                 "SL910", "/" + tok.text, f"{tok.text} is written as a block; the Segment "
                 f"provider takes it as an attribute",
                 f"write '{tok.text} = {{ ... }}' (with '=')"), tok.start, tok.end))
+        elif depth == 1 and resource is not None and tok.text == "dynamic" \
+                and len(labels) == 1 and labels[0] in SCHEDULE_ATTRIBUTES:
+            # A dynamic block makes blocks, which the provider refuses just the same.
+            resource.problems.append((diagnostic(
+                "SL910", "/" + labels[0], f"{labels[0]} is written as a dynamic block; the "
+                "Segment provider takes it as an attribute",
+                f"write '{labels[0]} = {{ ... }}' (with '='), with a conditional or a for "
+                "expression where the block was dynamic"), tok.start, tok.end))
         self.body(opener, depth + 1, kind, inner)
         end = self.peek()
         if end.kind not in ("nl", "eof") and not (end.kind == "punct" and end.text == "}"):

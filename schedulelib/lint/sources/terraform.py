@@ -407,7 +407,10 @@ def _add(result: Scan, ev: _Eval, doc: object, base: str, name: str, address: st
     problems = list(ev.problems)
     unknown = list(_unknowns(doc))
     stand_in: list[str] = []
-    whole = not isinstance(doc, dict) or not isinstance(doc.get("config"), dict)
+    # A config that is null, absent or not an object is judged like JSON's (SL105, SL104...):
+    # only an unknown part makes the schedule unchecked, never the config's shape alone.
+    whole = bool(unknown) and (not isinstance(doc, dict)
+                               or not isinstance(doc.get("config"), dict))
     for where, _item in unknown:
         field = where.split("/")[2] if where.count("/") >= 2 and where.startswith("/config/") \
             else None

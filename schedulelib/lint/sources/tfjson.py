@@ -10,8 +10,9 @@ the file, so offsets inside it would not be the file's).  Block types (``resourc
 
 from __future__ import annotations
 
-from schedulelib.core.diagnostics import pointer
+from schedulelib.core.diagnostics import diagnostic, pointer
 from schedulelib.lint.sources.hcl import (
+    SCHEDULE_ATTRIBUTES,
     WANTED,
     HclReader,
     HclSyntaxError,
@@ -76,6 +77,7 @@ class _Builder:
                         for name in WANTED[type_]:
                             if name in item:
                                 res.values[name] = self.node(item[name], place + pointer(name))
+                        self.dynamic(res, item.get("dynamic"), place + "/dynamic")
                         reader.resources.append(res)
         for where, body in _blocks(root.get("variable"), "/variable"):
             for name, attrs in body.items():
@@ -89,6 +91,18 @@ class _Builder:
                 if name != "//":
                     reader.locals[name] = self.node(local, where + pointer(name))
         return reader
+
+    def dynamic(self, res: Resource, blocks: object, where: str) -> None:
+        """SL910 for ``"dynamic": {"reverse_etl_schedule": ...}``, as for the HCL form."""
+        for at, body in _blocks(blocks, where):
+            for name in body:
+                if name in SCHEDULE_ATTRIBUTES:
+                    start, end = self.range(at + pointer(name))
+                    res.problems.append((diagnostic(
+                        "SL910", "/" + name, f"{name} is written as a dynamic block; the "
+                        "Segment provider takes it as an attribute",
+                        f"write \"{name}\": {{ ... }} as an attribute of the resource"),
+                        start, end))
 
     def node(self, value: object, where: str) -> Node:
         start, end = self.range(where)
