@@ -205,7 +205,9 @@ def lint(items: Iterable[Source | Scan], options: Options | None = None,
                     report.notes.append(f"{name}: {scan.note}")
                 continue
             findings, trouble, failing = _check_one(name, scan, settings, report)
-            checked = sum(1 for found in scan.schedules if found.static)
+            # A schedule with a part only Terraform knows is not counted as checked, even
+            # when its other fields were (a stand-in holds the unknown part).
+            checked = sum(1 for found in scan.schedules if found.static and not found.unknown)
             report.schedules += checked
             report.unchecked += len(scan.schedules) - checked
         except ConfigError:

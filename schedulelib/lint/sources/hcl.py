@@ -370,6 +370,15 @@ WANTED = {
 SCHEDULE_ATTRIBUTES = frozenset({"reverse_etl_schedule", "schedule_config",
                                  "schedule_strategy"})
 _TRANSPARENT = frozenset({"toset", "tomap", "tolist", "jsonencode"})
+#: Binary operators from the loosest to the tightest (HCL's native syntax specification).
+_BINARY = (("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"),
+           ("*", "/", "%"))
+#: Expressions nested deeper than this are read as unknown (no schedule is written so).
+MAX_NESTING = 64
+
+
+class _GiveUp(Exception):
+    """An expression the parser does not follow: it is read again as an unknown value."""
 
 
 class Resource:
@@ -409,6 +418,9 @@ class HclReader:
         self.duplicates: dict[int, list[tuple[str, Node, int]]] = {}
         self._variable = ""
         self.depth = 0  # how deep in interpolations this reader reads
+        self.legacy = 0  # > 0: expressions are read the plain way (see value())
+        self.nl_skip = 0  # > 0: inside brackets, where new lines are white space
+        self.nest = 0  # how deep in expressions the parser is
 
     @classmethod
     def empty(cls, src: object) -> HclReader:
@@ -677,7 +689,305 @@ class HclReader:
         return Node(kind, value, start, end, self.src)
 
     def value(self, stops: tuple[str, ...], where: str) -> Node:
-        """One expression up to a stop token (not consumed)."""
+        """One expression up to a stop token (not consumed).
+
+        Read whole (operators, calls, conditionals, for expressions, index and splat) so that
+        what is known without Terraform can be evaluated (:mod:`.terraform`).  An expression
+        this parser does not follow is read again the plain way, as an unknown value: what a
+        value is never turns a valid file into a syntax error.
+        """
+        if self.legacy:
+            return self._plain_value(stops, where)
+        lexer, buf = self.lexer, self.buf
+        state = (lexer.pos, list(buf), self.last, self.nl_skip, self.nest)
+        try:
+            node = self.expr()
+            after = self.peek()
+            if after.kind in stops or (after.kind == "punct" and after.text in stops):
+                return node
+            if after.kind in _STARTS or (after.kind == "punct" and after.text == "{"):
+                raise self.fail(_missing(after, stops), after)
+            raise _GiveUp
+        except (_GiveUp, HclSyntaxError, RecursionError):
+            pass
+        # Read again the plain way (and everything inside too: each part is read at most
+        # twice, whatever the nesting).
+        lexer.pos, buf[:], self.last, self.nl_skip, self.nest = state
+        self.legacy += 1
+        try:
+            return self._plain_value(stops, where)
+        finally:
+            self.legacy -= 1
+
+    # -- expressions (HCL's native syntax, operator precedence as in its specification) --
+
+    def look(self) -> _Tok:
+        """The next token; new lines are white space inside brackets and parentheses."""
+        if self.nl_skip:
+            return self.skip_newlines()
+        return self.peek()
+
+    def expr(self) -> Node:
+        self.nest += 1
+        if self.nest > MAX_NESTING:
+            raise _GiveUp
+        try:
+            first = self.look()
+            cond = self.binary(0)
+            tok = self.look()
+            if not (tok.kind == "punct" and tok.text == "?"):
+                return cond
+            self.take()
+            yes = self.expr()
+            colon = self.look()
+            if not (colon.kind == "punct" and colon.text == ":"):
+                raise _GiveUp
+            self.take()
+            no = self.expr()
+            return self.node("cond", [cond, yes, no], first.start, self.last.end)
+        finally:
+            self.nest -= 1
+
+    def binary(self, level: int) -> Node:
+        if level == len(_BINARY):
+            return self.unary()
+        first = self.look()
+        left = self.binary(level + 1)
+        while True:
+            tok = self.look()
+            if not (tok.kind == "punct" and tok.text in _BINARY[level]):
+                return left
+            self.take()
+            right = self.binary(level + 1)
+            left = self.node("op", (tok.text, [left, right]), first.start, self.last.end)
+
+    def unary(self) -> Node:
+        tok = self.look()
+        if tok.kind == "punct" and tok.text in ("!", "-"):
+            nxt = self.peek(1)
+            if tok.text == "-" and nxt.kind == "number":
+                return self.postfix(self.primary(""))  # a negative literal
+            self.take()
+            self.nest += 1
+            if self.nest > MAX_NESTING:
+                raise _GiveUp
+            try:
+                operand = self.unary()
+            finally:
+                self.nest -= 1
+            return self.node("op", ("neg" if tok.text == "-" else "!", [operand]), tok.start,
+                             self.last.end)
+        return self.postfix(self.operand())
+
+    def operand(self) -> Node:
+        tok = self.look()
+        if tok.kind == "punct" and tok.text == "(":
+            self.take()
+            self.nl_skip += 1
+            try:
+                inner = self.expr()
+                close = self.look()
+            finally:
+                self.nl_skip -= 1
+            if not (close.kind == "punct" and close.text == ")"):
+                raise _GiveUp
+            self.take()
+            return self.node(inner.kind, inner.value, tok.start, close.end)
+        if tok.kind == "punct" and tok.text == "[":
+            return self.tuple_expr(tok)
+        if tok.kind == "punct" and tok.text == "{":
+            if self._for_follows():
+                return self.for_expr(self.take(), "}")
+            saved, self.nl_skip = self.nl_skip, 0  # new lines separate an object's items
+            try:
+                return self.hcl_object("")
+            finally:
+                self.nl_skip = saved
+        if tok.kind == "ident":
+            after = self.peek(1)
+            if after.kind == "punct" and after.text == "(":
+                return self.call(tok)
+            if tok.text in ("var", "local", "each"):
+                return self.name(tok, "")  # a reference with its plain steps
+            self.take()
+            literal = {"true": True, "false": False, "null": None}
+            if tok.text in literal:
+                return self.node("lit", literal[tok.text], tok.start, tok.end)
+            # A name with its plain attribute steps (data.x.names, count.index, a for
+            # expression's own name): read as one, so that a message can quote it whole.
+            steps: list[str] = []
+            while self.peek().kind == "punct" and self.peek().text == "." \
+                    and self.peek(1).kind == "ident":
+                self.take()
+                steps.append(self.take().text)
+            return self.node("sym", (tok.text, steps), tok.start, self.last.end)
+        return self.primary("")
+
+    def _for_follows(self) -> bool:
+        i = 1
+        while self.peek(i).kind == "nl":
+            i += 1
+        return self.peek(i).kind == "ident" and self.peek(i).text == "for" \
+            and self.peek(i + 1).kind == "ident"
+
+    def tuple_expr(self, opener: _Tok) -> Node:
+        if self._for_follows():
+            return self.for_expr(self.take(), "]")
+        self.take()
+        items: list[Node] = []
+        self.nl_skip += 1
+        try:
+            while True:
+                tok = self.look()
+                if tok.kind == "punct" and tok.text == "]":
+                    self.take()
+                    return self.node("tup", items, opener.start, tok.end)
+                items.append(self.expr())
+                sep = self.look()
+                if sep.kind == "punct" and sep.text == ",":
+                    self.take()
+                elif not (sep.kind == "punct" and sep.text == "]"):
+                    raise _GiveUp
+        finally:
+            self.nl_skip -= 1
+
+    def for_expr(self, opener: _Tok, closer: str) -> Node:
+        """``[for k, v in coll : value if cond]`` / ``{for k, v in coll : key => value...}``."""
+        self.nl_skip += 1
+        try:
+            self.look()
+            self.take()  # for
+            names = [self._ident()]
+            if self._punct(","):
+                names.append(self._ident())
+            if not (self.look().kind == "ident" and self.look().text == "in"):
+                raise _GiveUp
+            self.take()
+            coll = self.expr()
+            if not self._punct(":"):
+                raise _GiveUp
+            key: Node | None = None
+            if closer == "}":
+                key = self.expr()
+                if not self._punct("=>"):
+                    raise _GiveUp
+            value = self.expr()
+            group = closer == "}" and self._punct("...")
+            cond: Node | None = None
+            if self.look().kind == "ident" and self.look().text == "if":
+                self.take()
+                cond = self.expr()
+            close = self.look()
+            if not (close.kind == "punct" and close.text == closer):
+                raise _GiveUp
+            self.take()
+        finally:
+            self.nl_skip -= 1
+        return self.node("for", (names, coll, key, value, cond, group), opener.start, close.end)
+
+    def _ident(self) -> str:
+        tok = self.look()
+        if tok.kind != "ident":
+            raise _GiveUp
+        self.take()
+        return tok.text
+
+    def _punct(self, text: str) -> bool:
+        tok = self.look()
+        if tok.kind == "punct" and tok.text == text:
+            self.take()
+            return True
+        return False
+
+    def call(self, name: _Tok) -> Node:
+        self.take()
+        self.take()  # (
+        args: list[Node] = []
+        expand = False
+        self.nl_skip += 1
+        try:
+            while True:
+                tok = self.look()
+                if tok.kind == "punct" and tok.text == ")":
+                    self.take()
+                    break
+                if expand:
+                    raise _GiveUp
+                args.append(self.expr())
+                if self._punct("..."):
+                    expand = True
+                sep = self.look()
+                if sep.kind == "punct" and sep.text == ",":
+                    self.take()
+                elif not (sep.kind == "punct" and sep.text == ")"):
+                    raise _GiveUp
+        finally:
+            self.nl_skip -= 1
+        if name.text == "jsonencode" and len(args) == 1 and not expand:
+            return self.node("enc", args[0], name.start, tok.end)
+        return self.node("call", (name.text, args, expand), name.start, tok.end)
+
+    def postfix(self, node: Node) -> Node:
+        """Index, attribute and splat steps after an operand."""
+        while True:
+            tok = self.peek()  # no new line may come before a step
+            if tok.kind == "punct" and tok.text == "." and self.peek(1).kind in ("ident",
+                                                                                  "number"):
+                self.take()
+                step = self.take()
+                key = self.node("lit", int(step.text) if step.text.isdigit() else step.text,
+                                step.start, step.end)
+                node = self.node("get", (node, key), node.start, step.end)
+            elif tok.kind == "punct" and tok.text == "[" and not (
+                    self.peek(1).kind == "punct" and self.peek(1).text == "*"):
+                self.take()
+                self.nl_skip += 1
+                try:
+                    key = self.expr()
+                    close = self.look()
+                finally:
+                    self.nl_skip -= 1
+                if not (close.kind == "punct" and close.text == "]"):
+                    raise _GiveUp
+                self.take()
+                node = self.node("get", (node, key), node.start, close.end)
+            elif tok.kind == "punct" and (tok.text == "[" or tok.text == ".") \
+                    and self.peek(1).kind == "punct" and self.peek(1).text == "*":
+                full = tok.text == "["
+                self.take()
+                self.take()
+                if full and not self._punct("]"):
+                    raise _GiveUp
+                steps: list[Node] = []
+                while True:
+                    nxt = self.peek()
+                    if nxt.kind == "punct" and nxt.text == "." \
+                            and self.peek(1).kind in ("ident", "number"):
+                        self.take()
+                        step = self.take()
+                        steps.append(self.node(
+                            "lit", int(step.text) if step.text.isdigit() else step.text,
+                            step.start, step.end))
+                    elif full and nxt.kind == "punct" and nxt.text == "[" \
+                            and not (self.peek(1).kind == "punct" and self.peek(1).text == "*"):
+                        self.take()
+                        self.nl_skip += 1
+                        try:
+                            steps.append(self.expr())
+                            close = self.look()
+                        finally:
+                            self.nl_skip -= 1
+                        if not (close.kind == "punct" and close.text == "]"):
+                            raise _GiveUp
+                        self.take()
+                    else:
+                        break
+                node = self.node("splat", (node, steps), node.start, self.last.end)
+            else:
+                return node
+
+    def _plain_value(self, stops: tuple[str, ...], where: str) -> Node:
+        """One expression up to a stop token (not consumed), a literal or unknown."""
         tok = self.peek()
         node = self.primary(where)
         after = self.peek()
@@ -780,6 +1090,9 @@ class HclReader:
         known = tok.text in ("var", "local", "each")
         while True:
             nxt = self.peek()
+            if nxt.kind == "punct" and nxt.text == "." and not self.legacy \
+                    and self.peek(1).kind not in ("ident", "number"):
+                break  # a splat: the expression parser reads it
             if nxt.kind == "punct" and nxt.text == ".":
                 self.take()
                 step = self.peek()
@@ -793,6 +1106,9 @@ class HclReader:
                     known = False
                     if step.text == "*":
                         self.take()
+            elif nxt.kind == "punct" and nxt.text == "[" and not self.legacy \
+                    and not _static_index(self.peek(1), self.peek(2)):
+                break  # an index computed from an expression: the parser reads it
             elif nxt.kind == "punct" and nxt.text == "[":
                 index = self.peek(1)
                 close = self.peek(2)
@@ -904,6 +1220,17 @@ class HclReader:
                 self.take()
             elif not (end.kind == "punct" and end.text == "]"):
                 raise self.fail(f"expected ',' or ']' in the list, found {_show(end)}", end)
+
+
+def _static_index(index: _Tok, close: _Tok) -> bool:
+    """Whether ``[index]`` is a plain number or string, kept as a step of a reference."""
+    if not (close.kind == "punct" and close.text == "]"):
+        return False
+    if index.kind == "number":
+        return index.text.isdigit()
+    parts = index.value
+    return index.kind == "string" and isinstance(parts, list) and all(
+        isinstance(p, str) for p in parts)
 
 
 def _missing(tok: _Tok, stops: tuple[str, ...]) -> str:
