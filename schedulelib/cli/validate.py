@@ -89,7 +89,7 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
             if fmt == "text":
                 click.echo(f"{argument}: no JSON, YAML or Terraform files here", err=True)
 
-        with session(var_files) as terraform:
+        with session(var_files, roots=[p for p in paths or (".",) if p != "-"]) as terraform:
             terraform.var_values()  # the --var-file files are read (and reported) first
             given = len(terraform.var_scans)
 

@@ -391,6 +391,20 @@ class Resource:
         self.problems: list[tuple[Diagnostic, int, int]] = []
 
 
+class ModuleCall:
+    """A ``module "label" { source = "..." ... }`` block: its arguments as Nodes."""
+
+    def __init__(self, label: str, start: int, end: int, src: object) -> None:
+        self.label, self.start, self.end, self.src = label, start, end, src
+        self.args: dict[str, Node] = {}
+
+    @property
+    def source(self) -> str | None:
+        node = self.args.get("source")
+        return node.value if node is not None and node.kind == "lit" \
+            and isinstance(node.value, str) else None
+
+
 class HclReader:
     """Reads an HCL body: blocks and attributes, keeping the Nodes that can make a schedule:
     the wanted attributes of Segment resources, variables' defaults, locals; with
@@ -413,6 +427,7 @@ class HclReader:
         self.variables: dict[str, Node | None] = {}
         self.locals: dict[str, Node] = {}
         self.attributes: dict[str, Node] = {}  # top level (a .tfvars file)
+        self.calls: list[ModuleCall] = []  # module blocks
         #: Keys written twice: the offset of the object's '{' -> (key, the second key and its
         #: value, the offset of the first key).
         self.duplicates: dict[int, list[tuple[str, Node, int]]] = {}
@@ -587,6 +602,9 @@ class HclReader:
             self._variable = labels[0]
         elif depth == 0 and tok.text == "locals" and not labels:
             kind = "locals"
+        elif depth == 0 and tok.text == "module" and len(labels) == 1:
+            kind = "module"
+            self.calls.append(ModuleCall(labels[0], tok.start, opener.end, self.src))
         elif depth == 1 and resource is not None and tok.text in SCHEDULE_ATTRIBUTES:
             resource.problems.append((diagnostic(
                 "SL910", "/" + tok.text, f"{tok.text} is written as a block; the Segment "
@@ -610,7 +628,7 @@ class HclReader:
         """Whether the value of attribute ``name`` here is read (else it is skipped)."""
         if depth == 1:
             return (resource is not None and name in WANTED[resource.type]) or (
-                block == "variable" and name == "default") or block == "locals"
+                block == "variable" and name == "default") or block in ("locals", "module")
         return depth == 0 and self.tfvars
 
     def _store(self, name: str, node: Node, depth: int, block: str,
@@ -622,6 +640,8 @@ class HclReader:
             self.variables[self._variable] = node
         elif depth == 1 and block == "locals":
             self.locals[name] = node
+        elif depth == 1 and block == "module":
+            self.calls[-1].args[name] = node
         else:
             self.attributes[name] = node
 

@@ -22,7 +22,15 @@ from collections.abc import Iterator
 
 from schedulelib.core.diagnostics import Diagnostic, diagnostic, pointer
 from schedulelib.lint.sources import tfeval
-from schedulelib.lint.sources.hcl import Encoded, HclReader, HclSyntaxError, Node, Resource, Unknown
+from schedulelib.lint.sources.hcl import (
+    Encoded,
+    HclReader,
+    HclSyntaxError,
+    ModuleCall,
+    Node,
+    Resource,
+    Unknown,
+)
 from schedulelib.lint.sources.model import Finding, Found, Scan, Span, nearest
 from schedulelib.lint.sources.tfmodule import Module, Session, Src, current
 
@@ -81,30 +89,81 @@ def scan_resources(src: Src, resources: list[Resource], result: Scan, sess: Sess
                 cache.append(sess.module(directory))
         return cache[0]
 
+    # A module that module blocks of the scanned tree call is deployed once per call, with
+    # the variables each call sets (D57); a module nobody calls is a root module.
+    calls: list[Call | None] = [None]
+    if directory is not None and resources:
+        found = sess.callers(directory)
+        if found:
+            calls = [Call(call, here, sess) for call, here in found]
     for res in resources:
         for diag, start, end in res.problems:
             base = pointer("resource", res.type, res.label)
             result.findings.append(Finding.at(result.file, _span(src, src, start, end),
                                               _rebase(diag, base)))
-        before = len(result.schedules)
-        base = f"{res.type}.{res.label}"
-        ev = _Eval(src, module, None)
-        _resource(res, ev, base, result)
-        if not ev.uses_each:
-            continue
-        # The schedule depends on each.key / each.value: one per element, when they are known.
-        if "for_each" in res.values:
-            items, why = _collection(_Eval(src, module, None), res.values["for_each"])
-        else:
-            items, why = None, ("{label} is only known for each instance of a for_each, and "
-                                "this resource has none: Terraform refuses it")
-        del result.schedules[before:]
-        if items is None:
-            _resource(res, _Eval(src, module, None, why), base, result)
-            continue
-        for key, value in items:
-            label = f"{base}[{json.dumps(key.value, ensure_ascii=False)}]"
-            _resource(res, _Eval(src, module, (key, value)), label, result)
+        for call in calls:
+            _instances(res, src, module, call, result)
+
+
+class Call:
+    """A module block calling the module being scanned, and where it is written."""
+
+    def __init__(self, call: ModuleCall, directory: str, sess: Session) -> None:
+        self.call, self.directory, self.sess = call, directory, sess
+        self.nested = bool(sess.callers(directory))  # the caller is itself called
+
+    def argument(self, name: str, ev: _Eval) -> tuple[Node | None, str]:
+        """The value the call gives variable ``name`` (None: why it cannot be known)."""
+        node = self.call.args[name]
+        src = node.src
+        assert isinstance(src, Src)
+        at = f"module.{self.call.label} ({os.path.basename(src.name)} line " \
+             f"{src.lines.at(self.call.start)[0]})"
+        caller = _Eval(src, self.sess.module(self.directory), None)
+        caller.budget = ev.budget
+        if self.nested:
+            caller.outer = (f"is a variable of {os.path.basename(self.directory) or '.'}, "
+                            f"the module that writes module.{self.call.label}, which is itself "
+                            "called by module blocks: values through two levels of modules "
+                            "are not followed")
+        try:
+            value = caller.val(node, {})
+        except _Unk as exc:
+            return None, f"var.{name} is set by {at} to {ev.short(node)}, and {exc.why}"
+        except tfeval.Refused as exc:
+            return None, (f"var.{name} is set by {at} to {ev.short(node)}, which Terraform "
+                          f"would refuse: {exc}")
+        except (tfeval.TooLarge, _TooBig, RecursionError):
+            return None, f"var.{name} is set by {at} to a value too large to follow"
+        finally:
+            ev.budget = min(ev.budget, caller.budget)
+        return _literal(value, node), ""
+
+
+def _instances(res: Resource, src: Src, module: object, call: Call | None,
+               result: Scan) -> None:
+    """The schedules of one resource: one, or one per instance of its for_each."""
+    before = len(result.schedules)
+    base = f"{res.type}.{res.label}"
+    if call is not None:
+        base = f"module.{call.call.label}.{base}"
+    ev = _Eval(src, module, None, call=call)
+    _resource(res, ev, base, result)
+    if not ev.uses_each:
+        return
+    # The schedule depends on each.key / each.value: one per element, when they are known.
+    if "for_each" in res.values:
+        items, why = _collection(_Eval(src, module, None, call=call), res.values["for_each"])
+    else:
+        items, why = None, ("{label} is only known for each instance of a for_each, and "
+                            "this resource has none: Terraform refuses it")
+    del result.schedules[before:]
+    if items is None:
+        _resource(res, _Eval(src, module, None, why, call=call), base, result)
+        return
+    for key, value in items:
+        label = f"{base}[{json.dumps(key.value, ensure_ascii=False)}]"
+        _resource(res, _Eval(src, module, (key, value), call=call), label, result)
 
 
 def _resource(res: Resource, ev: _Eval, label: str, result: Scan) -> None:
@@ -192,8 +251,12 @@ class _Eval:
     (``notes``)."""
 
     def __init__(self, own: Src, module: object, each: tuple[Node, Node] | None,
-                 each_why: str = "") -> None:
+                 each_why: str = "", *, call: Call | None = None) -> None:
         self.own = own
+        #: The module block this module is evaluated for (None: a root module).
+        self.call = call
+        #: Set when variables cannot be followed at all (why: a caller of a caller).
+        self.outer = ""
         self._module = module
         self.each = each
         #: Why each.key / each.value cannot be known here ("" : not known yet, one value per
@@ -591,6 +654,22 @@ class _Eval:
             if first not in ("key", "value"):
                 return None, f"{label} is not an attribute of each (each.key, each.value)"
             target = self.each[0] if first == "key" else self.each[1]
+        elif root == "var" and self.outer:
+            return None, f"var.{first} {self.outer}"
+        elif root == "var" and self.call is not None:
+            if first in self.call.call.args:
+                # Set by the module block: never the default (the value deployed).
+                target, why = self.call.argument(first, self)
+                if target is None:
+                    return None, why
+            else:
+                declared, target = self.module().default(first, self.own.reader,
+                                                         _key(self.own))
+                if target is None:
+                    return None, (f"var.{first} has no default and module."
+                                  f"{self.call.call.label} does not set it (Terraform "
+                                  "refuses the call)" if declared else
+                                  f"var.{first} is not declared in this module")
         elif root == "var":
             declared, target = self.module().variable(first, self.own.reader, _key(self.own))
             if target is None:
@@ -686,7 +765,7 @@ def _label(res: Resource, ev: _Eval, label: str) -> str:
     if node is not None and node.kind == "lit":  # the usual case: no names to follow
         name = node.value
     elif node is not None:
-        name = _Eval(ev.own, ev._module, ev.each).top(node, "")
+        name = _Eval(ev.own, ev._module, ev.each, call=ev.call).top(node, "")
     if isinstance(name, str):
         return name if "[" not in label else f"{name} ({label})"
     return label

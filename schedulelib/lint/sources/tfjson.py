@@ -16,6 +16,7 @@ from schedulelib.lint.sources.hcl import (
     WANTED,
     HclReader,
     HclSyntaxError,
+    ModuleCall,
     Node,
     Resource,
     _skip_interpolation,
@@ -86,6 +87,14 @@ class _Builder:
                     if "default" in item:
                         reader.variables[name] = self.node(item["default"],
                                                            place + "/default")
+        for where, body in _blocks(root.get("module"), "/module"):
+            for name, attrs in body.items():
+                for place, item in _bodies(attrs, where + pointer(name)):
+                    start, end = self.range(place)
+                    call = ModuleCall(name, start, end, self.src)
+                    call.args = {k: self.node(v, place + pointer(k)) for k, v in item.items()
+                                 if k != "//"}
+                    reader.calls.append(call)
         for where, body in _blocks(root.get("locals"), "/locals"):
             for name, local in body.items():
                 if name != "//":
