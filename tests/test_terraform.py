@@ -318,9 +318,10 @@ def test_tf_json_resources_with_positions(tmp_path: Path) -> None:
     found = findings(base / "main.tf.json")
     assert where(found, base) == [
         ("SL203", "main.tf.json", *at(TF_JSON, '"5m"')),
-        ("SL407", "main.tf.json", *at(TF_JSON, '"{\\"spec')),
+        # Inside a JSON string: at the value in the string (issue 17), not the string's start.
+        ("SL407", "main.tf.json", *at(TF_JSON, '\\"*/5')),
         ("SL503", "main.tf.json", *at(TF_JSON, '"Mars/Base"')),
-        ("SL202", "main.tf.json", *at(TF_JSON, '"{\\"interval'))]
+        ("SL202", "main.tf.json", *at(TF_JSON, '\\"1d'))]
     assert found[0].message.endswith("(through var.iv, for segment_destination_subscription.a)")
     assert found[3].pointer == "/resource/segment_reverse_etl_model/m/schedule_config/interval"
 
