@@ -340,7 +340,10 @@ class _Eval:
         if kind == "ref":
             assert isinstance(node.value, tuple)
             root, steps = node.value
-            target, why = self.follow(root, steps)
+            try:
+                target, why = self.follow(root, steps)
+            except tfeval.Refused as exc:
+                return self.unknown(node, where, f"Terraform would refuse {exc}")
             if target is None:
                 return self.unknown(node, where, why)
             self.offsets.pop(where, None)  # the value's place is where it is written
@@ -702,6 +705,11 @@ class _Eval:
                     and isinstance(step, int) and 0 <= step < len(target.value):
                 target = target.value[step]
             else:
+                if target.kind in ("obj", "tup"):
+                    # A known collection without that element: Terraform stops (try() may
+                    # catch it).
+                    raise tfeval.Refused(f"{_ref_name(root, steps)}: {label} has no element "
+                                         f"{step!r}")
                 return None, f"{label} has no element {step!r} that can be read here"
         return target, ""
 
