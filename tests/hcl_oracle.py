@@ -336,7 +336,7 @@ def _index(coll: Any, key: Any) -> Any:
 
 
 def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b or (
+    return (type(a) is type(b) and a == b) or (
         type(a) in (int, float) and type(b) in (int, float) and a == b)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -128,7 +127,8 @@ def resource(draw: st.DrawFn, index: int) -> str:
         return (f'resource "segment_destination_subscription" "{name}" {{\n'
                 f"  for_each = {over}\n"
                 f"  reverse_etl_schedule = {{\n    strategy = \"PERIODIC\"\n"
-                f"    config = jsonencode({{ interval = {draw(interval(each=True))} }})\n  }}\n}}\n")
+                f"    config = jsonencode({{ interval = {draw(interval(each=True))} }})\n"
+                "  }\n}\n")
     if kind == "model":
         cfg = draw(config())
         out = (f'resource "segment_reverse_etl_model" "{name}" {{\n'
