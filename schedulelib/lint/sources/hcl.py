@@ -375,6 +375,7 @@ _BINARY = (("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"),
            ("*", "/", "%"))
 #: Expressions nested deeper than this are read as unknown (no schedule is written so).
 MAX_NESTING = 64
+_DEEP = f"this expression is nested more than {MAX_NESTING} levels deep: not evaluated"
 
 
 class _GiveUp(Exception):
@@ -728,16 +729,22 @@ class HclReader:
             if after.kind in _STARTS or (after.kind == "punct" and after.text == "{"):
                 raise self.fail(_missing(after, stops), after)
             raise _GiveUp
-        except (_GiveUp, HclSyntaxError, RecursionError):
-            pass
+        except _GiveUp as exc:
+            why = exc.args[0] if exc.args else ""
+        except (HclSyntaxError, RecursionError):
+            why = ""
         # Read again the plain way (and everything inside too: each part is read at most
         # twice, whatever the nesting).
         lexer.pos, buf[:], self.last, self.nl_skip, self.nest = state
         self.legacy += 1
         try:
-            return self._plain_value(stops, where)
+            node = self._plain_value(stops, where)
         finally:
             self.legacy -= 1
+        if node.kind == "unk" and node.value is None:
+            node.value = why or (f"{_brief(self.text[node.start:node.end])} is an expression "
+                                 "schedulelib does not read")
+        return node
 
     # -- expressions (HCL's native syntax, operator precedence as in its specification) --
 
@@ -750,7 +757,7 @@ class HclReader:
     def expr(self) -> Node:
         self.nest += 1
         if self.nest > MAX_NESTING:
-            raise _GiveUp
+            raise _GiveUp(_DEEP)
         try:
             first = self.look()
             cond = self.binary(0)
@@ -790,7 +797,7 @@ class HclReader:
             self.take()
             self.nest += 1
             if self.nest > MAX_NESTING:
-                raise _GiveUp
+                raise _GiveUp(_DEEP)
             try:
                 operand = self.unary()
             finally:
@@ -1029,7 +1036,8 @@ class HclReader:
             self.take()
             if isinstance(tok.value, str):
                 return self.node("lit", tok.value, tok.start, tok.end)
-            return self.node("unk", None, tok.start, tok.end)
+            return self.node("unk", "a heredoc with ${...} or %{...} in it is not evaluated",
+                             tok.start, tok.end)
         if tok.kind == "number":
             self.take()
             return self.node("lit", _number(tok.text), tok.start, tok.end)
@@ -1051,14 +1059,16 @@ class HclReader:
     def string(self, tok: _Tok) -> Node:
         parts = tok.value
         if parts is None:
-            return self.node("unk", None, tok.start, tok.end)
+            return self.node("unk", "a template with %{...} directives or ~ strip marks is "
+                             "not evaluated", tok.start, tok.end)
         assert isinstance(parts, list)
         if all(isinstance(p, str) for p in parts):
             return self.node("lit", "".join(parts), tok.start, tok.end)
         if self.depth >= 2:
             # Each level reads its interpolations' text again: past two, the cost would grow
             # with the square of the nesting, and no schedule is written that way.
-            return self.node("unk", None, tok.start, tok.end)
+            return self.node("unk", "templates inside templates inside templates are not "
+                             "evaluated", tok.start, tok.end)
         out: list[object] = []
         for part in parts:
             if isinstance(part, str):
@@ -1240,6 +1250,11 @@ class HclReader:
                 self.take()
             elif not (end.kind == "punct" and end.text == "]"):
                 raise self.fail(f"expected ',' or ']' in the list, found {_show(end)}", end)
+
+
+def _brief(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _static_index(index: _Tok, close: _Tok) -> bool:

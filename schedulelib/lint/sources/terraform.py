@@ -369,7 +369,7 @@ class _Eval:
                 return self.unknown(node, where, "")
             self.offsets.pop(where, None)  # the value's place: where it is written, if it is
             return self.doc(reduced, where, note)
-        return self.unknown(node, where, "")
+        return self.unknown(node, where, node.value if isinstance(node.value, str) else "")
 
     # -- evaluation (tfeval: the functions and operators) --
 
