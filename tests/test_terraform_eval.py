@@ -393,7 +393,8 @@ def test_each_call_is_one_schedule_and_an_unset_variable_takes_the_default(
     code, out = run("--format", "json", str(tree(tmp_path, "2m", calls)))
     report = json.loads(out)
     messages = [f["message"] for f in report["findings"]]
-    assert code == 1 and len(messages) == 2 and "module.a." in messages[0] and "module.b." in messages[1]
+    assert code == 1 and len(messages) == 2
+    assert "module.a." in messages[0] and "module.b." in messages[1]
     assert report["summary"]["schedules"] == 2
 
 
