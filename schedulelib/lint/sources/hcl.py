@@ -4,9 +4,10 @@ hold a schedule, as :class:`Node` trees that keep where each part is written.
 python-hcl2's parse tree drops the positions of values, and building its grammar costs more
 than checking a whole directory, hence a reader of our own.  It reads what a schedule can be
 made of: literals, objects, tuples, ``jsonencode(...)``, references (``var.x``, ``local.y``,
-``each.value``), templates whose parts are those, and ``toset`` / ``tomap`` / ``tolist``.
-Anything else (an operator, a conditional, another function) is :data:`UNKNOWN`: only Terraform
-knows it, when it runs.  The names are followed by :mod:`.terraform`, not here.
+``each.value``), templates, and the expressions of HCL's native syntax (operators,
+conditionals, function calls, ``for`` expressions, index, attribute and splat steps) as Nodes
+that :mod:`.terraform` evaluates where every input is known.  An expression nested past
+:data:`MAX_NESTING`, or a form not read here, is an unknown value with the reason.
 
 Every step is linear in the text: one pass of the tokenizer, and each token is looked at a
 bounded number of times.

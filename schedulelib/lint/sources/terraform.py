@@ -3,12 +3,14 @@
 ``schedule_strategy`` / ``schedule_config`` of ``segment_reverse_etl_model``
 (``schedule_strategy = ""``: no schedule).
 
-Values are followed through the names of the module (:mod:`.tfmodule`): ``var.x`` (a
-``.tfvars`` value, else the default), ``local.x``, ``each.key`` / ``each.value`` of a
-``for_each`` over a literal map or set.  A finding about a value reached by name points at the
-literal where it is written, in whichever file, and says through which name and for which
-resource.  What stays unknown (a resource's attribute, a variable without a value, a function)
-is SL903; when only some fields of a ``config`` are unknown, the others are still checked.
+Values are followed through the names of the module (:mod:`.tfmodule`): ``var.x`` (the
+argument of the ``module`` block calling the module, else a ``.tfvars`` value, else the
+default), ``local.x``, ``each.key`` / ``each.value`` of a ``for_each`` whose value is known; the
+expressions whose inputs are all known are evaluated (:mod:`.tfeval`, decision D56).  A
+finding about a value reached by name points at the literal where it is written, in whichever
+file, and says through which name and for which resource.  What stays unknown (a resource's
+attribute, a variable without a value, a function not evaluated) is SL903 with the reason;
+when only some fields of a ``config`` are unknown, the others are still checked.
 
 Pointers follow Terraform's JSON syntax
 (``/resource/segment_destination_subscription/<name>/reverse_etl_schedule/config/interval``).
