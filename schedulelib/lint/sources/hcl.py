@@ -374,6 +374,7 @@ _TRANSPARENT = frozenset({"toset", "tomap", "tolist", "jsonencode"})
 #: Binary operators from the loosest to the tightest (HCL's native syntax specification).
 _BINARY = (("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"),
            ("*", "/", "%"))
+_PRECEDENCE = {op: level for level, ops in enumerate(_BINARY) for op in ops}
 #: Expressions nested deeper than this are read as unknown (no schedule is written so).
 MAX_NESTING = 64
 _DEEP = f"this expression is nested more than {MAX_NESTING} levels deep: not evaluated"
@@ -776,17 +777,24 @@ class HclReader:
         finally:
             self.nest -= 1
 
-    def binary(self, level: int) -> Node:
-        if level == len(_BINARY):
-            return self.unary()
+    def binary(self, lowest: int) -> Node:
+        """Operands joined by binary operators of precedence ``lowest`` or tighter (one call
+        per operand, left-associative: precedence climbing)."""
         first = self.look()
-        left = self.binary(level + 1)
+        left = self.unary()
         while True:
             tok = self.look()
-            if not (tok.kind == "punct" and tok.text in _BINARY[level]):
+            level = _PRECEDENCE.get(tok.text, -1) if tok.kind == "punct" else -1
+            if level < lowest:
                 return left
             self.take()
-            right = self.binary(level + 1)
+            self.nest += 1
+            if self.nest > MAX_NESTING:
+                raise _GiveUp(_DEEP)
+            try:
+                right = self.binary(level + 1)
+            finally:
+                self.nest -= 1
             left = self.node("op", (tok.text, [left, right]), first.start, self.last.end)
 
     def unary(self) -> Node:

@@ -153,11 +153,15 @@ class Session:
             src = self._sources.get(_key(path))
             if src is None:
                 text = _read_text(path, MAX_BYTES)
-                if text is None or "module" not in text or "source" not in text:
-                    continue  # a file without module blocks need not be parsed
+                if text is None:
+                    continue
+                # Kept, parsed or not: the module's reading uses it instead of reading again.
                 src = Src(path, text)
-                src.reader = _definitions(src, json=lower.endswith(".json"))
                 self._sources[_key(path)] = src
+            if "module" not in src.text or "source" not in src.text:
+                continue  # no module block: the file need not be parsed here
+            if src.reader is None:
+                src.reader = _definitions(src, json=lower.endswith(".json"))
             if src.reader is None:
                 continue
             here = os.path.dirname(path)
@@ -201,6 +205,8 @@ class Session:
                 src.stat = stat
                 src.reader = _definitions(src, json=lower.endswith(".json"))
                 self._sources[_key(path)] = src
+            elif src.reader is None:
+                src.reader = _definitions(src, json=lower.endswith(".json"))
             if src.reader is not None:
                 module.files[_key(path)] = src.reader
         auto = [n for n in names if n == "terraform.tfvars" or n.endswith(".auto.tfvars")]
