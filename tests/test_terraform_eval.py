@@ -492,3 +492,25 @@ def test_positions_inside_strings_cover_the_value_exactly(zone: str, heredoc: bo
     result = scan(text, name="main.tf")
     span = result.schedules[0].span("/config/timezone")
     assert text[span.start:span.end] == written
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),
+       st.booleans())
+@example("\u00e9\"\\/\b", False)
+def test_positions_inside_a_plans_config_string(zone: str, ascii_only: bool) -> None:
+    """In a plan, the config is a JSON string: the span of a finding inside it covers the
+    value as written inside the string, whatever escapes json.dumps chose."""
+    config = json.dumps({"spec": "0 * * * *", "timezone": zone + "/X"},
+                        ensure_ascii=ascii_only)
+    plan = {"format_version": "1.2", "resource_changes": [{
+        "address": "segment_destination_subscription.s", "mode": "managed",
+        "type": "segment_destination_subscription", "name": "s",
+        "change": {"actions": ["create"], "after_unknown": {}, "after": {
+            "reverse_etl_schedule": {"strategy": "CRON", "config": config}}}}]}
+    text = json.dumps(plan, ensure_ascii=ascii_only)
+    result = scan(text, name="plan.json")
+    span = result.schedules[0].span("/config/timezone")
+    inner = json.dumps(zone + "/X", ensure_ascii=ascii_only)
+    written = json.dumps(inner, ensure_ascii=ascii_only)[1:-1]
+    assert text[span.start:span.end] == written

@@ -1321,3 +1321,57 @@ def _show(tok: _Tok) -> str:
 
 def _line_of(text: str, offset: int) -> int:
     return len(_NEWLINE.findall(text, 0, offset)) + 1
+
+
+def string_offsets(text: str, start: int, end: int, *, template: bool = True
+                   ) -> list[int] | None:
+    """For a string literal or heredoc at ``text[start:end]``: the file offset of each
+    character of its value, and of its end (None: not a literal whose value maps so).
+
+    ``template``: ``$${`` and ``%%{`` are escapes (HCL); False for a JSON string.
+    """
+    out: list[int] = []
+    if text.startswith('"', start):
+        i = start + 1
+        while i < end - 1:
+            c = text[i]
+            if c == "\\":
+                e = text[i + 1: i + 2]
+                size = 2 if e and (e in _ESCAPES or e in "/bf") else 6 if e == "u" else \
+                    10 if e == "U" and template else 0
+                if not size:
+                    return None
+                out.append(i)
+                i += size
+            elif template and text.startswith(("$${", "%%{"), i):
+                out.extend((i, i + 2))
+                i += 3
+            else:
+                out.append(i)
+                i += 1
+        out.append(end - 1)
+        return out
+    if not text.startswith("<<", start):
+        return None
+    strip = text.startswith("<<-", start)
+    first = text.find("\n", start, end)
+    if first < 0:
+        return None
+    lines: list[tuple[int, str]] = []
+    i = first + 1
+    while i < end:
+        nl = text.find("\n", i, end)
+        if nl < 0:
+            break  # the closing marker's line
+        line = text[i:nl].removesuffix("\r")
+        lines.append((i, line))
+        i = nl + 1
+    cut = min((len(x) - len(x.lstrip(" \t")) for _i, x in lines if x.strip()),
+              default=0) if strip else 0
+    for at, line in lines:
+        if "${" in line or "%{" in line:
+            return None  # an escaped template sequence: the offsets would shift
+        out.extend(range(at + cut, at + len(line)))
+        out.append(at + len(line))  # the new line
+    out.append(end)
+    return out

@@ -32,6 +32,7 @@ from schedulelib.lint.sources.hcl import (
     Node,
     Resource,
     Unknown,
+    string_offsets,
 )
 from schedulelib.lint.sources.model import Finding, Found, Scan, Span, nearest
 from schedulelib.lint.sources.tfmodule import Module, Session, Src, current
@@ -845,7 +846,7 @@ def _inside(raw: str, value: object, found: list[Diagnostic], ev: _Eval) -> None
     text = getattr(node.src, "text", None)
     if not isinstance(text, str):
         return
-    offsets = _decoded_offsets(text, node.start, node.end)
+    offsets = string_offsets(text, node.start, node.end)
     if offsets is None or len(offsets) != len(raw) + 1:
         return
     from schedulelib.core.jsontext import JsonLocator
@@ -873,57 +874,6 @@ def _walk(value: object) -> Iterator[tuple[str, object]]:
             stack.extend((at + _step(str(k)), v) for k, v in item.items())
         elif isinstance(item, list):
             stack.extend((f"{at}/{i}", v) for i, v in enumerate(item))
-
-
-def _decoded_offsets(text: str, start: int, end: int) -> list[int] | None:
-    """For a string literal or heredoc at ``text[start:end]``: the file offset of each
-    character of its value, and of its end (None: not a literal whose value maps so)."""
-    from schedulelib.lint.sources.hcl import _ESCAPES
-
-    out: list[int] = []
-    if text.startswith('"', start):
-        i = start + 1
-        while i < end - 1:
-            c = text[i]
-            if c == "\\":
-                e = text[i + 1: i + 2]
-                size = 2 if e in _ESCAPES else 6 if e == "u" else 10 if e == "U" else 0
-                if not size:
-                    return None
-                out.append(i)
-                i += size
-            elif text.startswith(("$${", "%%{"), i):
-                out.extend((i, i + 2))
-                i += 3
-            else:
-                out.append(i)
-                i += 1
-        out.append(end - 1)
-        return out
-    if not text.startswith("<<", start):
-        return None
-    strip = text.startswith("<<-", start)
-    first = text.find("\n", start, end)
-    if first < 0:
-        return None
-    lines: list[tuple[int, str]] = []
-    i = first + 1
-    while i < end:
-        nl = text.find("\n", i, end)
-        if nl < 0:
-            break  # the closing marker's line
-        line = text[i:nl].removesuffix("\r")
-        lines.append((i, line))
-        i = nl + 1
-    cut = min((len(x) - len(x.lstrip(" \t")) for _i, x in lines if x.strip()),
-              default=0) if strip else 0
-    for at, line in lines:
-        if "${" in line or "%{" in line:
-            return None  # an escaped template sequence: the offsets would shift
-        out.extend(range(at + cut, at + len(line)))
-        out.append(at + len(line))  # the new line
-    out.append(end)
-    return out
 
 
 def _plain(value: object) -> object:
