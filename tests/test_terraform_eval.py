@@ -514,3 +514,29 @@ def test_positions_inside_a_plans_config_string(zone: str, ascii_only: bool) -> 
     inner = json.dumps(zone + "/X", ensure_ascii=ascii_only)
     written = json.dumps(inner, ensure_ascii=ascii_only)[1:-1]
     assert text[span.start:span.end] == written
+
+
+def test_modules_calling_each_other_end_with_sl903(tmp_path: Path) -> None:
+    """A module calling itself, or two calling each other, never loops: the caller's own
+    variables are not followed through a second level of modules (D57)."""
+    own = ('variable "interval" {\n  default = "1h"\n}\n'
+           'module "again" {\n  source   = "SOURCE"\n  interval = var.interval\n}\n'
+           + sub("jsonencode({ interval = var.interval })"))
+    base = module(tmp_path, {"self/main.tf": own.replace("SOURCE", "./"),
+                             "a/main.tf": own.replace("SOURCE", "../b"),
+                             "b/main.tf": own.replace("SOURCE", "../a")})
+    code, out = run("--format", "json", str(base))
+    report = json.loads(out)
+    assert code == 0 and report["summary"]["schedules"] == 0
+    assert report["summary"]["unchecked"] == 3
+    assert all("two levels of modules" in f["message"] for f in report["findings"])
+
+
+def test_a_module_called_past_the_limit_is_not_expanded(tmp_path: Path) -> None:
+    """1,001 module blocks calling one module: its variables are SL903 with the count."""
+    calls = "".join(f'module "c{i}" {{\n  source   = "./modules/sync"\n  interval = "{i}m"\n}}\n'
+                    for i in range(1001))
+    code, out = run("--format", "json", str(tree(tmp_path, "1h", calls)))
+    [finding] = json.loads(out)["findings"]
+    assert code == 0 and finding["code"] == "SL903"
+    assert "each of the 1,001 module blocks calling this module" in finding["message"]

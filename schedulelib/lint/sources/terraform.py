@@ -95,9 +95,14 @@ def scan_resources(src: Src, resources: list[Resource], result: Scan, sess: Sess
     # A module that module blocks of the scanned tree call is deployed once per call, with
     # the variables each call sets (D57); a module nobody calls is a root module.
     calls: list[Call | None] = [None]
+    outer = ""
     if directory is not None and resources:
         found = sess.callers(directory)
-        if found:
+        if len(found) > INSTANCES:
+            # Each call is checked on its own: past this many, the variables are not known.
+            outer = (f"is set by each of the {len(found):,} module blocks calling this module, "
+                     f"more than the {INSTANCES:,} checked one by one")
+        elif found:
             calls = [Call(call, here, sess) for call, here in found]
     for res in resources:
         for diag, start, end in res.problems:
@@ -105,7 +110,7 @@ def scan_resources(src: Src, resources: list[Resource], result: Scan, sess: Sess
             result.findings.append(Finding.at(result.file, _span(src, src, start, end),
                                               _rebase(diag, base)))
         for call in calls:
-            _instances(res, src, module, call, result)
+            _instances(res, src, module, call, result, outer)
 
 
 class Call:
@@ -144,29 +149,36 @@ class Call:
 
 
 def _instances(res: Resource, src: Src, module: object, call: Call | None,
-               result: Scan) -> None:
-    """The schedules of one resource: one, or one per instance of its for_each."""
+               result: Scan, outer: str = "") -> None:
+    """The schedules of one resource: one, or one per instance of its for_each
+    (``outer``: why the module's variables cannot be known, if they cannot)."""
     before = len(result.schedules)
     base = f"{res.type}.{res.label}"
     if call is not None:
         base = f"module.{call.call.label}.{base}"
-    ev = _Eval(src, module, None, call=call)
+
+    def evaluator(each: tuple[Node, Node] | None = None, why: str = "") -> _Eval:
+        ev = _Eval(src, module, each, why, call=call)
+        ev.outer = outer
+        return ev
+
+    ev = evaluator()
     _resource(res, ev, base, result)
     if not ev.uses_each:
         return
     # The schedule depends on each.key / each.value: one per element, when they are known.
     if "for_each" in res.values:
-        items, why = _collection(_Eval(src, module, None, call=call), res.values["for_each"])
+        items, why = _collection(evaluator(), res.values["for_each"])
     else:
         items, why = None, ("{label} is only known for each instance of a for_each, and "
                             "this resource has none: Terraform refuses it")
     del result.schedules[before:]
     if items is None:
-        _resource(res, _Eval(src, module, None, why, call=call), base, result)
+        _resource(res, evaluator(None, why), base, result)
         return
     for key, value in items:
         label = f"{base}[{json.dumps(key.value, ensure_ascii=False)}]"
-        _resource(res, _Eval(src, module, (key, value), call=call), label, result)
+        _resource(res, evaluator((key, value)), label, result)
 
 
 def _resource(res: Resource, ev: _Eval, label: str, result: Scan) -> None:
@@ -776,7 +788,9 @@ def _label(res: Resource, ev: _Eval, label: str) -> str:
     if node is not None and node.kind == "lit":  # the usual case: no names to follow
         name = node.value
     elif node is not None:
-        name = _Eval(ev.own, ev._module, ev.each, call=ev.call).top(node, "")
+        named = _Eval(ev.own, ev._module, ev.each, call=ev.call)
+        named.outer = ev.outer
+        name = named.top(node, "")
     if isinstance(name, str):
         return name if "[" not in label else f"{name} ({label})"
     return label
