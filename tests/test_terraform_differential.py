@@ -194,7 +194,7 @@ def module_of(tree: Any, variables: dict[str, Any] | None = None) -> oracle.Modu
             module.variables[labels[0]] = None if default is None else (default, module)
         elif kind == "locals":
             module.locals.update(oracle.attributes(body))
-    if variables is not None:
+    if variables:
         module.variables.update(variables)
     return module
 
@@ -311,19 +311,27 @@ SETTINGS = settings(max_examples=_MORE or 300, deadline=None, derandomize=not _M
 
 
 @SETTINGS
-@given(text=terraform_file())
+@given(text=terraform_file(), tfvars=st.one_of(st.none(), st.sampled_from(INTERVALS)))
 @example(text='resource "segment_destination_subscription" "r0" {\n'
-              '  reverse_etl_schedule = {\n    strategy = "CRON"\n    config = null\n  }\n}\n')
+              '  reverse_etl_schedule = {\n    strategy = "CRON"\n    config = null\n  }\n}\n',
+         tfvars=None)
 @example(text='resource "segment_destination_subscription" "r0" {\n'
-              '  reverse_etl_schedule = {\n    strategy = "HOURLY"\n    config = null\n  }\n}\n')
-@example(text='resource "segment_reverse_etl_model" "r0" {\n  schedule_strategy = "CRON"\n}\n')
+              '  reverse_etl_schedule = {\n    strategy = "HOURLY"\n    config = null\n  }\n}\n',
+         tfvars=None)
+@example(text='resource "segment_reverse_etl_model" "r0" {\n  schedule_strategy = "CRON"\n}\n',
+         tfvars=None)
 def test_generated_terraform_agrees_with_python_hcl2(tmp_path_factory: pytest.TempPathFactory,
-                                                     text: str) -> None:
+                                                     text: str, tfvars: str | None) -> None:
     """Every schedule python-hcl2 and the oracle resolve is checked with the same codes; every
-    other one is reported as not checked."""
+    other one is reported as not checked (``tfvars``: a terraform.tfvars giving var.iv)."""
     base = tmp_path_factory.mktemp("tf")
     (base / "main.tf").write_text(text, "utf-8")
-    want = expected(oracle.parse(text), module_of(oracle.parse(text)))
+    given_vars = {}
+    if tfvars is not None:
+        (base / "terraform.tfvars").write_text(f"iv = {q(tfvars)}\n", "utf-8")
+        given_vars = {"iv": (oracle.attributes(oracle.parse(f"iv = {q(tfvars)}\n").children[0])
+                             ["iv"], oracle.Module())}
+    want = expected(oracle.parse(text), module_of(oracle.parse(text), given_vars))
     with session(roots=[str(base)]):
         scan = read_file(base / "main.tf")
     TALLY["files"] += 1
