@@ -540,3 +540,59 @@ def test_a_module_called_past_the_limit_is_not_expanded(tmp_path: Path) -> None:
     [finding] = json.loads(out)["findings"]
     assert code == 0 and finding["code"] == "SL903"
     assert "each of the 1,001 module blocks calling this module" in finding["message"]
+
+
+# -- any expression: a verdict, never an exception ------------------------------------------------
+
+_LEAVES = st.sampled_from([
+    '"5m"', '"1h"', '""', '"%d"', '"%s%%"', '"a,b"', "0", "-1", "2.5", "1e400", "true", "null",
+    "[]", "{}", '["5m", "1h"]', '{ a = "5m" }', "local.m", "local.names", "local.pairs",
+    "var.env", "var.later", "data.x.y", "each.value", "count.index", "s", "local.nope",
+    '"${var.env}"', "<<EOT\n5m\nEOT\n",
+])
+_FUNCTIONS = sorted(tfeval.FUNCTIONS) + ["try", "can", "timestamp"]
+
+
+def _expressions() -> st.SearchStrategy[str]:
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
+            st.tuples(st.sampled_from(_FUNCTIONS), st.lists(inner, max_size=3)).map(
+                lambda t: f"{t[0]}({', '.join(t[1])})"),
+            st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "%", "==", "!=", "<", "&&",
+                                              "||"]), inner).map(lambda t: f"({t[0]} {t[1]} "
+                                                                           f"{t[2]})"),
+            st.tuples(inner, inner, inner).map(lambda t: f"({t[0]} ? {t[1]} : {t[2]})"),
+            st.tuples(inner, inner).map(lambda t: f"{t[0]}[{t[1]}]"),
+            inner.map(lambda e: f"{e}[*].iv"),
+            inner.map(lambda e: f"[for s in {e} : s]"),
+            st.tuples(inner, inner).map(lambda t: f"{{ for k, v in {t[0]} : k => {t[1]} }}"),
+            st.lists(inner, max_size=3).map(lambda xs: f"[{', '.join(xs)}]"),
+            inner.map(lambda e: f'"${{{e}}}m"'),
+            inner.map(lambda e: f"!{e}"),
+            inner.map(lambda e: f"-{e}"),
+        )
+    return st.recursive(_LEAVES, extend, max_leaves=12)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_expressions(), st.booleans())
+@example('format("%d", "x")', False)
+@example("element([], 1)", False)
+@example('substr("abc", -10, 2)', False)
+@example("toset([[1], [1]])", True)
+@example('min()', False)
+@example('split("", "")', False)
+@example('-"${(1e400 % -1)}m"', False)  # inf % -1: Python's math.fmod raised ValueError
+def test_any_expression_gives_a_verdict_never_an_exception(expression: str,
+                                                           for_each: bool) -> None:
+    """Whatever functions and operators an expression combines, reading and checking it
+    gives findings (a checked value, or SL903 with a reason), never an exception."""
+    text = DEFINITIONS + sub(f"jsonencode({{ interval = {expression} }})")
+    if for_each:
+        text = text.replace("{\n  reverse", f"{{\n  for_each = {expression}\n  reverse", 1)
+    result = scan(text, name="main.tf")
+    found = result.check()
+    assert all(f.code != "SL922" for f in found)
+    for schedule in result.schedules:
+        if not schedule.static or schedule.unknown:
+            assert any(f.code == "SL903" for f in found)

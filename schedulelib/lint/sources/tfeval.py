@@ -135,6 +135,15 @@ def equal(a: object, b: object) -> bool:
 
 
 def binary(op: str, a: object, b: object) -> object:
+    try:
+        return _binary(op, a, b)
+    except (Refused, TooLarge):
+        raise
+    except (ArithmeticError, ValueError) as exc:  # inf % 1, inf - inf compared...
+        raise Refused(f"{_show(a)} {op} {_show(b)}: {exc}") from None
+
+
+def _binary(op: str, a: object, b: object) -> object:
     if op == "==":
         return equal(a, b)
     if op == "!=":
@@ -173,7 +182,7 @@ def binary(op: str, a: object, b: object) -> object:
 def unary(op: str, a: object) -> object:
     if op == "!":
         return not to_bool(a)
-    return checked(-to_number(a))
+    return checked(-to_number(a))  # negating a number never fails, inf and nan included
 
 
 # -- format() -----------------------------------------------------------------------------------
@@ -504,5 +513,7 @@ def call(name: str, args: list[object]) -> object:
     """``name(args...)`` of a function in :data:`FUNCTIONS` (KeyError for any other)."""
     try:
         return checked(FUNCTIONS[name](args))
-    except (TypeError, AttributeError, IndexError, OverflowError) as exc:
+    except (Refused, TooLarge):
+        raise
+    except (TypeError, AttributeError, IndexError, ArithmeticError, ValueError) as exc:
         raise Refused(f"{name}: {exc}") from None
