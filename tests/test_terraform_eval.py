@@ -550,7 +550,7 @@ _LEAVES = st.sampled_from([
     "var.env", "var.later", "data.x.y", "each.value", "count.index", "s", "local.nope",
     '"${var.env}"', "<<EOT\n5m\nEOT\n",
 ])
-_FUNCTIONS = sorted(tfeval.FUNCTIONS) + ["try", "can", "timestamp"]
+_FUNCTIONS = [*sorted(tfeval.FUNCTIONS), "try", "can", "timestamp"]
 
 
 def _expressions() -> st.SearchStrategy[str]:
