@@ -596,3 +596,13 @@ def test_any_expression_gives_a_verdict_never_an_exception(expression: str,
     for schedule in result.schedules:
         if not schedule.static or schedule.unknown:
             assert any(f.code == "SL903" for f in found)
+
+
+def test_the_public_api_says_whether_a_schedule_was_checked(tmp_path: Path) -> None:
+    """ScannedSchedule.checked is False for a schedule with a value only Terraform knows,
+    even when its other fields were checked (and `ok`)."""
+    base = module(tmp_path, {"main.tf": sub('jsonencode({ interval = "1h" })', label="a")
+                             + sub("jsonencode({ interval = data.x.y })", label="b")})
+    [scanned] = list(schedulelib.scan_paths(base))
+    assert [(s.checked, s.static, s.unknown, s.ok) for s in scanned.schedules] == [
+        (True, True, (), True), (False, True, ("/config/interval",), True)]
