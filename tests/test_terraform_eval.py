@@ -434,8 +434,8 @@ def test_the_summary_counts_only_checked_schedules(tmp_path: Path) -> None:
     base = module(tmp_path, {"main.tf": text, "notes.json": '{"a": 1}'})
     code, out = run(str(base))
     assert code == 0
-    assert out.endswith("checked 1 schedule in 1 file (1 skipped); 2 schedules not checked "
-                        "(only known when Terraform runs): 0 errors, 2 warnings\n")
+    assert out.endswith("checked 1 schedule in 1 file (1 skipped); 2 schedules could not be "
+                        "checked: 0 errors, 2 warnings\n")
     summary = json.loads(run("--format", "json", str(base))[1])["summary"]
     assert (summary["schedules"], summary["unchecked"]) == (1, 2)
     assert summary["skipped_files"] == [str(base / "notes.json")]

@@ -71,7 +71,9 @@ def summary(findings: Sequence[Finding], files: int, schedules: int, skipped: in
     if skipped:
         checked += f" ({skipped} skipped)"
     if unchecked:
-        checked += f"; {_count(unchecked, 'schedule')} not checked (only known when Terraform runs)"
+        # Never counted in "checked": a part only Terraform knows (SL903), or a config
+        # string that is not JSON.
+        checked += f"; {_count(unchecked, 'schedule')} could not be checked"
     if not findings:
         return f"checked {checked}: no problems\n"
     return f"checked {checked}: {_count(errors, 'error')}, {_count(warnings, 'warning')}\n"
