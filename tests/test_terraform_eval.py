@@ -606,3 +606,12 @@ def test_the_public_api_says_whether_a_schedule_was_checked(tmp_path: Path) -> N
     [scanned] = list(schedulelib.scan_paths(base))
     assert [(s.checked, s.static, s.unknown, s.ok) for s in scanned.schedules] == [
         (True, True, (), True), (False, True, ("/config/interval",), True)]
+
+
+def test_a_value_picked_from_elsewhere_says_how_it_was_reached() -> None:
+    """lookup() picks a local's literal: the finding points at it and names the call."""
+    text = DEFINITIONS + sub('jsonencode({ interval = lookup(local.m, var.env, "1h") })')
+    [finding] = scan(text, name="main.tf").check()
+    assert (finding.code, finding.line, finding.column) == ("SL203", *at(text, '"5m"'))
+    assert finding.message.endswith('(through lookup(local.m, var.env, "1h"), for '
+                                    "segment_destination_subscription.s)")

@@ -383,6 +383,10 @@ class _Eval:
             if reduced is node:
                 return self.unknown(node, where, "")
             self.offsets.pop(where, None)  # the value's place: where it is written, if it is
+            if not note and (reduced.src is not node.src or not
+                             node.start <= reduced.start < node.end):
+                # Written elsewhere (a local's literal picked by lookup): say how it came.
+                note = f"through {self.short(node)}"
             return self.doc(reduced, where, note)
         return self.unknown(node, where, node.value if isinstance(node.value, str) else "")
 
