@@ -1,5 +1,6 @@
 """Generated Terraform, read by python-hcl2 and evaluated by an oracle of its own
-(tests/hcl_oracle.py), against schedulelib's verdict on the same files (issue 17).
+(tests/hcl_oracle.py), against schedulelib's verdict on the same files, and on the same files
+in Terraform's JSON syntax (issue 17).
 
 Every schedule the oracle can resolve must be checked by schedulelib, with the codes
 ``schedulelib.check()`` gives the JSON the oracle built; every schedule it cannot (a value
@@ -336,6 +337,41 @@ def test_generated_terraform_agrees_with_python_hcl2(tmp_path_factory: pytest.Te
         scan = read_file(base / "main.tf")
     TALLY["files"] += 1
     agree(want, verdicts(scan), text)
+    dynamic = text.count('dynamic "reverse_etl_schedule"')
+    assert sum(f.code == "SL910" for f in scan.findings) == dynamic
+
+
+def to_tf_json(value: Any) -> Any:
+    """python-hcl2's dictionary of a file as Terraform's JSON syntax: block labels and
+    literal strings unquoted (a JSON string is a template, as HCL's quoted string is), heredocs
+    as their text, expressions as the "${...}" strings python-hcl2 writes."""
+    if isinstance(value, dict):
+        return {k.strip('"'): to_tf_json(v) for k, v in value.items() if k != "__is_block__"}
+    if isinstance(value, list):
+        return [to_tf_json(v) for v in value]
+    if isinstance(value, str) and value.startswith('"<<'):
+        return oracle._heredoc(value[1:-1], trim=value.startswith('"<<-'))
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return oracle._unescape(value[1:-1])
+    return value
+
+
+@SETTINGS
+@given(text=terraform_file())
+def test_the_same_files_in_tf_json_agree_too(tmp_path_factory: pytest.TempPathFactory,
+                                            text: str) -> None:
+    """Each generated file written in Terraform's JSON syntax (what CDKTF writes) gets the
+    verdict the oracle gives the HCL file: the same schedules, checked alike."""
+    import hcl2
+
+    base = tmp_path_factory.mktemp("tfjson")
+    converted = json.dumps(to_tf_json(hcl2.loads(text)), indent=1)
+    (base / "main.tf.json").write_text(converted, "utf-8")
+    want = expected(oracle.parse(text), module_of(oracle.parse(text)))
+    with session(roots=[str(base)]):
+        scan = read_file(base / "main.tf.json")
+    TALLY["files"] += 1
+    agree(want, verdicts(scan), converted)
     dynamic = text.count('dynamic "reverse_etl_schedule"')
     assert sum(f.code == "SL910" for f in scan.findings) == dynamic
 
