@@ -225,7 +225,8 @@ def test_terraform_findings_point_into_the_tf_file() -> None:
     base = "/resource/segment_destination_subscription"
     assert codes(result.check()) == [
         ("SL202", 9, 18, f"{base}/bad/reverse_etl_schedule/config/interval"),
-        ("SL203", 18, 16, f"{base}/string_config/reverse_etl_schedule/config/interval"),
+        # Inside the JSON string: at the value there (issue 17), not at the string's start.
+        ("SL203", 18, 32, f"{base}/string_config/reverse_etl_schedule/config/interval"),
         ("SL407", 28, 43, "/resource/segment_reverse_etl_model/model/schedule_config/spec"),
         ("SL903", 33, 16, f"{base}/dynamic/reverse_etl_schedule/strategy"),
     ]

@@ -141,7 +141,8 @@ resource "segment_destination_subscription" "u" {
     (0, "/config/missing", 'jsonencode({\n      interval = "1d",\n      hours    = [1, 2]\n    })'),
     (1, "/strategy", '"CRON"'),
     (1, "/config", '"{\\"spec\\": \\"*/5 * * * *\\"}"'),
-    (1, "/config/spec", '"{\\"spec\\": \\"*/5 * * * *\\"}"'),
+    # Inside the JSON string: the value as written there, escapes included (issue 17).
+    (1, "/config/spec", '\\"*/5 * * * *\\"'),
     (2, "/strategy", "var.s"),
     (2, "/config", "null"),
 ], ids=["object", "string", "jsonencode", "inside-jsonencode", "list", "number", "missing",

@@ -318,9 +318,10 @@ def test_tf_json_resources_with_positions(tmp_path: Path) -> None:
     found = findings(base / "main.tf.json")
     assert where(found, base) == [
         ("SL203", "main.tf.json", *at(TF_JSON, '"5m"')),
-        ("SL407", "main.tf.json", *at(TF_JSON, '"{\\"spec')),
+        # Inside a JSON string: at the value in the string (issue 17), not the string's start.
+        ("SL407", "main.tf.json", *at(TF_JSON, '\\"*/5')),
         ("SL503", "main.tf.json", *at(TF_JSON, '"Mars/Base"')),
-        ("SL202", "main.tf.json", *at(TF_JSON, '"{\\"interval'))]
+        ("SL202", "main.tf.json", *at(TF_JSON, '\\"1d'))]
     assert found[0].message.endswith("(through var.iv, for segment_destination_subscription.a)")
     assert found[3].pointer == "/resource/segment_reverse_etl_model/m/schedule_config/interval"
 
@@ -406,13 +407,15 @@ def test_plan_json_is_checked_with_addresses_and_positions(tmp_path: Path) -> No
     later = at(text, '"config": ""')
     assert [(f.code, f.line, f.column, f.pointer, f.message.rsplit("(", 1)[-1])
             for f in found] == [
-        ("SL203", *at(text, '"{\\"interval\\":\\"5m', 1),
+        # Inside the config string: at the value there (issue 17), not at the string.
+        ("SL203", at(text, '"{\\"interval\\":\\"5m', 1)[0],
+         at(text, '"{\\"interval\\":\\"5m', 1)[1] + len('"{\\"interval\\":'),
          "/resource_changes/0/change/after/reverse_etl_schedule/config/interval",
          f"{SEND_TRACK})"),
         ("SL903", later[0], later[1] + len('"config": '),
          "/resource_changes/1/change/after/reverse_etl_schedule/config",
          "segment_destination_subscription.later)"),
-        ("SL304", *at(text, '"{\\"days'),
+        ("SL304", at(text, '"{\\"days')[0], at(text, '"{\\"days')[1] + len('"{\\"days\\":[1,'),
          "/planned_values/root_module/child_modules/0/resources/0/values/schedule_config/days/1",
          f"{MODEL})")]
 

@@ -79,7 +79,8 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
         select=codes(select, "--select"), ignore=codes(ignore, "--ignore"),
         extend_ignore=codes(extend_ignore, "--extend-ignore") or (),
         as_of=parse_time(as_of, "--as-of") if as_of else None, strict=strict,
-        config=config_path, isolated=isolated, fix=fix_files or show_diff, var_files=var_files)
+        config=config_path, isolated=isolated, fix=fix_files or show_diff, var_files=var_files,
+        roots=[p for p in paths or (".",) if p != "-"])
     try:
         settings = lint.Settings(options)
 
@@ -116,12 +117,14 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
 
         out = render.render(report.findings, fmt,
                             run=Run(report.files, report.schedules, report.skipped,
-                                    report.trouble))
+                                    report.trouble, report.unchecked,
+                                    tuple(report.skipped_files)))
     if fmt == "text":
         for note in report.notes:
             click.echo(shown(note), err=True)
     if fmt == "text" and (report.findings or paths != ("-",)):
-        out += render.summary(report.findings, report.files, report.schedules, report.skipped)
+        out += render.summary(report.findings, report.files, report.schedules, report.skipped,
+                              report.unchecked)
     click.echo(out, nl=False, color=color)
     ctx.exit(report.exit_status)
 
@@ -199,7 +202,8 @@ def _as_on_disk(report: lint.Report, unwritten: list[FileFix], options: lint.Opt
                            extend_ignore=options.extend_ignore, as_of=options.as_of,
                            strict=options.strict, config=options.config,
                            isolated=options.isolated, fix=False)
-    with session(var_files) as terraform:
+    # An explicit session: its --var-file problems were reported by the run already.
+    with session(var_files, roots=options.roots) as terraform:
         terraform.var_values()
         fresh = {r.file: engine.lint([engine.Source(r.file, Path(r.file))], again,
                                      engine.Settings(again)).findings for r in unwritten}

@@ -395,12 +395,15 @@ RULES: dict[str, Rule] = _rules(
     ),
     Rule(
         "SL903", "not-static", "warning",
-        "A Terraform schedule is built from expressions (variables, references, function "
-        "calls other than jsonencode, interpolation) whose value is only known when Terraform "
-        "runs.",
-        "schedulelib reads files statically and cannot check what it cannot see.",
-        "reverse_etl_schedule = { strategy = var.strategy, config = local.cfg }",
-        "Write the schedule literally, or check the values where they are defined.",
+        "A Terraform schedule holds a value the files alone do not give: a resource or data "
+        "attribute, a variable without a value, a function schedulelib does not evaluate, an "
+        "expression Terraform would refuse, or a for_each it cannot expand. The message says "
+        "which value and why. Such a schedule is never counted as checked.",
+        "schedulelib reads files statically and cannot check what it cannot see; it says so "
+        "instead of passing the schedule.",
+        "config = jsonencode({ interval = data.segment_settings.s.interval })",
+        "Write the value literally (or through locals and variables that have values), or "
+        "check the plan: terraform show -json.",
     ),
     Rule(
         "SL904", "file-too-large", "error",

@@ -43,13 +43,14 @@ class Options:
     """What the command line says; None leaves it to the configuration."""
 
     __slots__ = ("as_of", "config", "extend_ignore", "fix", "ignore", "isolated", "locate",
-                 "select", "strict", "var_files")
+                 "roots", "select", "strict", "var_files")
 
     def __init__(self, *, select: tuple[str, ...] | None = None,
                  ignore: tuple[str, ...] | None = None, extend_ignore: tuple[str, ...] = (),
                  as_of: datetime | None = None, strict: bool | None = None,
                  config: Path | None = None, isolated: bool = False, fix: bool = False,
-                 var_files: Iterable[str | os.PathLike[str]] = (), locate: bool = False) -> None:
+                 var_files: Iterable[str | os.PathLike[str]] = (), locate: bool = False,
+                 roots: Iterable[str | os.PathLike[str]] = ()) -> None:
         self.select, self.ignore, self.extend_ignore = select, ignore, extend_ignore
         self.as_of, self.strict, self.config, self.isolated = as_of, strict, config, isolated
         #: Plan the repairs of --fix / --diff (Report.fixes); the findings are then those left.
@@ -59,6 +60,9 @@ class Options:
         #: Keep a :class:`Located` record of every schedule (Report.located), for a pass over
         #: the schedules of all the files; off, a clean file's schedules are never located.
         self.locate = locate
+        #: The paths the run was given: a module's variables are set by the module blocks
+        #: under them that call it (decision D57); none, the variables' defaults are used.
+        self.roots = tuple(os.fspath(r) for r in roots)
 
 
 class Report:
@@ -70,7 +74,7 @@ class Report:
     """
 
     __slots__ = ("failing", "files", "findings", "fixes", "located", "notes", "schedules",
-                 "skipped", "trouble")
+                 "skipped", "skipped_files", "trouble", "unchecked")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
@@ -79,7 +83,11 @@ class Report:
         self.skipped = 0
         #: "FILE: why" for each file skipped with a reason worth saying.
         self.notes: list[str] = []
+        self.skipped_files: list[str] = []
+        #: Schedules checked; ``unchecked`` those found but not judged (a part only Terraform
+        #: knows when it runs: SL903), never counted as checked.
         self.schedules = 0
+        self.unchecked = 0
         self.trouble = False
         self.failing = False
         #: With Options.fix: each file's repairs (a FileFix), in file order.
@@ -91,6 +99,7 @@ class Report:
         """Count one checked source in (or skipped), its findings after the others'."""
         if done.skipped:
             self.skipped += 1
+            self.skipped_files.append(done.name)
             if done.note:
                 self.notes.append(f"{done.name}: {done.note}")
             return
@@ -99,6 +108,7 @@ class Report:
         self.trouble = self.trouble or done.trouble
         self.failing = self.failing or done.failing
         self.schedules += done.schedules
+        self.unchecked += done.unchecked
         self.located.extend(done.located)
         if done.fix is not None:
             self.fixes.append(done.fix)
@@ -165,14 +175,11 @@ def lint(items: Iterable[Source | Scan], options: Options | None = None,
     """
     settings = settings or Settings(options or Options())
     report = Report()
-    with _Run(settings.options.var_files) as run:
+    with _Run(settings.options.var_files, settings.options.roots) as run:
         for scan in run.first():
             report.add(_check_item(scan, settings))
         for done in _checked(items, settings, run):
-            if isinstance(done, int):
-                report.skipped += done  # files not about schedules, checked by a worker
-            else:
-                report.add(done)
+            report.add(done)
         for scan in run.rest():
             report.add(_check_item(scan, settings))
     return report
@@ -198,14 +205,16 @@ class Checked:
     """What checking one source gave (picklable, like :class:`Located`)."""
 
     __slots__ = ("failing", "findings", "fix", "located", "name", "note", "schedules",
-                 "skipped", "trouble")
+                 "skipped", "trouble", "unchecked")
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.findings: list[Finding] = []
         self.trouble = self.failing = self.skipped = False
         self.note = ""
-        self.schedules = 0
+        #: Schedules checked whole; ``unchecked``: found but with a part only Terraform knows
+        #: when it runs (SL903), never counted as checked.
+        self.schedules = self.unchecked = 0
         self.located: list[Located] = []
         self.fix: FileFix | None = None
 
@@ -221,14 +230,17 @@ def _check_item(item: Source | Scan, settings: Settings) -> Checked:
             return done
         done.findings, done.trouble, done.failing, done.fix = _check_one(done.name, scan,
                                                                          settings)
-        done.schedules = len(scan.schedules)
+        # A schedule with a part only Terraform knows is not counted as checked, even when its
+        # other fields were (a stand-in holds the unknown part).
+        done.schedules = sum(1 for found in scan.schedules if found.static and not found.unknown)
+        done.unchecked = len(scan.schedules) - done.schedules
         if settings.options.locate:
             done.located = [Located(scan.file, found) for found in scan.schedules]
     except ConfigError:
         raise  # a settings file the run cannot use: a usage error for the whole run
     except Exception as exc:  # one file must never lose the others' report
         done.findings, done.trouble, done.failing = [internal_error(done.name, exc)], True, True
-        done.schedules, done.located, done.fix = 0, [], None
+        done.schedules, done.unchecked, done.located, done.fix = 0, 0, [], None
     return done
 
 
@@ -237,8 +249,8 @@ class _Run:
     when it first needs it (a run of JSON files never loads that reader), or at once for
     ``--var-file``."""
 
-    def __init__(self, var_files: tuple[str, ...]) -> None:
-        self.asked = Wanted(var_files)
+    def __init__(self, var_files: tuple[str, ...], roots: tuple[str, ...] = ()) -> None:
+        self.asked = Wanted(var_files, roots)
         self._taken = 0
         #: The problems of .tfvars files read by worker processes, in the order of the run.
         self.late: dict[str, Scan] = {}
@@ -290,7 +302,7 @@ ROUND = 50_000
 
 
 def _checked(items: Iterable[Source | Scan], settings: Settings, run: _Run
-             ) -> Iterator[Checked | int]:
+             ) -> Iterator[Checked]:
     """Each item checked, in order.  The first :data:`PARALLEL_FILES` here; the rest of a
     larger run shared with worker processes (then a number stands for that many files
     skipped in silence, which are only counted).  Forked after the first ones, the workers
@@ -323,14 +335,14 @@ def _spare_cores() -> int:
     return max(0, min(cores - 1, int(cores - load - 0.5)))
 
 
-#: What one process makes of its share: how many files it skipped in silence, what it made
-#: of the others (with their places in the round), and the .tfvars files with problems it
+#: What one process makes of its share: the files it skipped in silence (their names), what it
+#: made of the others (with their places in the round), and the .tfvars files with problems it
 #: read (with the place of the file it read them for).
-Share = tuple[int, list[tuple[int, Checked]], list[tuple[int, Scan]]]
+Share = tuple[list[tuple[int, str]], list[tuple[int, Checked]], list[tuple[int, Scan]]]
 
 
 def _shared(items: Iterator[Source | Scan], settings: Settings, run: _Run, workers: int
-            ) -> Iterator[Checked | int]:
+            ) -> Iterator[Checked]:
     """The items checked by this process and ``workers`` forked workers, the results in
     order.
 
@@ -359,9 +371,9 @@ def _shared(items: Iterator[Source | Scan], settings: Settings, run: _Run, worke
                 results.append(got if got is not None else _check_share(share, settings, run))
         finally:
             _stop([worker for worker in forked if worker is not None])
-        yield sum(silent for silent, _, _ in results)
         # Back in the order of the round; sorted on the place alone, stable.
-        found = sorted((pair for _, checked, _ in results for pair in checked), key=_first)
+        found = sorted([*((i, _skipped(name)) for silent, _, _ in results for i, name in silent),
+                        *(pair for _, checked, _ in results for pair in checked)], key=_first)
         yield from (done for _, done in found)
         for _, scan in sorted((pair for _, _, tfvars in results for pair in tfvars),
                               key=_first):
@@ -439,6 +451,12 @@ def _collect(worker: tuple[int, int] | None) -> Share | None:
     return result
 
 
+def _skipped(name: str) -> Checked:
+    done = Checked(name)
+    done.skipped = True
+    return done
+
+
 def _first(pair: tuple[int, object]) -> int:
     return pair[0]
 
@@ -454,14 +472,14 @@ def _plain(item: Source | Scan) -> str | Source | Scan:
 def _check_share(share: list[tuple[int, str | Source | Scan]], settings: Settings,
                  run: _Run) -> Share:
     """Check a share of a round; a file skipped in silence is only counted."""
-    silent = 0
+    silent: list[tuple[int, str]] = []
     out: list[tuple[int, Checked]] = []
     tfvars: list[tuple[int, Scan]] = []
     for i, plain in share:
         item = Source(plain, plain, named=False) if isinstance(plain, str) else plain
         done = _check_item(item, settings)
         if done.skipped and not done.note:
-            silent += 1
+            silent.append((i, done.name))  # sent back as its name alone: most files are these
         else:
             out.append((i, done))
         tfvars += [(i, scan) for scan in run.take()]

@@ -45,14 +45,20 @@ def text(findings: Sequence[Finding], *, color: bool = False) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def summary(findings: Sequence[Finding], files: int, schedules: int, skipped: int = 0) -> str:
+def summary(findings: Sequence[Finding], files: int, schedules: int, skipped: int = 0,
+            unchecked: int = 0) -> str:
     """The closing line of a text report (``files`` counts the files judged; ``skipped`` those
-    that are not about schedules, or not regular files)."""
+    that are not about schedules, or not regular files; ``unchecked`` the schedules found but
+    not checked, which ``schedules`` never counts)."""
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     checked = (f"{_count(schedules, 'schedule')} in {_count(files, 'file')}")
     if skipped:
         checked += f" ({skipped} skipped)"
+    if unchecked:
+        # Never counted in "checked": a part only Terraform knows (SL903), or a config
+        # string that is not JSON.
+        checked += f"; {_count(unchecked, 'schedule')} could not be checked"
     if not findings:
         return f"checked {checked}: no problems\n"
     return f"checked {checked}: {_count(errors, 'error')}, {_count(warnings, 'warning')}\n"

@@ -54,6 +54,15 @@ class ScannedSchedule:
     static: bool
     document: object = field(repr=False)
     findings: tuple[Finding, ...] = ()
+    #: Pointers (into ``document``) of values only known when Terraform runs, which hold a
+    #: stand-in: the rest of the schedule was checked, these values were not (SL903).
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def checked(self) -> bool:
+        """True when the whole schedule was checked: ``static``, and no value unknown (a
+        schedule that is not is never counted as checked by ``validate``)."""
+        return self.static and not self.unknown
 
     @property
     def ok(self) -> bool:
@@ -170,7 +179,7 @@ def freeze(scan: Scan, *, as_of: datetime | None = None,
         schedules.append(ScannedSchedule(
             scan.file, scan.kind or "json", found.name, found.pointer, span.line, span.column,
             span.end_line, span.end_column, span.start, span.end, found.static,
-            found.doc if found.static else None, own))
+            found.doc if found.static else None, own, found.unknown))
     return ScannedFile(scan.file, scan.kind, tuple(schedules), tuple(findings),
                        not scan.unreadable, scan.text, scan.skipped, scan.note)
 

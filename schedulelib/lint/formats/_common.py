@@ -25,6 +25,10 @@ class Run:
     skipped: int = 0
     #: A file could not be read or checking it failed: the run is not a full verdict.
     trouble: bool = False
+    #: Schedules found but not checked (a value only known at apply time: SL903).
+    unchecked: int = 0
+    #: The names of the skipped files.
+    skipped_files: tuple[str, ...] = ()
 
 
 def rule_url(code: str) -> str:

@@ -43,6 +43,7 @@ def render(findings: Sequence[Finding], run: Run) -> str:
         "version": VERSION,
         "tool": {"name": "schedulelib", "version": __version__},
         "summary": {"files": run.files, "skipped": run.skipped, "schedules": run.schedules,
+                    "unchecked": run.unchecked, "skipped_files": list(run.skipped_files),
                     "errors": errors,
                     "warnings": len(findings) - errors, "complete": not run.trouble},
         "findings": [finding(f) for f in findings],

@@ -4,9 +4,10 @@ hold a schedule, as :class:`Node` trees that keep where each part is written.
 python-hcl2's parse tree drops the positions of values, and building its grammar costs more
 than checking a whole directory, hence a reader of our own.  It reads what a schedule can be
 made of: literals, objects, tuples, ``jsonencode(...)``, references (``var.x``, ``local.y``,
-``each.value``), templates whose parts are those, and ``toset`` / ``tomap`` / ``tolist``.
-Anything else (an operator, a conditional, another function) is :data:`UNKNOWN`: only Terraform
-knows it, when it runs.  The names are followed by :mod:`.terraform`, not here.
+``each.value``), templates, and the expressions of HCL's native syntax (operators,
+conditionals, function calls, ``for`` expressions, index, attribute and splat steps) as Nodes
+that :mod:`.terraform` evaluates where every input is known.  An expression nested past
+:data:`MAX_NESTING`, or a form not read here, is an unknown value with the reason.
 
 Every step is linear in the text: one pass of the tokenizer, and each token is looked at a
 bounded number of times.
@@ -383,6 +384,17 @@ WANTED = {
 SCHEDULE_ATTRIBUTES = frozenset({"reverse_etl_schedule", "schedule_config",
                                  "schedule_strategy"})
 _TRANSPARENT = frozenset({"toset", "tomap", "tolist", "jsonencode"})
+#: Binary operators from the loosest to the tightest (HCL's native syntax specification).
+_BINARY = (("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"),
+           ("*", "/", "%"))
+_PRECEDENCE = {op: level for level, ops in enumerate(_BINARY) for op in ops}
+#: Expressions nested deeper than this are read as unknown (no schedule is written so).
+MAX_NESTING = 64
+_DEEP = f"this expression is nested more than {MAX_NESTING} levels deep: not evaluated"
+
+
+class _GiveUp(Exception):
+    """An expression the parser does not follow: it is read again as an unknown value."""
 
 
 class Resource:
@@ -393,6 +405,20 @@ class Resource:
         self.type, self.label, self.start, self.src = type_, label, start, src
         self.values: dict[str, Node] = {}
         self.problems: list[tuple[Diagnostic, int, int]] = []
+
+
+class ModuleCall:
+    """A ``module "label" { source = "..." ... }`` block: its arguments as Nodes."""
+
+    def __init__(self, label: str, start: int, end: int, src: object) -> None:
+        self.label, self.start, self.end, self.src = label, start, end, src
+        self.args: dict[str, Node] = {}
+
+    @property
+    def source(self) -> str | None:
+        node = self.args.get("source")
+        return node.value if node is not None and node.kind == "lit" \
+            and isinstance(node.value, str) else None
 
 
 class HclReader:
@@ -417,11 +443,15 @@ class HclReader:
         self.variables: dict[str, Node | None] = {}
         self.locals: dict[str, Node] = {}
         self.attributes: dict[str, Node] = {}  # top level (a .tfvars file)
+        self.calls: list[ModuleCall] = []  # module blocks
         #: Keys written twice: the offset of the object's '{' -> (key, the second key and its
         #: value, the offset of the first key).
         self.duplicates: dict[int, list[tuple[str, Node, int]]] = {}
         self._variable = ""
         self.depth = 0  # how deep in interpolations this reader reads
+        self.legacy = 0  # > 0: expressions are read the plain way (see value())
+        self.nl_skip = 0  # > 0: inside brackets, where new lines are white space
+        self.nest = 0  # how deep in expressions the parser is
 
     @classmethod
     def empty(cls, src: object) -> HclReader:
@@ -588,11 +618,22 @@ class HclReader:
             self._variable = labels[0]
         elif depth == 0 and tok.text == "locals" and not labels:
             kind = "locals"
+        elif depth == 0 and tok.text == "module" and len(labels) == 1:
+            kind = "module"
+            self.calls.append(ModuleCall(labels[0], tok.start, opener.end, self.src))
         elif depth == 1 and resource is not None and tok.text in SCHEDULE_ATTRIBUTES:
             resource.problems.append((diagnostic(
                 "SL910", "/" + tok.text, f"{tok.text} is written as a block; the Segment "
                 f"provider takes it as an attribute",
                 f"write '{tok.text} = {{ ... }}' (with '=')"), tok.start, tok.end))
+        elif depth == 1 and resource is not None and tok.text == "dynamic" \
+                and len(labels) == 1 and labels[0] in SCHEDULE_ATTRIBUTES:
+            # A dynamic block makes blocks, which the provider refuses just the same.
+            resource.problems.append((diagnostic(
+                "SL910", "/" + labels[0], f"{labels[0]} is written as a dynamic block; the "
+                "Segment provider takes it as an attribute",
+                f"write '{labels[0]} = {{ ... }}' (with '='), with a conditional or a for "
+                "expression where the block was dynamic"), tok.start, tok.end))
         self.body(opener, depth + 1, kind, inner)
         end = self.peek()
         if end.kind not in ("nl", "eof") and not (end.kind == "punct" and end.text == "}"):
@@ -603,7 +644,7 @@ class HclReader:
         """Whether the value of attribute ``name`` here is read (else it is skipped)."""
         if depth == 1:
             return (resource is not None and name in WANTED[resource.type]) or (
-                block == "variable" and name == "default") or block == "locals"
+                block == "variable" and name == "default") or block in ("locals", "module")
         return depth == 0 and self.tfvars
 
     def _store(self, name: str, node: Node, depth: int, block: str,
@@ -615,6 +656,8 @@ class HclReader:
             self.variables[self._variable] = node
         elif depth == 1 and block == "locals":
             self.locals[name] = node
+        elif depth == 1 and block == "module":
+            self.calls[-1].args[name] = node
         else:
             self.attributes[name] = node
 
@@ -682,7 +725,318 @@ class HclReader:
         return Node(kind, value, start, end, self.src)
 
     def value(self, stops: tuple[str, ...], where: str) -> Node:
-        """One expression up to a stop token (not consumed)."""
+        """One expression up to a stop token (not consumed).
+
+        Read whole (operators, calls, conditionals, for expressions, index and splat) so that
+        what is known without Terraform can be evaluated (:mod:`.terraform`).  An expression
+        this parser does not follow is read again the plain way, as an unknown value: what a
+        value is never turns a valid file into a syntax error.
+        """
+        if self.legacy:
+            return self._plain_value(stops, where)
+        lexer, buf = self.lexer, self.buf
+        state = (lexer.pos, list(buf), self.last, self.nl_skip, self.nest)
+        try:
+            node = self.expr()
+            after = self.peek()
+            if after.kind in stops or (after.kind == "punct" and after.text in stops):
+                return node
+            if after.kind in _STARTS or (after.kind == "punct" and after.text == "{"):
+                raise self.fail(_missing(after, stops), after)
+            raise _GiveUp
+        except _GiveUp as exc:
+            why = exc.args[0] if exc.args else ""
+        except (HclSyntaxError, RecursionError):
+            why = ""
+        # Read again the plain way (and everything inside too: each part is read at most
+        # twice, whatever the nesting).
+        lexer.pos, buf[:], self.last, self.nl_skip, self.nest = state
+        self.legacy += 1
+        try:
+            node = self._plain_value(stops, where)
+        finally:
+            self.legacy -= 1
+        if node.kind == "unk" and node.value is None:
+            node.value = why or (f"{_brief(self.text[node.start:node.end])} is an expression "
+                                 "schedulelib does not read")
+        return node
+
+    # -- expressions (HCL's native syntax, operator precedence as in its specification) --
+
+    def look(self) -> _Tok:
+        """The next token; new lines are white space inside brackets and parentheses."""
+        if self.nl_skip:
+            return self.skip_newlines()
+        return self.peek()
+
+    def expr(self) -> Node:
+        self.nest += 1
+        if self.nest > MAX_NESTING:
+            raise _GiveUp(_DEEP)
+        try:
+            first = self.look()
+            cond = self.binary(0)
+            tok = self.look()
+            if not (tok.kind == "punct" and tok.text == "?"):
+                return cond
+            self.take()
+            yes = self.expr()
+            colon = self.look()
+            if not (colon.kind == "punct" and colon.text == ":"):
+                raise _GiveUp
+            self.take()
+            no = self.expr()
+            return self.node("cond", [cond, yes, no], first.start, self.last.end)
+        finally:
+            self.nest -= 1
+
+    def binary(self, lowest: int) -> Node:
+        """Operands joined by binary operators of precedence ``lowest`` or tighter (one call
+        per operand, left-associative: precedence climbing)."""
+        first = self.look()
+        left = self.unary()
+        while True:
+            tok = self.look()
+            level = _PRECEDENCE.get(tok.text, -1) if tok.kind == "punct" else -1
+            if level < lowest:
+                return left
+            self.take()
+            self.nest += 1
+            if self.nest > MAX_NESTING:
+                raise _GiveUp(_DEEP)
+            try:
+                right = self.binary(level + 1)
+            finally:
+                self.nest -= 1
+            left = self.node("op", (tok.text, [left, right]), first.start, self.last.end)
+
+    def unary(self) -> Node:
+        tok = self.look()
+        if tok.kind == "punct" and tok.text in ("!", "-"):
+            nxt = self.peek(1)
+            if tok.text == "-" and nxt.kind == "number":
+                return self.postfix(self.primary(""))  # a negative literal
+            self.take()
+            self.nest += 1
+            if self.nest > MAX_NESTING:
+                raise _GiveUp(_DEEP)
+            try:
+                operand = self.unary()
+            finally:
+                self.nest -= 1
+            return self.node("op", ("neg" if tok.text == "-" else "!", [operand]), tok.start,
+                             self.last.end)
+        return self.postfix(self.operand())
+
+    def operand(self) -> Node:
+        tok = self.look()
+        if tok.kind == "punct" and tok.text == "(":
+            self.take()
+            self.nl_skip += 1
+            try:
+                inner = self.expr()
+                close = self.look()
+            finally:
+                self.nl_skip -= 1
+            if not (close.kind == "punct" and close.text == ")"):
+                raise _GiveUp
+            self.take()
+            return self.node(inner.kind, inner.value, tok.start, close.end)
+        if tok.kind == "punct" and tok.text == "[":
+            return self.tuple_expr(tok)
+        if tok.kind == "punct" and tok.text == "{":
+            if self._for_follows():
+                return self.for_expr(self.take(), "}")
+            saved, self.nl_skip = self.nl_skip, 0  # new lines separate an object's items
+            try:
+                return self.hcl_object("")
+            finally:
+                self.nl_skip = saved
+        if tok.kind == "ident":
+            after = self.peek(1)
+            if after.kind == "punct" and after.text == "(":
+                return self.call(tok)
+            if tok.text in ("var", "local", "each"):
+                return self.name(tok, "")  # a reference with its plain steps
+            self.take()
+            literal = {"true": True, "false": False, "null": None}
+            if tok.text in literal:
+                return self.node("lit", literal[tok.text], tok.start, tok.end)
+            # A name with its plain attribute steps (data.x.names, count.index, a for
+            # expression's own name): read as one, so that a message can quote it whole.
+            steps: list[str] = []
+            while self.peek().kind == "punct" and self.peek().text == "." \
+                    and self.peek(1).kind == "ident":
+                self.take()
+                steps.append(self.take().text)
+            return self.node("sym", (tok.text, steps), tok.start, self.last.end)
+        return self.primary("")
+
+    def _for_follows(self) -> bool:
+        i = 1
+        while self.peek(i).kind == "nl":
+            i += 1
+        return self.peek(i).kind == "ident" and self.peek(i).text == "for" \
+            and self.peek(i + 1).kind == "ident"
+
+    def tuple_expr(self, opener: _Tok) -> Node:
+        if self._for_follows():
+            return self.for_expr(self.take(), "]")
+        self.take()
+        items: list[Node] = []
+        self.nl_skip += 1
+        try:
+            while True:
+                tok = self.look()
+                if tok.kind == "punct" and tok.text == "]":
+                    self.take()
+                    return self.node("tup", items, opener.start, tok.end)
+                items.append(self.expr())
+                sep = self.look()
+                if sep.kind == "punct" and sep.text == ",":
+                    self.take()
+                elif not (sep.kind == "punct" and sep.text == "]"):
+                    raise _GiveUp
+        finally:
+            self.nl_skip -= 1
+
+    def for_expr(self, opener: _Tok, closer: str) -> Node:
+        """``[for k, v in coll : value if cond]`` / ``{for k, v in coll : key => value...}``."""
+        self.nl_skip += 1
+        try:
+            self.look()
+            self.take()  # for
+            names = [self._ident()]
+            if self._punct(","):
+                names.append(self._ident())
+            if not (self.look().kind == "ident" and self.look().text == "in"):
+                raise _GiveUp
+            self.take()
+            coll = self.expr()
+            if not self._punct(":"):
+                raise _GiveUp
+            key: Node | None = None
+            if closer == "}":
+                key = self.expr()
+                if not self._punct("=>"):
+                    raise _GiveUp
+            value = self.expr()
+            group = closer == "}" and self._punct("...")
+            cond: Node | None = None
+            if self.look().kind == "ident" and self.look().text == "if":
+                self.take()
+                cond = self.expr()
+            close = self.look()
+            if not (close.kind == "punct" and close.text == closer):
+                raise _GiveUp
+            self.take()
+        finally:
+            self.nl_skip -= 1
+        return self.node("for", (names, coll, key, value, cond, group), opener.start, close.end)
+
+    def _ident(self) -> str:
+        tok = self.look()
+        if tok.kind != "ident":
+            raise _GiveUp
+        self.take()
+        return tok.text
+
+    def _punct(self, text: str) -> bool:
+        tok = self.look()
+        if tok.kind == "punct" and tok.text == text:
+            self.take()
+            return True
+        return False
+
+    def call(self, name: _Tok) -> Node:
+        self.take()
+        self.take()  # (
+        args: list[Node] = []
+        expand = False
+        self.nl_skip += 1
+        try:
+            while True:
+                tok = self.look()
+                if tok.kind == "punct" and tok.text == ")":
+                    self.take()
+                    break
+                if expand:
+                    raise _GiveUp
+                args.append(self.expr())
+                if self._punct("..."):
+                    expand = True
+                sep = self.look()
+                if sep.kind == "punct" and sep.text == ",":
+                    self.take()
+                elif not (sep.kind == "punct" and sep.text == ")"):
+                    raise _GiveUp
+        finally:
+            self.nl_skip -= 1
+        if name.text == "jsonencode" and len(args) == 1 and not expand:
+            return self.node("enc", args[0], name.start, tok.end)
+        return self.node("call", (name.text, args, expand), name.start, tok.end)
+
+    def postfix(self, node: Node) -> Node:
+        """Index, attribute and splat steps after an operand."""
+        while True:
+            tok = self.peek()  # no new line may come before a step
+            if tok.kind == "punct" and tok.text == "." and self.peek(1).kind in ("ident",
+                                                                                  "number"):
+                self.take()
+                step = self.take()
+                key = self.node("lit", int(step.text) if step.text.isdigit() else step.text,
+                                step.start, step.end)
+                node = self.node("get", (node, key), node.start, step.end)
+            elif tok.kind == "punct" and tok.text == "[" and not (
+                    self.peek(1).kind == "punct" and self.peek(1).text == "*"):
+                self.take()
+                self.nl_skip += 1
+                try:
+                    key = self.expr()
+                    close = self.look()
+                finally:
+                    self.nl_skip -= 1
+                if not (close.kind == "punct" and close.text == "]"):
+                    raise _GiveUp
+                self.take()
+                node = self.node("get", (node, key), node.start, close.end)
+            elif tok.kind == "punct" and (tok.text == "[" or tok.text == ".") \
+                    and self.peek(1).kind == "punct" and self.peek(1).text == "*":
+                full = tok.text == "["
+                self.take()
+                self.take()
+                if full and not self._punct("]"):
+                    raise _GiveUp
+                steps: list[Node] = []
+                while True:
+                    nxt = self.peek()
+                    if nxt.kind == "punct" and nxt.text == "." \
+                            and self.peek(1).kind in ("ident", "number"):
+                        self.take()
+                        step = self.take()
+                        steps.append(self.node(
+                            "lit", int(step.text) if step.text.isdigit() else step.text,
+                            step.start, step.end))
+                    elif full and nxt.kind == "punct" and nxt.text == "[" \
+                            and not (self.peek(1).kind == "punct" and self.peek(1).text == "*"):
+                        self.take()
+                        self.nl_skip += 1
+                        try:
+                            steps.append(self.expr())
+                            close = self.look()
+                        finally:
+                            self.nl_skip -= 1
+                        if not (close.kind == "punct" and close.text == "]"):
+                            raise _GiveUp
+                        self.take()
+                    else:
+                        break
+                node = self.node("splat", (node, steps), node.start, self.last.end)
+            else:
+                return node
+
+    def _plain_value(self, stops: tuple[str, ...], where: str) -> Node:
+        """One expression up to a stop token (not consumed), a literal or unknown."""
         tok = self.peek()
         node = self.primary(where)
         after = self.peek()
@@ -704,7 +1058,8 @@ class HclReader:
             self.take()
             if isinstance(tok.value, str):
                 return self.node("lit", tok.value, tok.start, tok.end)
-            return self.node("unk", None, tok.start, tok.end)
+            return self.node("unk", "a heredoc with ${...} or %{...} in it is not evaluated",
+                             tok.start, tok.end)
         if tok.kind == "number":
             self.take()
             return self.node("lit", _number(tok.text), tok.start, tok.end)
@@ -726,14 +1081,16 @@ class HclReader:
     def string(self, tok: _Tok) -> Node:
         parts = tok.value
         if parts is None:
-            return self.node("unk", None, tok.start, tok.end)
+            return self.node("unk", "a template with %{...} directives or ~ strip marks is "
+                             "not evaluated", tok.start, tok.end)
         assert isinstance(parts, list)
         if all(isinstance(p, str) for p in parts):
             return self.node("lit", "".join(parts), tok.start, tok.end)
         if self.depth >= 2:
             # Each level reads its interpolations' text again: past two, the cost would grow
             # with the square of the nesting, and no schedule is written that way.
-            return self.node("unk", None, tok.start, tok.end)
+            return self.node("unk", "templates inside templates inside templates are not "
+                             "evaluated", tok.start, tok.end)
         out: list[object] = []
         for part in parts:
             if isinstance(part, str):
@@ -785,6 +1142,9 @@ class HclReader:
         known = tok.text in ("var", "local", "each")
         while True:
             nxt = self.peek()
+            if nxt.kind == "punct" and nxt.text == "." and not self.legacy \
+                    and self.peek(1).kind not in ("ident", "number"):
+                break  # a splat: the expression parser reads it
             if nxt.kind == "punct" and nxt.text == ".":
                 self.take()
                 step = self.peek()
@@ -798,6 +1158,9 @@ class HclReader:
                     known = False
                     if step.text == "*":
                         self.take()
+            elif nxt.kind == "punct" and nxt.text == "[" and not self.legacy \
+                    and not _static_index(self.peek(1), self.peek(2)):
+                break  # an index computed from an expression: the parser reads it
             elif nxt.kind == "punct" and nxt.text == "[":
                 index = self.peek(1)
                 close = self.peek(2)
@@ -911,6 +1274,22 @@ class HclReader:
                 raise self.fail(f"expected ',' or ']' in the list, found {_show(end)}", end)
 
 
+def _brief(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _static_index(index: _Tok, close: _Tok) -> bool:
+    """Whether ``[index]`` is a plain number or string, kept as a step of a reference."""
+    if not (close.kind == "punct" and close.text == "]"):
+        return False
+    if index.kind == "number":
+        return index.text.isdigit()
+    parts = index.value
+    return index.kind == "string" and isinstance(parts, list) and all(
+        isinstance(p, str) for p in parts)
+
+
 def _missing(tok: _Tok, stops: tuple[str, ...]) -> str:
     if "," in stops:
         return f"expected ',' or a new line before {_show(tok)}"
@@ -955,3 +1334,57 @@ def _show(tok: _Tok) -> str:
 
 def _line_of(text: str, offset: int) -> int:
     return len(_NEWLINE.findall(text, 0, offset)) + 1
+
+
+def string_offsets(text: str, start: int, end: int, *, template: bool = True
+                   ) -> list[int] | None:
+    """For a string literal or heredoc at ``text[start:end]``: the file offset of each
+    character of its value, and of its end (None: not a literal whose value maps so).
+
+    ``template``: ``$${`` and ``%%{`` are escapes (HCL); False for a JSON string.
+    """
+    out: list[int] = []
+    if text.startswith('"', start):
+        i = start + 1
+        while i < end - 1:
+            c = text[i]
+            if c == "\\":
+                e = text[i + 1: i + 2]
+                size = 2 if e and (e in _ESCAPES or e in "/bf") else 6 if e == "u" else \
+                    10 if e == "U" and template else 0
+                if not size:
+                    return None
+                out.append(i)
+                i += size
+            elif template and text.startswith(("$${", "%%{"), i):
+                out.extend((i, i + 2))
+                i += 3
+            else:
+                out.append(i)
+                i += 1
+        out.append(end - 1)
+        return out
+    if not text.startswith("<<", start):
+        return None
+    strip = text.startswith("<<-", start)
+    first = text.find("\n", start, end)
+    if first < 0:
+        return None
+    lines: list[tuple[int, str]] = []
+    i = first + 1
+    while i < end:
+        nl = text.find("\n", i, end)
+        if nl < 0:
+            break  # the closing marker's line
+        line = text[i:nl].removesuffix("\r")
+        lines.append((i, line))
+        i = nl + 1
+    cut = min((len(x) - len(x.lstrip(" \t")) for _i, x in lines if x.strip()),
+              default=0) if strip else 0
+    for at, line in lines:
+        if "${" in line or "%{" in line:
+            return None  # an escaped template sequence: the offsets would shift
+        out.extend(range(at + cut, at + len(line)))
+        out.append(at + len(line))  # the new line
+    out.append(end)
+    return out

@@ -10,7 +10,8 @@ each value known only after apply); a state has ``values`` in the same represent
 Every resource instance is checked once, with its address as the schedule's name: from
 ``resource_changes[].change.after`` (not when it is being deleted: ``after`` is null), then
 from ``planned_values`` / ``values`` for the addresses not seen there.  Findings point at the
-value in the JSON file (a ``config`` is a JSON string there: findings inside it point at it).
+value in the JSON file (a ``config`` is a JSON string there: findings inside it point at the
+value inside the string).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def scan_plan(value: dict[str, object], result: Scan, lines: Lines,
             "version of Terraform's JSON output format this reads (1.x)",
             "write the plan with a Terraform whose 'terraform show -json' gives format 1.x")))
         return
+    span = _inside_strings(value, lines, span)
     seen: set[str] = set()
     changes = value.get("resource_changes")
     for i, change in enumerate(changes if isinstance(changes, list) else []):
@@ -71,6 +73,39 @@ def scan_plan(value: dict[str, object], result: Scan, lines: Lines,
             if isinstance(attrs, dict):
                 _resource(str(res["type"]), attrs, {}, where + "/values", address, result,
                           span)
+
+
+def _inside_strings(value: object, lines: Lines,
+                    span: Callable[[str], Span]) -> Callable[[str], Span]:
+    """``span``, except that a pointer into a JSON string holding JSON (a ``config``) gives
+    the span of the value inside the string, not of the whole string (issue 17)."""
+    from schedulelib.core.jsontext import JsonLocator, parse_json
+    from schedulelib.lint.sources.hcl import string_offsets
+
+    def locate(where: str) -> Span:
+        node = value
+        steps = [s.replace("~1", "/").replace("~0", "~") for s in where.split("/")[1:]]
+        for i, step in enumerate(steps):
+            if isinstance(node, str):
+                outer = "".join("/" + s.replace("~", "~0").replace("/", "~1")
+                                for s in steps[:i])
+                whole = span(outer)
+                offsets = string_offsets(lines.text, whole.start, whole.end, template=False)
+                problems = parse_json(node)[1]
+                if offsets is None or len(offsets) != len(node) + 1 or any(
+                        p.code == "SL001" for p in problems):
+                    return whole
+                start, end = JsonLocator(node).range(where[len(outer):])
+                return lines.span(offsets[start], offsets[end])
+            if isinstance(node, dict) and step in node:
+                node = node[step]
+            elif isinstance(node, list) and step.isdigit() and int(step) < len(node):
+                node = node[int(step)]
+            else:
+                break
+        return span(where)
+
+    return locate
 
 
 def _module_resources(module: object, where: str) -> Iterator[tuple[str, dict[str, object]]]:

@@ -10,11 +10,13 @@ the file, so offsets inside it would not be the file's).  Block types (``resourc
 
 from __future__ import annotations
 
-from schedulelib.core.diagnostics import pointer
+from schedulelib.core.diagnostics import diagnostic, pointer
 from schedulelib.lint.sources.hcl import (
+    SCHEDULE_ATTRIBUTES,
     WANTED,
     HclReader,
     HclSyntaxError,
+    ModuleCall,
     Node,
     Resource,
     Src,
@@ -58,6 +60,7 @@ class _Builder:
                         for name in WANTED[type_]:
                             if name in item:
                                 res.values[name] = self.node(item[name], place + pointer(name))
+                        self.dynamic(res, item.get("dynamic"), place + "/dynamic")
                         reader.resources.append(res)
         for where, body in _blocks(root.get("variable"), "/variable"):
             for name, attrs in body.items():
@@ -66,11 +69,31 @@ class _Builder:
                     if "default" in item:
                         reader.variables[name] = self.node(item["default"],
                                                            place + "/default")
+        for where, body in _blocks(root.get("module"), "/module"):
+            for name, attrs in body.items():
+                for place, item in _bodies(attrs, where + pointer(name)):
+                    start, end = self.range(place)
+                    call = ModuleCall(name, start, end, self.src)
+                    call.args = {k: self.node(v, place + pointer(k)) for k, v in item.items()
+                                 if k != "//"}
+                    reader.calls.append(call)
         for where, body in _blocks(root.get("locals"), "/locals"):
             for name, local in body.items():
                 if name != "//":
                     reader.locals[name] = self.node(local, where + pointer(name))
         return reader
+
+    def dynamic(self, res: Resource, blocks: object, where: str) -> None:
+        """SL910 for ``"dynamic": {"reverse_etl_schedule": ...}``, as for the HCL form."""
+        for at, body in _blocks(blocks, where):
+            for name in body:
+                if name in SCHEDULE_ATTRIBUTES:
+                    start, end = self.range(at + pointer(name))
+                    res.problems.append((diagnostic(
+                        "SL910", "/" + name, f"{name} is written as a dynamic block; the "
+                        "Segment provider takes it as an attribute",
+                        f"write \"{name}\": {{ ... }} as an attribute of the resource"),
+                        start, end))
 
     def node(self, value: object, where: str) -> Node:
         start, end = self.range(where)

@@ -22,10 +22,11 @@ from pathlib import Path
 
 from schedulelib._support.files import read_regular
 from schedulelib.core.diagnostics import diagnostic
-from schedulelib.lint.sources.hcl import HclReader, HclSyntaxError, Node, Src
+from schedulelib.lint.sources.hcl import HclReader, HclSyntaxError, ModuleCall, Node, Src
 from schedulelib.lint.sources.model import Finding, Scan
 from schedulelib.lint.sources.reading import MAX_BYTES, decode, read_bytes, too_large
 from schedulelib.lint.sources.tfjson import read_tfjson
+from schedulelib.lint.sources.tree import iter_files
 from schedulelib.lint.sources.wanted import WANTED
 
 __all__ = ["Module", "Session", "Src", "current", "session"]
@@ -64,6 +65,17 @@ class Module:
         key, default = self._variables.get(name, (own_key, None))
         return key != own_key, default if key != own_key else None
 
+    def default(self, name: str, own: HclReader | None, own_key: str
+                ) -> tuple[bool, Node | None]:
+        """(declared, default): what a module call that does not set ``name`` gives it."""
+        if own is not None and name in own.variables:
+            return True, own.variables[name]
+        if self._variables is None:
+            self._index()
+        assert self._variables is not None
+        key, default = self._variables.get(name, (own_key, None))
+        return key != own_key, default if key != own_key else None
+
     def local(self, name: str, own: HclReader | None, own_key: str) -> Node | None:
         if own is not None and name in own.locals:
             return own.locals[name]
@@ -78,8 +90,11 @@ class Session:
     """What one run shares: the modules read so far, and the ``--var-file`` files."""
 
     def __init__(self, var_files: Sequence[str | Path] = (), *,
-                 revalidate: bool = False) -> None:
+                 revalidate: bool = False, roots: Sequence[str | Path] = ()) -> None:
         self.var_files = [str(f) for f in var_files]
+        #: The files and directories of the run: module blocks are looked for under them.
+        self.roots = [str(r) for r in roots]
+        self._calls: dict[str, list[tuple[ModuleCall, str]]] | None = None
         self._modules: dict[str, tuple[Module, list[tuple[str, tuple[int, int, int]]]]] = {}
         self._var_values: dict[str, Node] | None = None
         #: The .tfvars files read, each with its own findings (syntax errors, unreadable).
@@ -102,6 +117,58 @@ class Session:
             module = self._read_module(directory, listing)
             self._modules[key] = (module, listing)
             return module
+
+    def callers(self, directory: str) -> list[tuple[ModuleCall, str]]:
+        """The module blocks under the session's roots whose local ``source`` is
+        ``directory``, each with the directory it is written in (decision D57)."""
+        if not self.roots:
+            return []
+        with self._lock:
+            if self._calls is None:
+                self._calls = self._find_calls()
+            return self._calls.get(os.path.realpath(directory or "."), [])
+
+    def _find_calls(self) -> dict[str, list[tuple[ModuleCall, str]]]:
+        found: dict[str, list[tuple[ModuleCall, str]]] = {}
+        paths: list[str] = []
+        for root in self.roots:
+            if os.path.isdir(root):
+                for item in iter_files(root):
+                    paths.append(str(item))
+                    if len(paths) >= MAX_CALLER_FILES:
+                        break
+            else:
+                paths.append(root)
+        for path in paths[:MAX_CALLER_FILES]:
+            lower = path.lower()
+            if not lower.endswith((".tf", ".tf.json")):
+                continue
+            src = self._sources.get(_key(path))
+            if src is None:
+                text = _read_text(path, MAX_BYTES)
+                if text is None:
+                    continue
+                # Kept, parsed or not: the module's reading uses it instead of reading again.
+                src = Src(path, text)
+                self._sources[_key(path)] = src
+            if "module" not in src.text or "source" not in src.text:
+                continue  # no module block: the file need not be parsed here
+            if src.reader is None:
+                src.reader = _definitions(src, json=lower.endswith(".json"))
+            if src.reader is None:
+                continue
+            here = os.path.dirname(path)
+            for call in src.reader.calls:
+                source = call.source
+                if source is None or not source.startswith(("./", "../")):
+                    continue  # a registry or Git module is not in the tree
+                target = os.path.realpath(os.path.join(here or ".", source))
+                found.setdefault(target, []).append((call, here))
+        return found
+
+    def source(self, path: str) -> Src | None:
+        """The Src read already for ``path``."""
+        return self._sources.get(_key(path))
 
     def size(self) -> int:
         return len(self._sources) + len(self._modules)
@@ -129,6 +196,8 @@ class Session:
                 src.stat = stat
                 src.reader = _definitions(src, json=lower.endswith(".json"))
                 self._sources[_key(path)] = src
+            elif src.reader is None:
+                src.reader = _definitions(src, json=lower.endswith(".json"))
             if src.reader is not None:
                 module.files[_key(path)] = src.reader
         auto = [n for n in names if n == "terraform.tfvars" or n.endswith(".auto.tfvars")]
@@ -188,10 +257,16 @@ class Session:
 _current: ContextVar[Session | None] = ContextVar("schedulelib_terraform_session", default=None)
 
 
+#: The most files searched for module blocks in one run.
+MAX_CALLER_FILES = 20_000
+
+
 @contextmanager
-def session(var_files: Sequence[str | Path] = ()) -> Iterator[Session]:
-    """Share one :class:`Session` among the scans inside the ``with`` block."""
-    current = Session(var_files)
+def session(var_files: Sequence[str | Path] = (),
+            roots: Sequence[str | Path] = ()) -> Iterator[Session]:
+    """Share one :class:`Session` among the scans inside the ``with`` block (``roots``: the
+    files and directories of the run, where module calls are looked for)."""
+    current = Session(var_files, roots=roots)
     token = _current.set(current)
     try:
         yield current
@@ -214,7 +289,7 @@ def current() -> Session:
     asked = WANTED.get()
     if asked is not None:  # a run that asked for its own session: made on first use
         if asked.session is None:
-            made = Session(asked.var_files)
+            made = Session(asked.var_files, roots=asked.roots)
             made.var_values()  # the --var-file files are read (and reported) first
             asked.given = len(made.var_scans)
             asked.session = made

@@ -15,10 +15,13 @@ from contextvars import ContextVar
 class Wanted:
     """A run's request for a Terraform session, and the session once made."""
 
-    __slots__ = ("given", "session", "var_files")
+    __slots__ = ("given", "roots", "session", "var_files")
 
-    def __init__(self, var_files: tuple[str, ...] = ()) -> None:
+    def __init__(self, var_files: tuple[str, ...] = (), roots: tuple[str, ...] = ()) -> None:
         self.var_files = var_files
+        #: The paths the run was given: module blocks under them that call a module set its
+        #: variables (decision D57).
+        self.roots = roots
         #: The ``tfmodule.Session`` once made (typed loosely: this module imports no reader).
         self.session: object = None
         #: How many of the session's ``var_scans`` are the ``--var-file`` files.
