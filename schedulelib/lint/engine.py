@@ -247,9 +247,11 @@ def _together(read: list[tuple[Source | Scan, Scan | None, Exception | None]],
     """
     scans = [(n, scan) for n, (_item, scan, _e) in enumerate(read)
              if scan is not None and not scan.skipped]
+    # Judged when selected for some file, or named by a comment (which must not be called
+    # unused in a run that does not select the code).
     codes = frozenset(code for code in TOGETHER if any(
         settings.rules(settings.for_file(scan.file), scan.file).enabled(code)
-        for _n, scan in scans))
+        or (scan.text is not None and code in scan.text) for _n, scan in scans))
     if not codes or not scans:
         return {}
     named = {_key(scan.file) for _n, scan in scans}
