@@ -55,6 +55,9 @@ class Starts:
 
     bits: int
     origin: int
+    #: The same starts folded onto the minutes of a week (UTC minute ``m`` is bit
+    #: ``m % 10080``), possibly with more bits: disjoint folds prove two schedules never meet.
+    week: int = -1
 
     def minute(self, k: int) -> datetime:
         """The UTC instant of minute ``k``."""
@@ -92,22 +95,34 @@ def starts_of(schedule: Schedule, after: datetime, until: datetime, *,
     check_aware(until, "until")
     lo, hi = after.timestamp(), until.timestamp()
     origin = math.floor(lo / 60) * 60
-    return Starts(start_bits(schedule.expr, schedule.timezone, lo, hi, check_policy(dst)), origin)
+    bits, week = _starts(schedule.expr, schedule.timezone, lo, hi, check_policy(dst))
+    return Starts(bits, origin, week)
 
 
 def start_bits(expr: CronExpr, zone_key: str, after: float, until: float,
                policy: Policy = "go") -> int:
     """Bit ``k`` set for every run of ``expr`` in ``zone_key`` in ``(after, until]`` that
     starts in minute ``k`` after ``floor(after / 60) * 60``."""
+    return _starts(expr, zone_key, after, until, policy)[0]
+
+
+_WEEK = 7 * _DAY_MINUTES
+_WEEK_MASK = (1 << _WEEK) - 1
+
+
+def _starts(expr: CronExpr, zone_key: str, after: float, until: float,
+            policy: Policy) -> tuple[int, int]:
+    """(start bits, their fold onto the week)."""
     plan = plan_for(expr, policy)
     zone = get_zone(zone_key)
     origin = math.floor(after / 60) * 60
     if not plan.times or after >= until:
-        return 0
+        return 0, 0
     if not (zone.first_instant + 400 * DAY < after and until < zone.last_instant - 400 * DAY):
-        return _expanded(plan, zone, after, until, origin)  # the calendar's ends: run by run
+        # The calendar's ends: run by run (no fold).
+        return _expanded(plan, zone, after, until, origin), _WEEK_MASK
     last_ord = zone.local(until).toordinal()
-    bits = 0
+    bits = week = 0
     prev = after
     while True:
         local = zone.local(prev)
@@ -119,8 +134,9 @@ def start_bits(expr: CronExpr, zone_key: str, after: float, until: float,
             while True:
                 run = _step(plan, zone, prev)
                 if run is None or run > until:
-                    return _clip(bits, origin, until)
+                    return _clip(bits, origin, until), week
                 bits |= 1 << ((run - origin) // 60)
+                week |= 1 << (run // 60 % _WEEK)
                 prev = run
                 here = zone.local(run)
                 if here.toordinal() not in zone.dirty_ordinals(here.year) \
@@ -129,7 +145,8 @@ def start_bits(expr: CronExpr, zone_key: str, after: float, until: float,
             continue
         # Clean: whole days from prev's date up to the next date the fast path stops at.
         stop = min(_next_blocking(plan, zone, ordinal), last_ord + 1)
-        stretch = _stretch(plan, zone, ordinal, stop, origin)
+        stretch, folded = _stretch(plan, zone, ordinal, stop, origin)
+        week |= folded
         floor = (prev - origin) // 60  # runs strictly after prev: minutes above prev's
         if floor >= 0:
             stretch &= ~((1 << (int(floor) + 1)) - 1)
@@ -143,8 +160,9 @@ def start_bits(expr: CronExpr, zone_key: str, after: float, until: float,
         if run is None or run > until:
             break
         bits |= 1 << ((run - origin) // 60)
+        week |= 1 << (run // 60 % _WEEK)
         prev = run
-    return _clip(bits, origin, until)
+    return _clip(bits, origin, until), week
 
 
 def _clip(bits: int, origin: int, until: float) -> int:
@@ -172,47 +190,55 @@ def _next_blocking(plan: Plan, zone: Zone, ordinal: int) -> int:
     return 1 << 40
 
 
-def _stretch(plan: Plan, zone: Zone, first: int, stop: int, origin: int) -> int:
+def _stretch(plan: Plan, zone: Zone, first: int, stop: int, origin: int) -> tuple[int, int]:
     """The runs on the matching dates ``first <= o < stop`` (none of them blocking), placed
-    at each date's UTC offset."""
+    at each date's UTC offset, and their fold onto the week."""
     pattern = _day_pattern(plan.times)
+    day = int.from_bytes(pattern, "little")
+    width = len(pattern)
+    matching = _matching(plan, first, stop)
+    week = 0
+    if not matching:
+        return 0, 0
+    # The offset changes only on dirty dates, where nothing matches here: one placement of
+    # one byte string per stretch of constant offset.
+    cuts = sorted(o for y in range(_year(first), _year(stop - 1) + 1)
+                  for o in zone.dirty_ordinals(y) if first <= o < stop)
     out = 0
-    # Dates grouped by their offset: one big-integer placement per group.
-    group_start = -1
-    group_off = 0
-    chunks: list[bytes] = []
-    zero = bytes(_DAY_MINUTES // 8)
+    lo = 0
+    for end in [*cuts, stop]:
+        hi = bisect_right(matching, end - 1, lo)
+        if hi > lo:
+            start = matching[lo]
+            days = matching[hi - 1] - start + 1
+            buf = bytearray(days * width)
+            for o in matching[lo:hi]:
+                at = (o - start) * width
+                buf[at:at + width] = pattern
+            local = int.from_bytes(buf, "little")
+            offset = _offset_minutes(zone, start)
+            shift = (start - EPOCH_ORDINAL) * _DAY_MINUTES - offset - origin // 60
+            out |= local << shift if shift >= 0 else local >> -shift
+            for w in {(o - EPOCH_ORDINAL) % 7 for o in matching[lo:hi]}:
+                turned = day << ((w * _DAY_MINUTES - offset) % _WEEK)
+                week |= (turned | turned >> _WEEK) & _WEEK_MASK
+        lo = hi
+    return out, week
 
-    def flush() -> None:
-        nonlocal out
-        if group_start < 0:
-            return
-        local = int.from_bytes(b"".join(chunks), "little")
-        shift = (group_start - EPOCH_ORDINAL) * _DAY_MINUTES - group_off - origin // 60
-        out |= local << shift if shift >= 0 else local >> -shift
 
-    for o in _matching(plan, first, stop):
-        off = _offset_minutes(zone, o)
-        if group_start < 0 or off != group_off:
-            flush()
-            group_start, group_off, chunks = o, off, []
-        else:
-            # Dates between are not matching: empty days keep the byte alignment.
-            chunks.extend([zero] * (o - group_start - len(chunks)))
-        chunks.append(pattern)
-    flush()
-    return out
+def _year(ordinal: int) -> int:
+    return datetime.fromordinal(ordinal).year
 
 
 def _matching(plan: Plan, first: int, stop: int) -> list[int]:
     out: list[int] = []
-    year = datetime.fromordinal(first).year
+    year = _year(first)
     while True:
         jan1 = datetime(year, 1, 1).toordinal()
         if jan1 >= stop:
             return out
         matches = year_matches(plan, year)
-        out.extend(o for o in matches[bisect_right(matches, first - 1):] if o < stop)
+        out.extend(matches[bisect_right(matches, first - 1):bisect_right(matches, stop - 1)])
         year += 1
 
 
@@ -233,9 +259,11 @@ def _offset_minutes(zone: Zone, ordinal: int) -> int:
     return zone.offset_at(noon - guess) // 60
 
 
-def clashes(bits: Sequence[int], origin: int) -> list[Clash]:
+def clashes(bits: Sequence[int], origin: int, weeks: Sequence[int] | None = None,
+            ) -> list[Clash]:
     """Each schedule of one group (its start bits, all from one ``origin``) that shares a
-    start with another of the group, in group order."""
+    start with another of the group, in group order.  ``weeks``: each one's fold onto the
+    week (:attr:`Starts.week`), which spares the whole comparison of pairs that never meet."""
     n = len(bits)
     # Union of all the others, for each: prefix and suffix unions, linear in the group.
     before = [0] * (n + 1)
@@ -244,13 +272,20 @@ def clashes(bits: Sequence[int], origin: int) -> list[Clash]:
     after = [0] * (n + 1)
     for i in range(n - 1, -1, -1):
         after[i] = after[i + 1] | bits[i]
+    partners: list[list[int]] = [[] for _ in range(n)]
+    sharing = [i for i, b in enumerate(bits) if b & (before[i] | after[i + 1])]
+    # Each pair once, and only among schedules that share some start at all.
+    folds = weeks if weeks is not None else [-1] * n
+    for x, i in enumerate(sharing):
+        b, fold = bits[i], folds[i]
+        for j in sharing[x + 1:]:
+            if fold & folds[j] and b & bits[j]:
+                partners[i].append(j)
+                partners[j].append(i)
     out: list[Clash] = []
-    for i, b in enumerate(bits):
-        shared = b & (before[i] | after[i + 1])
-        if not shared:
-            continue
-        partners = tuple(j for j in range(n) if j != i and b & bits[j])
+    for i in sharing:
+        shared = bits[i] & (before[i] | after[i + 1])
         low = (shared & -shared).bit_length() - 1
-        out.append(Clash(i, partners, shared.bit_count(),
+        out.append(Clash(i, tuple(sorted(partners[i])), shared.bit_count(),
                          datetime.fromtimestamp(origin + 60 * low, UTC)))
     return out

@@ -17,6 +17,7 @@ one model reads one source.  A disabled subscription or model runs nothing and i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -85,7 +86,17 @@ class _Index:
                     self.by.setdefault(key, m)
 
     def model(self, key: str | None) -> Subject | None:
-        return None if key is None else self.by.get(key)
+        return None if key is None else self.by.get(key) or self.by.get(canonical(key))
+
+
+def canonical(key: str) -> str:
+    """A model's key as its id where the address says it: Segment's Git sync names each model
+    resource ``id-<modelId>``, so ``segment_reverse_etl_model.id-abc`` is model ``abc``."""
+    m = _GIT_SYNC_MODEL.fullmatch(key)
+    return m.group(1) if m is not None else key
+
+
+_GIT_SYNC_MODEL = re.compile(r"segment_reverse_etl_model\.id-([0-9A-Za-z]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +138,9 @@ def _owner(record: Record, index: _Index) -> tuple[str, str] | None:
     source = subject.source or (model.source if model is not None else None)
     if source is not None:
         return "source", source
-    key = model.model if model is not None and model.model is not None else subject.model
-    return None if key is None else ("model", key)
+    if model is not None:
+        return "model", canonical(model.id or model.model or "")
+    return None if subject.model is None else ("model", canonical(subject.model))
 
 
 def group(recs: Sequence[Record], models: Iterable[Subject], *,
@@ -140,20 +152,35 @@ def group(recs: Sequence[Record], models: Iterable[Subject], *,
 
     index = _Index(models)
     found: dict[tuple[str, str], list[Member]] = {}
+    loaded: dict[str, object] = {}
     for i, record in enumerate(recs):
         if not record.judged or _strategy(record.doc) not in ("cron", "specific_days"):
             continue
         owner = _owner(record, index)
         if owner is None:
             continue
-        try:
-            schedule = load(record.doc, as_of=as_of)
-        except (ScheduleError, ValueError):
-            continue  # reported by the single-schedule rules
+        # Repositories repeat schedules ("0 * * * *" in UTC on many mappings): each distinct
+        # document is read once.
+        key = _doc_key(record.doc)
+        if key not in loaded:
+            try:
+                loaded[key] = load(record.doc, as_of=as_of)
+            except (ScheduleError, ValueError):
+                loaded[key] = None  # reported by the single-schedule rules
+        schedule = loaded[key]
         if isinstance(schedule, Cron | SpecificDays):
             found.setdefault(owner, []).append(Member(i, record, schedule))
     return [Group(kind, key, tuple(members)) for (kind, key), members in found.items()
             if len(members) > 1]
+
+
+def _doc_key(doc: object) -> str:
+    import json
+
+    try:
+        return json.dumps(doc, sort_keys=True, default=repr)
+    except (TypeError, ValueError, RecursionError):
+        return repr(id(doc))
 
 
 def judge(recs: Sequence[Record], models: Iterable[Subject], *, as_of: datetime | None = None,
@@ -172,18 +199,24 @@ def judge(recs: Sequence[Record], models: Iterable[Subject], *, as_of: datetime 
 
 def _same_start(recs: Sequence[Record], models: list[Subject], as_of: datetime | None,
                 dst: str) -> list[tuple[int, Finding]]:
-    from schedulelib.core.collide import WINDOW, clashes, starts_of
+    from schedulelib.core.collide import WINDOW, Starts, clashes, starts_of
     from schedulelib.core.schedule import dst_policy
 
     policy = dst_policy(dst)
     start = as_of if as_of is not None else datetime.now(UTC)
     end = start + WINDOW
     out: list[tuple[int, Finding]] = []
+    memo: dict[object, Starts | None] = {}  # equal schedules have equal starts
     for g in group(recs, models, as_of=as_of):
-        starts = [starts_of(m.schedule, start, end, dst=policy) for m in g.members]
+        starts = []
+        for m in g.members:
+            if m.schedule not in memo:
+                memo[m.schedule] = starts_of(m.schedule, start, end, dst=policy)
+            starts.append(memo[m.schedule])
         bits = [s.bits if s is not None else 0 for s in starts]
+        weeks = [s.week if s is not None else 0 for s in starts]
         origin = next((s.origin for s in starts if s is not None), 0)
-        for clash in clashes(bits, origin):
+        for clash in clashes(bits, origin, weeks):
             member = g.members[clash.index]
             out.append((member.index, _finding(member, [g.members[j] for j in clash.partners],
                                                clash.count, clash.first, g)))
@@ -233,7 +266,7 @@ def _dbt_limit(recs: Sequence[Record], models: list[Subject]) -> list[tuple[int,
                 or _strategy(record.doc) != "dbt_cloud":
             continue
         model = index.model(subject.model)
-        key = model.model if model is not None and model.model is not None else subject.model
+        key = canonical(model.id or model.model or "" if model is not None else subject.model)
         seen.setdefault(key, []).append(i)
     out: list[tuple[int, Finding]] = []
     for key, indexes in seen.items():
