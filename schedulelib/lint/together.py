@@ -232,8 +232,9 @@ def _finding(member: Member, partners: list[Member], count: int, first: datetime
     message = (f"collides with {_quote(head.name)} ({head.place}){more}: {count} shared "
                f"{starts} a year, first {first:%a %Y-%m-%d %H:%M} UTC"
                f"{_local(first, member.schedule.timezone)}")
-    what = "source" if g.kind == "source" else "model (its source is not in the files read)"
-    hint = (f"these schedules read one warehouse ({what} {g.key!r}), and extractions that "
+    what = f"source {g.key!r}" if g.kind == "source" else \
+        f"model {g.key!r}, whose source is not in the files read"
+    hint = (f"these schedules read one warehouse ({what}), and extractions that "
             "start together fail; move one by a few minutes: 'schedulelib spread' proposes "
             "the fewest moves")
     return Finding.at(record.file, record.span, diagnostic("SL701", record.pointer, message,
