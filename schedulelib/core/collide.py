@@ -289,3 +289,116 @@ def clashes(bits: Sequence[int], origin: int, weeks: Sequence[int] | None = None
         out.append(Clash(i, tuple(sorted(partners[i])), shared.bit_count(),
                          datetime.fromtimestamp(origin + 60 * low, UTC)))
     return out
+
+
+# -- spreading a group apart ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """Where :func:`plan_spread` puts one schedule: ``shift`` minutes later (negative:
+    earlier; 0: it stays).  ``shared``: starts it still shares with those placed before it
+    (0 when solved); ``overlaps``: whether a run of it still starts while one placed before it
+    is running, or the reverse (only with durations)."""
+
+    index: int
+    shift: int
+    shared: int
+    overlaps: bool
+
+
+def shifts_within_hour(minutes: int) -> list[int]:
+    """The shifts that keep every minute of ``minutes`` (a 60-bit set) inside its hour, the
+    smallest first, later before earlier on a tie: 0, 1, -1, 2, -2, ..."""
+    if not minutes:
+        return [0]
+    low = (minutes & -minutes).bit_length() - 1
+    high = minutes.bit_length() - 1
+    out = [0]
+    for step in range(1, 60):
+        out.extend(d for d in (step, -step) if -low <= d <= 59 - high)
+    return out
+
+
+def _moved(bits: int, shift: int) -> int:
+    return bits << shift if shift >= 0 else bits >> -shift
+
+
+def busy(bits: int, span: int) -> int:
+    """The minutes during which runs starting at ``bits`` are running, when each lasts
+    ``span`` minutes (at least the minute it starts in)."""
+    out = bits
+    done = 1
+    while done < span:  # doubling: log2(span) big-integer operations
+        step = min(done, span - done)
+        out |= out << step
+        done += step
+    return out
+
+
+def plan_spread(bits: Sequence[int], shifts: Sequence[Sequence[int]],
+                spans: Sequence[int] | None = None) -> list[Move]:
+    """A shift for each schedule of one group (start bits from one origin, in file order), so
+    that none starts in a minute another starts in, moving as few as it can by as little as
+    it can.
+
+    Greedy in file order: the first stays; each next one keeps its minute when that meets none
+    placed before it, and otherwise takes the smallest shift among ``shifts[i]`` (the shifts
+    it may take, 0 first) that does.  With ``spans`` (minutes each run lasts), a shift that
+    also keeps its runs from starting while another runs is preferred, where the hour has
+    room.  Where no shift clears every shared start, the one that leaves the fewest is taken
+    (the smallest on a tie, so a second pass moves nothing).
+    """
+    placed = placed_busy = 0
+    out: list[Move] = []
+    for i, b in enumerate(bits):
+        span = spans[i] if spans is not None else 0
+        own_busy = busy(b, span) if span > 1 else b
+        best: tuple[int, int, int] | None = None  # (shared, overlaps, order)
+        choice = 0
+        for order, shift in enumerate(shifts[i] if i else [0]):
+            moved = _moved(b, shift)
+            shared = (moved & placed).bit_count()
+            overlaps = 0
+            if spans is not None:
+                overlaps = int(bool(_moved(own_busy, shift) & placed
+                                    or moved & placed_busy))
+            key = (shared, overlaps, order)
+            if best is None or key < best:
+                best, choice = key, shift
+            if shared == 0 and overlaps == 0:
+                break  # the smallest shift that clears everything
+        assert best is not None
+        moved = _moved(b, choice)
+        placed |= moved
+        placed_busy |= _moved(own_busy, choice)
+        out.append(Move(i, choice, best[0], bool(best[1])))
+    return out
+
+
+def peak(bits: Sequence[int], spans: Sequence[int]) -> int:
+    """The most runs of these schedules running at once (each run ``spans[i]`` minutes long,
+    at least one minute)."""
+    events: list[tuple[int, int]] = []
+    for b, span in zip(bits, spans, strict=True):
+        length = max(1, span)
+        for k in _positions(b):
+            events.append((k, 1))
+            events.append((k + length, -1))
+    events.sort()  # an end sorts before a start at the same minute: back to back is not both
+    most = now = 0
+    for _at, change in events:
+        now += change
+        most = max(most, now)
+    return most
+
+
+def _positions(bits: int) -> list[int]:
+    """The set bits of ``bits``, ascending."""
+    out: list[int] = []
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    for at, byte in enumerate(data):
+        if byte:
+            base = at * 8
+            out.extend(base + j for j in range(8) if byte >> j & 1)
+    return out

@@ -188,6 +188,8 @@ def judge(recs: Sequence[Record], models: Iterable[Subject], *, as_of: datetime 
           ) -> list[tuple[int, Finding]]:
     """(record index, finding) of SL701 and SL702 over all the records of a run."""
     models = list(models)
+    if as_of is not None and as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=UTC)  # a date given alone is a UTC date
     out: list[tuple[int, Finding]] = []
     if "SL701" in codes:
         out.extend(_same_start(recs, models, as_of, dst))
