@@ -140,7 +140,7 @@ def _write(result: object) -> bool:
     for f in result.files:
         if not f.changed:
             continue
-        if not os.access(f.file, os.W_OK):
+        if _read_only(f.file):
             click.echo(f"{f.file}: not written: the file is read-only", err=True)
             ok = False
             continue
@@ -150,6 +150,19 @@ def _write(result: object) -> bool:
             click.echo(f"{f.file}: not written: {exc.strerror or exc}", err=True)
             ok = False
     return ok
+
+
+def _read_only(path: str) -> bool:
+    """No write permission for anyone, or none for this user (root may write anything, but
+    a file marked read-only is left alone all the same)."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return True
+    return not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or \
+        not os.access(path, os.W_OK)
 
 
 def _refusals(result: object) -> None:

@@ -26,7 +26,7 @@ from itertools import pairwise
 
 from schedulelib.lint import together
 from schedulelib.lint.fix import Edit, FileFix
-from schedulelib.lint.sources import Found, Kind, Scan
+from schedulelib.lint.sources import Found, Kind, Scan, Span
 
 __all__ = ["Change", "GroupResult", "Spread", "minute_field", "shifted_spec", "spread"]
 
@@ -287,8 +287,19 @@ def _edits(scan: Scan, found: Found, plan: _Plan) -> tuple[list[Edit], str]:
         config = doc.get("config")
         old = config.get("spec") if isinstance(config, dict) else None
         place = literal("/config/spec", old)
+        if place is None and isinstance(config, dict):
+            # Terraform's config written as a JSON string: the string, with the new spec.
+            whole = _json_string(text, found.span("/config"), config) \
+                if kind == "terraform" else None
+            if whole is None:
+                return [], "the spec is not written literally where it is read"
+            written = _encode(kind, text[whole[0]: whole[1]],
+                              json.dumps({**config, "spec": plan.spec}))
+            if written is None:
+                return [], "the config cannot be written in this file's syntax"
+            return [Edit(whole[0], whole[1], written)], ""
         if place is None:
-            return [], "the spec is not written literally where it is read (a JSON string?)"
+            return [], "the spec is not written literally where it is read"
         new = _encode(kind, text[place[0]: place[1]], plan.spec)
         if new is None:
             return [], "the spec cannot be written in this file's syntax"
@@ -306,6 +317,22 @@ def _edits(scan: Scan, found: Found, plan: _Plan) -> tuple[list[Edit], str]:
     if written is None or body is None or (span.start < place[1] and span.end > place[0]):
         return [], "the config is not written as an object or jsonencode() here"
     return [Edit(place[0], place[1], written), Edit(span.start, span.end, body)], ""
+
+
+def _json_string(text: str, span: Span, config: dict[str, object]) -> tuple[int, int] | None:
+    """The offsets of a Terraform string literal that holds ``config`` as JSON text."""
+    from schedulelib.lint.fix import _decode
+
+    start, end = span.start, span.end
+    if span.file is not None or not text.startswith('"', start):
+        return None
+    value = _decode("terraform", text[start:end])
+    if not isinstance(value, str):
+        return None
+    try:
+        return (start, end) if json.loads(value) == config else None
+    except ValueError:
+        return None
 
 
 def _config_text(kind: Kind, old: str, spec: str, timezone: str) -> str | None:
