@@ -49,8 +49,8 @@ from schedulelib.workspace.snapshot import (
 __all__ = [
     "AuditReport",
     "DstCheck",
-    "SourceAudit",
     "Match",
+    "SourceAudit",
     "SubscriptionAudit",
     "Verdict",
     "audit",
