@@ -223,3 +223,21 @@ def test_cli_snapshot_durations_and_peaks(tmp_path: Path) -> None:
     assert code == 1  # moves proposed
     assert [c["shift"] for c in result["changes"]] == [12, 24]
     assert (result["groups"][0]["peakBefore"], result["groups"][0]["peakAfter"]) == (3, 1)
+
+
+@pytest.mark.parametrize("command", ["validate", "spread"])
+def test_readme_shows_the_real_output_of_the_warehouse_example(
+        command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's collision found and spread is what the commands print today."""
+    import re
+
+    from .conftest import ROOT
+
+    text = (ROOT / "README.md").read_text("utf-8")
+    block = re.search(rf"```console\n\$ schedulelib {command} (examples/warehouse\.tf) "
+                      r"--as-of (\S+)\n(.*?)```", text, flags=re.DOTALL)
+    assert block is not None
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(cli, [command, block.group(1), "--as-of", block.group(2)])
+    assert result.stdout == block.group(3), "run the command and paste its output into README"
+    assert "SL701" in result.stdout or "moved" in result.stdout

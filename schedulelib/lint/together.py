@@ -236,9 +236,8 @@ def _finding(member: Member, partners: list[Member], count: int, first: datetime
                f"{_local(first, member.schedule.timezone)}")
     what = f"source {g.key!r}" if g.kind == "source" else \
         f"model {g.key!r}, whose source is not in the files read"
-    hint = (f"these schedules read one warehouse ({what}), and extractions that "
-            "start together fail; move one by a few minutes: 'schedulelib spread' proposes "
-            "the fewest moves")
+    hint = (f"one warehouse ({what}): extractions that start together fail; "
+            "'schedulelib spread' proposes the fewest moves")
     return Finding.at(record.file, record.span, diagnostic("SL701", record.pointer, message,
                                                            hint))
 
