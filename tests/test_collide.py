@@ -3,7 +3,9 @@ SL701 / SL702 over generated repositories against a brute-force judge."""
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 import re
 import tempfile
 from datetime import UTC, datetime, timedelta
@@ -109,10 +111,26 @@ def test_periodic_has_no_fixed_starts() -> None:
 
 def test_clashes_counts_and_first() -> None:
     """Each schedule's shared starts: with any other, counted once, the first one."""
-    bits = [0b1011, 0b0010, 0b1000, 0b0100]
+    bits = [0b1011, 0b0010, 0b1000, 0b0100, 0b0100, 0]
     found = clashes(bits, 0)
-    assert [(c.index, c.partners, c.count, c.first.timestamp()) for c in found] == [
-        (0, (1, 2), 2, 60.0), (1, (0,), 1, 60.0), (2, (0,), 1, 180.0)]
+    assert [(c.index, c.partner, c.others, c.count, c.first.timestamp()) for c in found] == [
+        (0, 1, 2, 2, 60.0), (1, 0, 1, 1, 60.0), (2, 0, 1, 1, 180.0),
+        (3, 4, 1, 1, 120.0), (4, 3, 1, 1, 120.0)]
+
+
+@given(st.lists(st.integers(0, (1 << 12) - 1), max_size=12))
+def test_clashes_against_every_pair(bits: list[int]) -> None:
+    """Classes of equal start sets give what comparing every pair gives."""
+    want = []
+    for i, b in enumerate(bits):
+        partners = [j for j, c in enumerate(bits) if j != i and b & c]
+        if partners:
+            shared = b & functools.reduce(operator.or_, (bits[j] for j in partners))
+            want.append((i, partners[0], len(partners), shared.bit_count(),
+                         (shared & -shared).bit_length() - 1))
+    got = [(c.index, c.partner, c.others, c.count, int(c.first.timestamp()) // 60)
+           for c in clashes(bits, 0)]
+    assert got == want
 
 
 # -- SL701 and SL702 over generated repositories ------------------------------------------------

@@ -234,3 +234,40 @@ def test_snapshot_subjects(tmp_path: Path) -> None:
     assert [f.subject for f in result.schedules] == [
         Subject("subscription", "x1", "X", "m1", None, "d1", True)]
     assert result.models == [Subject("model", "m1", "M", "m1", "s1", None, True)]
+
+
+# -- hostile input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    # Values of the wrong type: nothing claimed, nothing raised.
+    'resource "segment_destination_subscription" "s" {\n  model_id = 5\n  enabled = "yes"\n'
+    '  name = ["x"]\n  reverse_etl_schedule = { strategy = "MANUAL" }\n}\n',
+    # An import block with odd values, and one naming nothing here.
+    'import {\n  to = {}\n  id = 7\n}\nimport {\n  to = segment_destination_subscription.zz\n'
+    '  id = "a:b"\n}\nresource "segment_destination_subscription" "s" {\n'
+    '  reverse_etl_schedule = { strategy = "MANUAL" }\n}\n',
+    # A 100 KB name and odd Unicode in ids.
+    'resource "segment_destination_subscription" "id-\u00e9_\u0301" {\n  name = "'
+    + "n" * 100_000 + '"\n  model_id = "\U0001f600"\n'
+    '  reverse_etl_schedule = { strategy = "MANUAL" }\n}\n',
+], ids=["wrong-types", "odd-imports", "huge-and-unicode"])
+def test_terraform_subjects_of_hostile_text(text: str) -> None:
+    """Whatever the values, a subject comes back and nothing is raised."""
+    result = scan(text, name="main.tf")
+    assert [f.code for f in result.findings if f.severity == "error"] == []
+    (found,) = result.schedules
+    assert found.subject is not None and found.subject.kind == "subscription"
+    assert found.subject.id is None
+
+
+def test_many_imports_and_resources() -> None:
+    """5,000 resources each with its import block: every id found (the lookup is one table
+    per file, not a search per resource)."""
+    n = 5000
+    text = "".join(
+        f'import {{\n  to = segment_destination_subscription.r{i}\n  id = "d:s{i}"\n}}\n'
+        f'resource "segment_destination_subscription" "r{i}" {{\n  model_id = "m"\n'
+        '  reverse_etl_schedule = { strategy = "MANUAL" }\n}\n' for i in range(n))
+    result = scan(text, name="main.tf")
+    assert [f.subject.id for f in result.schedules if f.subject] == [f"s{i}" for i in range(n)]

@@ -71,13 +71,14 @@ class Starts:
 class Clash:
     """One schedule of a group that starts together with others at least once.
 
-    ``partners`` are the indexes (into the group) of the schedules it shares a start with,
-    ascending; ``count`` how many of its starts are shared with at least one of them;
-    ``first`` the first such minute (UTC).
+    ``partner`` is the first schedule (index into the group) it shares a start with, and
+    ``others`` how many it shares one with in all; ``count`` how many of its starts are
+    shared with at least one of them; ``first`` the first such minute (UTC).
     """
 
     index: int
-    partners: tuple[int, ...]
+    partner: int
+    others: int
     count: int
     first: datetime
 
@@ -263,32 +264,52 @@ def clashes(bits: Sequence[int], origin: int, weeks: Sequence[int] | None = None
             ) -> list[Clash]:
     """Each schedule of one group (its start bits, all from one ``origin``) that shares a
     start with another of the group, in group order.  ``weeks``: each one's fold onto the
-    week (:attr:`Starts.week`), which spares the whole comparison of pairs that never meet."""
-    n = len(bits)
-    # Union of all the others, for each: prefix and suffix unions, linear in the group.
-    before = [0] * (n + 1)
+    week (:attr:`Starts.week`), which spares the whole comparison of pairs that never meet.
+
+    Equal start sets (one schedule written on many mappings) are one class: pairs are compared
+    between classes, so the cost grows with the distinct schedules of the group, and the
+    result stays linear in its size.
+    """
+    # Classes by identity: equal schedules share one integer (the caller's memo), and a
+    # start set is 66 KB, too big to hash by value for every member.  Equal sets that are
+    # distinct objects stay apart and are compared as a pair, which gives the same result.
+    classes: dict[int, list[int]] = {}
     for i, b in enumerate(bits):
-        before[i + 1] = before[i] | b
-    after = [0] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        after[i] = after[i + 1] | bits[i]
-    partners: list[list[int]] = [[] for _ in range(n)]
-    sharing = [i for i, b in enumerate(bits) if b & (before[i] | after[i + 1])]
-    # Each pair once, and only among schedules that share some start at all.
-    folds = weeks if weeks is not None else [-1] * n
-    for x, i in enumerate(sharing):
-        b, fold = bits[i], folds[i]
-        for j in sharing[x + 1:]:
-            if fold & folds[j] and b & bits[j]:
-                partners[i].append(j)
-                partners[j].append(i)
-    out: list[Clash] = []
-    for i in sharing:
-        shared = bits[i] & (before[i] | after[i + 1])
+        if b:
+            classes.setdefault(id(b), []).append(i)
+    members = list(classes.values())
+    reps = [bits[m[0]] for m in members]
+    folds = [weeks[m[0]] if weeks is not None else -1 for m in members]
+    meets: list[list[int]] = [[] for _ in reps]
+    for x, b in enumerate(reps):  # each pair of classes once
+        fold = folds[x]
+        for y in range(x + 1, len(reps)):
+            if fold & folds[y] and b & reps[y]:
+                meets[x].append(y)
+                meets[y].append(x)
+    found: list[Clash] = []
+    for x, b in enumerate(reps):
+        own = members[x]
+        if len(own) == 1 and not meets[x]:
+            continue
+        if len(own) > 1:
+            shared = b  # every start is shared with the rest of the class
+        else:
+            union = 0
+            for y in meets[x]:
+                union |= reps[y]
+            shared = b & union
         low = (shared & -shared).bit_length() - 1
-        out.append(Clash(i, tuple(sorted(partners[i])), shared.bit_count(),
-                         datetime.fromtimestamp(origin + 60 * low, UTC)))
-    return out
+        first = datetime.fromtimestamp(origin + 60 * low, UTC)
+        others = len(own) - 1 + sum(len(members[y]) for y in meets[x])
+        outside = min((members[y][0] for y in meets[x]), default=1 << 62)
+        count = shared.bit_count()
+        for i in own:
+            partner = min(outside, own[1] if i == own[0] and len(own) > 1 else
+                          own[0] if i != own[0] else 1 << 62)
+            found.append(Clash(i, partner, others, count, first))
+    found.sort(key=lambda c: c.index)
+    return found
 
 
 # -- spreading a group apart ---------------------------------------------------------------------

@@ -208,8 +208,9 @@ def _same_start(recs: Sequence[Record], models: list[Subject], as_of: datetime |
     start = as_of if as_of is not None else datetime.now(UTC)
     end = start + WINDOW
     out: list[tuple[int, Finding]] = []
-    memo: dict[object, Starts | None] = {}  # equal schedules have equal starts
     for g in group(recs, models, as_of=as_of):
+        # Equal schedules have equal starts; one group's starts are held at a time.
+        memo: dict[object, Starts | None] = {}
         starts = []
         for m in g.members:
             if m.schedule not in memo:
@@ -220,16 +221,16 @@ def _same_start(recs: Sequence[Record], models: list[Subject], as_of: datetime |
         origin = next((s.origin for s in starts if s is not None), 0)
         for clash in clashes(bits, origin, weeks):
             member = g.members[clash.index]
-            out.append((member.index, _finding(member, [g.members[j] for j in clash.partners],
+            out.append((member.index, _finding(member, g.members[clash.partner], clash.others,
                                                clash.count, clash.first, g)))
     return out
 
 
-def _finding(member: Member, partners: list[Member], count: int, first: datetime,
+def _finding(member: Member, partner: Member, others: int, count: int, first: datetime,
              g: Group) -> Finding:
     record = member.record
-    head = partners[0].record
-    more = f" and {len(partners) - 1} more" if len(partners) > 1 else ""
+    head = partner.record
+    more = f" and {others - 1} more" if others > 1 else ""
     starts = "start" if count == 1 else "starts"
     message = (f"collides with {_quote(head.name)} ({head.place}){more}: {count} shared "
                f"{starts} a year, first {first:%a %Y-%m-%d %H:%M} UTC"

@@ -410,6 +410,8 @@ class HclReader:
         self.attributes: dict[str, Node] = {}  # top level (a .tfvars file)
         #: ``import { to = ..., id = ... }`` blocks: the ids of the resources they name.
         self.imports: list[dict[str, Node]] = []
+        #: ``imports`` as address -> id, built on first use (terraform.py).
+        self.import_ids: dict[str, str] | None = None
         #: Keys written twice: the offset of the object's '{' -> (key, the second key and its
         #: value, the offset of the first key).
         self.duplicates: dict[int, list[tuple[str, Node, int]]] = {}

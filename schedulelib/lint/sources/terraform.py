@@ -506,25 +506,38 @@ def _attribute(res: Resource, ev: _Eval, name: str) -> object:
     return None
 
 
+def _imports(src: Src) -> dict[str, str]:
+    """Address -> id of every ``import`` block of the file with a literal id (built once per
+    file: a file of many resources and many imports stays linear)."""
+    reader = src.reader
+    if reader is None:
+        return {}
+    if reader.import_ids is None:
+        found: dict[str, str] = {}
+        for block in reader.imports:
+            to, written = block.get("to"), block.get("id")
+            if to is None or written is None or written.kind != "lit" \
+                    or not isinstance(written.value, str) or not written.value:
+                continue
+            target = to.value if to.kind == "lit" else " ".join(
+                src.text[to.start:to.end].split())
+            if isinstance(target, str):
+                found.setdefault(target, written.value)
+        reader.import_ids = found
+    return reader.import_ids
+
+
 def _own_ids(res: Resource, src: Src, *, instance: bool) -> tuple[str | None, str | None]:
     """(destination id, own id) of a resource from its import block, its name, or its file's
     name, in that order (Segment's Git sync layout); nothing for one instance of a for_each."""
     if instance:
         return None, None
-    address = f"{res.type}.{res.label}"
     subscription = res.type == "segment_destination_subscription"
-    for block in src.reader.imports if src.reader is not None else ():
-        to, written = block.get("to"), block.get("id")
-        if to is None or written is None or written.kind != "lit" \
-                or not isinstance(written.value, str):
-            continue
-        target = to.value if to.kind == "lit" else " ".join(
-            src.text[to.start:to.end].split())
-        if target != address:
-            continue
-        if not subscription:
-            return None, written.value or None
-        parts = written.value.split(":")
+    imported = _imports(src).get(f"{res.type}.{res.label}")
+    if imported is not None and not subscription:
+        return None, imported
+    if imported is not None:
+        parts = imported.split(":")
         if len(parts) == 2 and all(parts):
             return parts[0], parts[1]
     label = res.label.removeprefix("id-") if res.label.startswith("id-") else None
