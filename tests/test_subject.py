@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from schedulelib.lint.sources import Subject, read_all, read_file, scan
 from schedulelib.workspace.snapshot import write_snapshot
@@ -271,3 +274,51 @@ def test_many_imports_and_resources() -> None:
         '  reverse_etl_schedule = { strategy = "MANUAL" }\n}\n' for i in range(n))
     result = scan(text, name="main.tf")
     assert [f.subject.id for f in result.schedules if f.subject] == [f"s{i}" for i in range(n)]
+
+
+_IDS = st.text("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", min_size=3,
+               max_size=22)
+
+
+@given(st.lists(st.tuples(_IDS, _IDS, _IDS, st.sampled_from([True, False, None]),
+                          st.sampled_from(["literal", "address", "import", "plain"]),
+                          st.sampled_from(["tf", "json"])), min_size=1, max_size=6,
+                unique_by=lambda row: row[1]))
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_generated_exports_read_back(tmp_path: Path,
+                                     rows: list[tuple[str, str, str, bool | None, str, str]]
+                                     ) -> None:
+    """Generated subscriptions in Git sync's layout and the API's JSON: every field the
+    generator wrote is read back (the generator is the oracle)."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    (folder / "destination_subscriptions").mkdir()
+    want = {}
+    for dest, sub, model, enabled, how, form in rows:
+        flag = "" if enabled is None else f"  enabled = {str(enabled).lower()}\n"
+        if form == "json":
+            doc = {"id": sub, "name": f"N {sub}", "modelId": model, "destinationId": dest,
+                   "reverseETLSchedule": {"strategy": "MANUAL"}}
+            if enabled is not None:
+                doc["enabled"] = enabled
+            (folder / f"{sub}.json").write_text(json.dumps(doc), "utf-8")
+            want[f"N {sub}"] = Subject("subscription", sub, f"N {sub}", model, None, dest,
+                                       enabled)
+            continue
+        label = f"id-{dest}_{sub}" if how != "plain" else f"x{sub}"
+        model_ref = f"segment_reverse_etl_model.id-{model}.id" if how == "address" \
+            else f'"{model}"'
+        head = (f'import {{\n  to = segment_destination_subscription.{label}\n'
+                f'  id = "{dest}:{sub}"\n}}\n') if how == "import" else ""
+        # "plain": neither Git sync's resource name nor its folder says the ids.
+        path = folder / "destination_subscriptions" / f"{dest}_{sub}.tf" if how != "plain" \
+            else folder / f"other_{sub}.tf"
+        path.write_text(
+            f'{head}resource "segment_destination_subscription" "{label}" {{\n'
+            f'  name = "N {sub}"\n  model_id = {model_ref}\n{flag}'
+            '  reverse_etl_schedule = { strategy = "MANUAL" }\n}\n', "utf-8")
+        want[f"N {sub}"] = Subject(
+            "subscription", None if how == "plain" else sub, f"N {sub}",
+            f"segment_reverse_etl_model.id-{model}" if how == "address" else model, None,
+            None if how == "plain" else dest, enabled)
+    got = {f.name: f.subject for scan in read_all([str(folder)]) for f in scan.schedules}
+    assert got == want
