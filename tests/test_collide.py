@@ -362,3 +362,21 @@ def test_whole_run_window_starts_at_as_of() -> None:
     s = starts_of(schedule, AS_OF, AS_OF + WINDOW)
     assert s is not None and s.count() == 365
     assert s.minute((s.bits & -s.bits).bit_length() - 1) == AS_OF + timedelta(hours=9)
+
+
+def test_one_subscription_in_two_files_is_one(tmp_path: Path) -> None:
+    """Its Terraform export and a pulled snapshot name the same subscription id: it does not
+    collide with itself; a second subscription at the same minute still does."""
+    tf = ('resource "segment_destination_subscription" "id-d1_sub1" {{\n  name = "{n}"\n'
+          '  model_id = "m"\n  reverse_etl_schedule = {{\n    strategy = "CRON"\n'
+          '    config = jsonencode({{ spec = "0 9 * * *", timezone = "UTC" }})\n  }}\n}}\n')
+    (tmp_path / "a.tf").write_text(tf.format(n="A"), "utf-8")
+    (tmp_path / "a.json").write_text(json.dumps({"id": "sub1", "name": "A again",
+                                                 "modelId": "m", "reverseETLSchedule": {
+        "strategy": "cron", "config": {"spec": "0 9 * * *", "timezone": "UTC"}}}), "utf-8")
+    sources = [Source(str(p), p) for p in (tmp_path / "a.tf", tmp_path / "a.json")]
+    assert lint(sources, Options(isolated=True, as_of=AS_OF)).findings == []
+    (tmp_path / "b.tf").write_text(tf.format(n="B").replace("sub1", "sub2"), "utf-8")
+    sources.append(Source(str(tmp_path / "b.tf"), tmp_path / "b.tf"))
+    report = lint(sources, Options(isolated=True, as_of=AS_OF))
+    assert [Path(f.file).name for f in report.findings] == ["a.tf", "b.tf"]

@@ -153,9 +153,17 @@ def group(recs: Sequence[Record], models: Iterable[Subject], *,
     index = _Index(models)
     found: dict[tuple[str, str], list[Member]] = {}
     loaded: dict[str, object] = {}
+    seen: set[tuple[str, str]] = set()
     for i, record in enumerate(recs):
         if not record.judged or _strategy(record.doc) not in ("cron", "specific_days"):
             continue
+        subject = record.subject
+        if subject is not None and subject.id is not None:
+            # One subscription written twice (its Terraform and a pulled snapshot, or a
+            # plan, in one run) runs once: the first in file order stands for it.
+            if (subject.kind, subject.id) in seen:
+                continue
+            seen.add((subject.kind, subject.id))
         owner = _owner(record, index)
         if owner is None:
             continue
