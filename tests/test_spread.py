@@ -241,3 +241,34 @@ def test_readme_shows_the_real_output_of_the_warehouse_example(
     result = CliRunner().invoke(cli, [command, block.group(1), "--as-of", block.group(2)])
     assert result.stdout == block.group(3), "run the command and paste its output into README"
     assert "SL701" in result.stdout or "moved" in result.stdout
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("s.yaml", "subscriptions:\n  - name: A\n    modelId: m\n    reverseETLSchedule:\n"
+               "      strategy: cron\n      config:\n        spec: '0 9 * * 1'\n"
+               "        timezone: UTC\n  - name: B\n    modelId: m\n"
+               "    reverseETLSchedule:\n      strategy: specific_days\n      config:\n"
+               "        days: [1]\n        hours: [9]\n        timezone: UTC\n"),
+    ("s.json", json.dumps({"subscriptions": [
+        {"name": "A", "modelId": "m", "reverseETLSchedule": {
+            "strategy": "cron", "config": {"spec": "0 9 * * 1", "timezone": "UTC"}}},
+        {"name": "B", "modelId": "m", "reverseETLSchedule": {
+            "strategy": "SPECIFIC_DAYS", "config": {"days": [1], "hours": [9],
+                                                    "timezone": "UTC"}}}]}, indent=2)),
+], ids=["yaml", "json"])
+def test_specific_days_becomes_cron_in_each_syntax(tmp_path: Path, name: str,
+                                                   text: str) -> None:
+    """The strategy keeps its case, the config is written in the file's own syntax, and the
+    file reads back with B as the equivalent cron one minute later."""
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    result = spread(list(read_all([str(path)])), as_of=AS_OF)
+    (fixed,) = result.files
+    assert not fixed.refused and fixed.after is not None
+    path.write_text(fixed.after, "utf-8")
+    docs = {f.name: f.doc for scan in read_all([str(path)]) for f in scan.schedules}
+    assert load(docs["B"]) == load({"strategy": "cron", "config": {"spec": "1 9 * * 1",
+                                                                   "timezone": "UTC"}})
+    assert str(docs["B"]["strategy"]) in ("cron", "CRON")  # type: ignore[index]
+    assert (str(docs["B"]["strategy"]) == "CRON") == ("SPECIFIC_DAYS" in text)  # type: ignore[index]
+    assert lint([Source(str(path), path)], Options(isolated=True, as_of=AS_OF)).findings == []

@@ -21,8 +21,9 @@ from schedulelib.cli._common import EXIT_FINDINGS, EXIT_OK, POLICIES, CommandErr
               "concurrency per source is shown before and after.")
 @click.option("--as-of", metavar="DATE", help="Judge the 365 days from this ISO date or "
               "date-time instead of today.")
-@click.option("--dst", default="go", show_default=True, type=click.Choice(POLICIES),
-              help="The engine whose runs are judged (docs/dst.md).")
+@click.option("--dst", type=click.Choice(POLICIES), default=None,
+              help="The engine whose runs are judged (docs/dst.md); default: the "
+              "configuration's `dst`, else go.")
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print the edits as a unified diff and write nothing.")
 @click.option("--write", "write", is_flag=True,
@@ -32,7 +33,7 @@ from schedulelib.cli._common import EXIT_FINDINGS, EXIT_OK, POLICIES, CommandErr
               show_default=True, help="json lists every change: file, place, old, new, shift.")
 @click.pass_context
 def spread_command(ctx: click.Context, paths: tuple[str, ...], snapshot_path: str | None,
-                   as_of: str | None, dst: str, show_diff: bool, write: bool,
+                   as_of: str | None, dst: str | None, show_diff: bool, write: bool,
                    fmt: str) -> None:
     """Propose new start minutes so that no two schedules of one source (warehouse) start in
     the same minute (SL701), for the files and directories PATH... (default: the current
@@ -45,6 +46,7 @@ def spread_command(ctx: click.Context, paths: tuple[str, ...], snapshot_path: st
     every move), 1 when moves are proposed or some collision has no solution.
     """
     from schedulelib.lint import engine as lint
+    from schedulelib.lint import sources
     from schedulelib.lint.config import ConfigError
     from schedulelib.lint.sources.tfmodule import session
     from schedulelib.lint.spread import spread
@@ -55,14 +57,21 @@ def spread_command(ctx: click.Context, paths: tuple[str, ...], snapshot_path: st
     when = parse_time(as_of, "--as-of") if as_of else None
     durations = _durations(snapshot_path) if snapshot_path else None
     try:
-        settings = lint.Settings(lint.Options(isolated=False))
+        settings = lint.Settings(lint.Options(as_of=when))
         with session(()):
             scans = []
             for item in lint.expand(paths or (".",), settings):
-                scan = item if not isinstance(item, lint.Source) else lint._read(item)
-                if not scan.skipped and not scan.unreadable:
-                    scans.append(scan)
-            result = spread(scans, as_of=when, dst=dst, durations=durations)
+                if isinstance(item, lint.Source):
+                    assert item.path is not None  # no standard input here
+                    item = sources.read_file(item.path, named=item.named)
+                if not item.skipped and not item.unreadable:
+                    scans.append(item)
+            # The window and the policy as validate takes them: the option, else the
+            # configuration of the first file (D65).
+            config = settings.for_file(scans[0].file) if scans else None
+            result = spread(scans, as_of=settings.as_of(config) if config else when,
+                            dst=dst or (config.dst if config else None) or "go",
+                            durations=durations)
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
     status = EXIT_FINDINGS if result.changes or any(g.shared_left for g in result.groups) \
