@@ -52,6 +52,8 @@ def _expanded(spec: str, zone: str, after: float, until: float, policy: str) -> 
 @example("0 0 * * *", ("America/Sao_Paulo", 1541200000), 5 * 86400, "go")
 # Lord Howe's 30-minute change: robfig runs at 02:30 too.
 @example("*/15 1 * * *", ("Australia/Lord_Howe", 1791000000), 6 * 86400, "go")
+# cronsim rejects a day of month no listed month has: start_bits refuses it too.
+@example("* * 31/1 */2 *", ("America/Sao_Paulo", 1672548795), 1, "debian")
 # Chatham: robfig steps back in time at the fall back.
 @example("45 2 * * *", ("Pacific/Chatham", 1775300000), 6 * 86400, "go")
 # A start with seconds, a window ending mid-day.
@@ -65,7 +67,13 @@ def test_start_bits_are_the_runs(spec: str, start: tuple[str, int], length: int,
     except ScheduleError:
         return
     after, until = at + 0.5 * (at % 3), at + length
-    bits = _expanded(spec, zone, after, until, policy)
+    try:
+        bits = _expanded(spec, zone, after, until, policy)
+    except ScheduleError:
+        # The engine refuses the expression (cronsim rejects some): so does start_bits.
+        with pytest.raises(ScheduleError):
+            start_bits(expr, zone, after, until, policy)  # type: ignore[arg-type]
+        return
     assert start_bits(expr, zone, after, until, policy) == bits  # type: ignore[arg-type]
     # The week fold holds every start (it may hold more: it is a filter, never a verdict).
     origin = int(after // 60)
@@ -380,3 +388,17 @@ def test_one_subscription_in_two_files_is_one(tmp_path: Path) -> None:
     sources.append(Source(str(tmp_path / "b.tf"), tmp_path / "b.tf"))
     report = lint(sources, Options(isolated=True, as_of=AS_OF))
     assert [Path(f.file).name for f in report.findings] == ["a.tf", "b.tf"]
+
+
+def test_a_spec_the_policy_refuses_is_not_judged() -> None:
+    """cronsim rejects '0 9 31/1 */2 *' (robfig takes it): under debian that schedule has no
+    runs to compare, and the others are still judged."""
+    from schedulelib.lint import together
+    from schedulelib.lint.sources import scan
+
+    subs = [{"name": n, "modelId": "m", "reverseETLSchedule": {
+        "strategy": "cron", "config": {"spec": spec, "timezone": "UTC"}}}
+        for n, spec in [("odd", "0 9 31/1 */2 *"), ("a", "0 9 * * *"), ("b", "0 9 * * *")]]
+    result = scan(json.dumps({"subscriptions": subs}), name="s.json")
+    found = together.judge(together.records(result), [], as_of=AS_OF, dst="debian")
+    assert [i for i, _f in found] == [1, 2]

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import pairwise
 
+from schedulelib.core.collide import Starts
 from schedulelib.lint import together
 from schedulelib.lint.fix import Edit, FileFix
 from schedulelib.lint.sources import Found, Kind, Scan, Span
@@ -134,7 +135,7 @@ def spread(scans: Sequence[Scan], *, as_of: datetime | None = None, dst: str = "
     ``durations``: minutes each subscription's runs last (by subscription id, from a
     snapshot's p95), to keep one source's runs from overlapping where the hour has room.
     """
-    from schedulelib.core.collide import WINDOW, clashes, peak, plan_spread, starts_of
+    from schedulelib.core.collide import WINDOW, clashes, peak, plan_spread
     from schedulelib.core.schedule import dst_policy
 
     policy = dst_policy(dst)
@@ -151,7 +152,7 @@ def spread(scans: Sequence[Scan], *, as_of: datetime | None = None, dst: str = "
     result = Spread()
     plans: list[_Plan] = []
     for g in together.group(records, together.models_of(scans), as_of=as_of):
-        starts = [starts_of(m.schedule, start, end, dst=policy) for m in g.members]
+        starts = [_starts(m, start, end, policy) for m in g.members]
         bits = [s.bits if s is not None else 0 for s in starts]
         origin = next((s.origin for s in starts if s is not None), 0)
         if not clashes(bits, origin, [s.week if s is not None else -1 for s in starts]):
@@ -187,6 +188,19 @@ def spread(scans: Sequence[Scan], *, as_of: datetime | None = None, dst: str = "
     plans.sort(key=lambda p: p.member.index)
     _edit(result, plans, owners, scans)
     return result
+
+
+def _starts(member: together.Member, start: datetime, end: datetime,
+            policy: str) -> Starts | None:
+    """The member's starts; None where the policy's engine refuses its expression."""
+    from schedulelib.core.collide import starts_of
+    from schedulelib.core.diagnostics import ScheduleError
+    from schedulelib.core.schedule import dst_policy
+
+    try:
+        return starts_of(member.schedule, start, end, dst=dst_policy(policy))
+    except ScheduleError:
+        return None
 
 
 def _shifts(member: together.Member) -> list[int]:

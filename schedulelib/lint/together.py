@@ -210,6 +210,7 @@ def judge(recs: Sequence[Record], models: Iterable[Subject], *, as_of: datetime 
 def _same_start(recs: Sequence[Record], models: list[Subject], as_of: datetime | None,
                 dst: str) -> list[tuple[int, Finding]]:
     from schedulelib.core.collide import WINDOW, Starts, clashes, starts_of
+    from schedulelib.core.diagnostics import ScheduleError
     from schedulelib.core.schedule import dst_policy
 
     policy = dst_policy(dst)
@@ -222,7 +223,12 @@ def _same_start(recs: Sequence[Record], models: list[Subject], as_of: datetime |
         starts = []
         for m in g.members:
             if m.schedule not in memo:
-                memo[m.schedule] = starts_of(m.schedule, start, end, dst=policy)
+                try:
+                    memo[m.schedule] = starts_of(m.schedule, start, end, dst=policy)
+                except ScheduleError:
+                    # The policy's engine refuses the expression (cronsim rejects some that
+                    # robfig takes): it has no runs to compare under this policy.
+                    memo[m.schedule] = None
             starts.append(memo[m.schedule])
         bits = [s.bits if s is not None else 0 for s in starts]
         weeks = [s.week if s is not None else 0 for s in starts]
