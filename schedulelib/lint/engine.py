@@ -240,11 +240,8 @@ TOGETHER = ("SL701", "SL702")
 def _together(read: list[tuple[Source | Scan, Scan | None, Exception | None]],
               context: Iterable[Source | Scan], settings: Settings,
               report: Report) -> dict[int, list[Finding]]:
-    """The findings of the rules judged together, by position of their file in ``read``.
-
-    One self-contained step after every file is read: it sees only the scans (their
-    schedules' records and the models they describe).
-    """
+    """The findings of the rules judged together (lint/together.py), by position of their
+    file in ``read``: one self-contained call once every file is read, on the scans alone."""
     scans = [(n, scan) for n, (_item, scan, _e) in enumerate(read)
              if scan is not None and not scan.skipped]
     # Judged when selected for some file, or named by a comment (which must not be called
@@ -254,45 +251,40 @@ def _together(read: list[tuple[Source | Scan, Scan | None, Exception | None]],
         or (scan.text is not None and code in scan.text) for _n, scan in scans))
     if not codes or not scans:
         return {}
-    named = {_key(scan.file) for _n, scan in scans}
-    others: list[Scan] = []
-    for item in context:
+    from schedulelib.lint import together
+
+    config = settings.for_file(scans[0][1].file)
+    try:
+        found = together.findings_by_file(
+            [scan for _n, scan in scans], _context(context, scans, report),
+            as_of=settings.as_of(config), dst=config.dst or "go", codes=codes)
+    except ConfigError:
+        raise
+    except Exception as exc:  # the files' own findings are still reported
+        return {scans[0][0]: [internal_error(scans[0][1].file, exc)]}
+    return {n: f for (n, _scan), f in zip(scans, found, strict=True) if f}
+
+
+def _context(items: Iterable[Source | Scan], named: list[tuple[int, Scan]],
+             report: Report) -> list[Scan]:
+    """The context files read (those also named left out); one that cannot be read is a
+    note, since a collision with it cannot be found."""
+    keys = {_key(scan.file) for _n, scan in named}
+    out: list[Scan] = []
+    for item in items:
+        if _key(_name(item)) in keys:
+            continue
         try:
-            if not isinstance(item, Scan) and _key(item.name) in named:
-                continue
             scan = item if isinstance(item, Scan) else _read(item)
         except ConfigError:
             raise
-        except Exception:  # a context file that cannot be read: said below
+        except Exception:  # said below, like a file that cannot be read
             scan = Scan(_name(item), None, unreadable=True)
         if scan.unreadable:
             report.notes.append(f"{scan.file}: could not be read as context; schedules "
                                 "that collide with it are not found")
-        elif not scan.skipped and _key(scan.file) not in named:
-            others.append(scan)
-    from schedulelib.lint import together
-
-    owners: list[int] = []
-    records: list[together.Record] = []
-    for n, scan in scans:
-        for record in together.records(scan):
-            records.append(record)
-            owners.append(n)
-    for scan in others:
-        records.extend(together.records(scan))
-    config = settings.for_file(scans[0][1].file)
-    out: dict[int, list[Finding]] = {}
-    try:
-        judged = together.judge(records, together.models_of([s for _n, s in scans] + others),
-                                as_of=settings.as_of(config), dst=config.dst or "go",
-                                codes=codes)
-    except Exception as exc:  # the files' own findings are still reported
-        n = scans[0][0]
-        out[n] = [internal_error(scans[0][1].file, exc)]
-        return out
-    for i, finding in judged:
-        if i < len(owners):  # context files are read, never reported on
-            out.setdefault(owners[i], []).append(finding)
+        elif not scan.skipped:
+            out.append(scan)
     return out
 
 

@@ -29,7 +29,8 @@ from schedulelib.lint.sources.model import Finding, Found, Scan, Span, Subject
 if TYPE_CHECKING:
     from schedulelib.core.schedule import Cron, SpecificDays
 
-__all__ = ["DBT_LIMIT", "Group", "Member", "Record", "group", "judge", "models_of", "records"]
+__all__ = ["DBT_LIMIT", "Group", "Member", "Record", "findings_by_file", "group", "judge",
+           "models_of", "records"]
 
 #: "If there are 5 mappings with a dbt Cloud schedule for a model, you will not be able to
 #: create additional mappings" (Segment's Reverse ETL docs).
@@ -180,6 +181,28 @@ def group(recs: Sequence[Record], models: Iterable[Subject], *,
             found.setdefault(owner, []).append(Member(i, record, schedule))
     return [Group(kind, key, tuple(members)) for (kind, key), members in found.items()
             if len(members) > 1]
+
+
+def findings_by_file(named: Sequence[Scan], context: Sequence[Scan] = (), *,
+                     as_of: datetime | None = None, dst: str = "go",
+                     codes: frozenset[str] = frozenset({"SL701", "SL702"}),
+                     ) -> list[list[Finding]]:
+    """For each of ``named``, the findings of SL701 / SL702 in it, judged over ``named`` and
+    ``context`` together (context files are read, never reported on)."""
+    owners: list[int] = []
+    recs: list[Record] = []
+    for n, scan in enumerate(named):
+        for record in records(scan):
+            recs.append(record)
+            owners.append(n)
+    for scan in context:
+        recs.extend(records(scan))
+    out: list[list[Finding]] = [[] for _ in named]
+    for i, finding in judge(recs, models_of([*named, *context]), as_of=as_of, dst=dst,
+                            codes=codes):
+        if i < len(owners):
+            out[owners[i]].append(finding)
+    return out
 
 
 def _doc_key(doc: object) -> str:
