@@ -322,3 +322,24 @@ def test_generated_exports_read_back(tmp_path: Path,
             None if how == "plain" else dest, enabled)
     got = {f.name: f.subject for scan in read_all([str(folder)]) for f in scan.schedules}
     assert got == want
+
+
+def test_a_model_only_file_is_read_for_its_source(tmp_path: Path) -> None:
+    """A hand-written model without schedule attributes: read, its source used, no SL905."""
+    from schedulelib.lint.engine import Options, Source, lint
+
+    (tmp_path / "models.tf").write_text(
+        'resource "segment_reverse_etl_model" "users" {\n  name = "Users"\n'
+        '  source_id = "wh"\n}\nresource "segment_reverse_etl_model" "orders" {\n'
+        '  name = "Orders"\n  source_id = "wh"\n}\n', "utf-8")
+    for n, model in (("a", "users"), ("b", "orders")):
+        (tmp_path / f"{n}.tf").write_text(
+            f'resource "segment_destination_subscription" "{n}" {{\n  name = "{n}"\n'
+            f'  model_id = segment_reverse_etl_model.{model}.id\n  reverse_etl_schedule = {{\n'
+            '    strategy = "CRON"\n'
+            '    config = jsonencode({ spec = "0 9 * * *", timezone = "UTC" })\n  }\n}\n',
+            "utf-8")
+    report = lint([Source(str(p), p) for p in sorted(tmp_path.iterdir())],
+                  Options(isolated=True, as_of=datetime(2026, 1, 1, tzinfo=UTC)))
+    assert sorted((Path(f.file).name, f.code) for f in report.findings) == [
+        ("a.tf", "SL701"), ("b.tf", "SL701")]

@@ -176,8 +176,9 @@ def _unreadable(label: str, why: str, what: str = "file",
 def relevance(text: str | bytes) -> int:
     """How surely ``text`` is about Segment schedules, from its bytes alone (decision D23):
     2 when it names a key that holds a schedule (``reverseETLSchedule``,
-    ``reverse_etl_schedule``, ``schedule_strategy``), 1 when it has a ``strategy`` key where a
-    bare schedule has it, 0 otherwise (then it is none of schedulelib's business)."""
+    ``reverse_etl_schedule``, ``schedule_strategy``) or a Reverse ETL model
+    (``segment_reverse_etl_model``), 1 when it has a ``strategy`` key where a bare schedule
+    has it, 0 otherwise (then it is none of schedulelib's business)."""
     if isinstance(text, bytes) and text.startswith((b"\xff\xfe", b"\xfe\xff")):
         # UTF-16 (YAML allows it, schedulelib reads UTF-8 only): judged on its text, so a
         # schedule file saved as UTF-16 gets "not UTF-8" instead of passing unseen.
@@ -191,7 +192,10 @@ def relevance(text: str | bytes) -> int:
     return 1 if _WEAK.search(text) else 0
 
 
-_STRONG = (b"reverseETLSchedule", b"reverse_etl_schedule", b"schedule_strategy")
+# A Reverse ETL model names no schedule key when written without the deprecated schedule
+# attributes, yet its source_id says who shares a warehouse (SL701, D64).
+_STRONG = (b"reverseETLSchedule", b"reverse_etl_schedule", b"schedule_strategy",
+           b"segment_reverse_etl_model")
 _STRONG_TEXT = tuple(word.decode() for word in _STRONG)
 # A quoted "strategy" key (JSON, at any depth: whether it is at the top is known only once
 # parsed), or an unquoted one at the start of a line or in a flow mapping (YAML's top level;
@@ -261,8 +265,8 @@ def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool 
         # Only a "strategy" key, and no schedule after all (a Kubernetes deployment in JSON):
         # not about schedules.
         return Scan(name, kind, skipped=True)
-    if named and not result.schedules and not result.unscheduled and not any(
-            f.severity == "error" for f in result.findings):
+    if named and not result.schedules and not result.unscheduled and not result.models \
+            and not any(f.severity == "error" for f in result.findings):
         result.findings.append(Finding.at(name, whole, diagnostic(
             "SL905", "", f"no schedule found in this {_KIND_NAMES[kind]} file",
             _no_schedule_hint(name, kind))))
