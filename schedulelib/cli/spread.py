@@ -118,6 +118,8 @@ def _text(result: object, with_peaks: bool) -> str:
     from schedulelib.lint.spread import Spread
 
     assert isinstance(result, Spread)
+    from schedulelib.core.diagnostics import quote
+
     if not result.groups:
         return "no schedules of one source start together: nothing to move\n"
     lines = []
@@ -125,11 +127,11 @@ def _text(result: object, with_peaks: bool) -> str:
         sign = "+" if c.shift > 0 else "-"
         what = (f"{c.old} -> cron {c.new!r} ({sign}{abs(c.shift)} min; specific_days starts "
                 "at the top of the hour only, so it becomes the equivalent cron)") \
-            if c.to_cron else f"{c.old!r} -> {c.new!r} ({sign}{abs(c.shift)} min)"
+            if c.to_cron else f"{quote(c.old)} -> {quote(c.new)} ({sign}{abs(c.shift)} min)"
         tail = f"  [edit by hand: {c.unwritable}]" if c.unwritable else ""
-        lines.append(f"{c.file}:{c.line}:{c.column}: {c.name!r} {what}{tail}")
+        lines.append(f"{c.file}:{c.line}:{c.column}: {quote(c.name)} {what}{tail}")
     for g in result.groups:
-        where = f"source {g.key!r}" if g.kind == "source" else f"model {g.key!r}"
+        where = f"source {quote(g.key)}" if g.kind == "source" else f"model {quote(g.key)}"
         verdict = "every shared start cleared" if not g.shared_left else (
             f"no solution: {g.shared_left} shared starts a year are left (the hour has no "
             "room for them all); the fewest were kept")

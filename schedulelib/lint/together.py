@@ -272,8 +272,8 @@ def _finding(member: Member, partner: Member, others: int, count: int, first: da
     message = (f"collides with {_quote(head.name)} ({head.place}){more}: {count} shared "
                f"{starts} a year, first {first:%a %Y-%m-%d %H:%M} UTC"
                f"{_local(first, member.schedule.timezone)}")
-    what = f"source {g.key!r}" if g.kind == "source" else \
-        f"model {g.key!r}, whose source is not in the files read"
+    what = f"source {_quote(g.key)}" if g.kind == "source" else \
+        f"model {_quote(g.key)}, whose source is not in the files read"
     hint = (f"one warehouse ({what}): extractions that start together fail; "
             "'schedulelib spread' proposes the fewest moves")
     return Finding.at(record.file, record.span, diagnostic("SL701", record.pointer, message,
@@ -293,8 +293,10 @@ def _local(instant: datetime, zone: str) -> str:
 
 
 def _quote(name: str) -> str:
-    shown = name if len(name) <= 60 else name[:57] + "..."
-    return "'" + shown.replace("'", "\\'") + "'"
+    """A name from a file, bounded and with control characters escaped (``repr``)."""
+    from schedulelib.core.diagnostics import quote
+
+    return quote(name)
 
 
 def _dbt_limit(recs: Sequence[Record], models: list[Subject]) -> list[tuple[int, Finding]]:
@@ -318,7 +320,7 @@ def _dbt_limit(recs: Sequence[Record], models: list[Subject]) -> list[tuple[int,
             record = recs[i]
             out.append((i, Finding.at(record.file, record.span, diagnostic(
                 "SL702", record.pointer,
-                f"the {_ordinal(n)} dbt Cloud mapping of model {key!r} ({len(indexes)} in "
+                f"the {_ordinal(n)} dbt Cloud mapping of model {_quote(key)} ({len(indexes)} in "
                 f"all): Segment allows {DBT_LIMIT}, the first being {places} and "
                 f"{DBT_LIMIT - 2} more",
                 "Segment refuses a sixth dbt Cloud mapping on one model: give this one "
