@@ -402,3 +402,27 @@ def test_a_spec_the_policy_refuses_is_not_judged() -> None:
     result = scan(json.dumps({"subscriptions": subs}), name="s.json")
     found = together.judge(together.records(result), [], as_of=AS_OF, dst="debian")
     assert [i for i, _f in found] == [1, 2]
+
+
+def test_validate_context_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`validate CHANGED --context DIR` through the command line; a context path that cannot
+    be read is named on standard error, never a finding."""
+    from click.testing import CliRunner
+
+    from schedulelib.cli.main import cli
+
+    for name in ("changed", "unchanged"):
+        (tmp_path / f"{name}.json").write_text(json.dumps({
+            "name": name, "modelId": "m", "reverseETLSchedule": {
+                "strategy": "cron", "config": {"spec": "0 9 * * *", "timezone": "UTC"}}}),
+            "utf-8")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    alone = runner.invoke(cli, ["validate", "changed.json", "--as-of", "2026-01-01"])
+    assert "SL701" not in alone.stdout
+    both = runner.invoke(cli, ["validate", "changed.json", "--as-of", "2026-01-01",
+                               "--context", ".", "--context", "missing-dir"])
+    assert both.exit_code == 0
+    assert both.stdout.startswith("changed.json:1:") and "collides with 'unchanged'" in both.stdout
+    assert "unchanged.json:1:" not in both.stdout.replace("(unchanged.json:1)", "")
+    assert "missing-dir: could not be read as context" in both.stderr
