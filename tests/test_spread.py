@@ -272,3 +272,25 @@ def test_specific_days_becomes_cron_in_each_syntax(tmp_path: Path, name: str,
     assert str(docs["B"]["strategy"]) in ("cron", "CRON")  # type: ignore[index]
     assert (str(docs["B"]["strategy"]) == "CRON") == ("SPECIFIC_DAYS" in text)  # type: ignore[index]
     assert lint([Source(str(path), path)], Options(isolated=True, as_of=AS_OF)).findings == []
+
+
+def test_unsolvable_source_through_spread(tmp_path: Path) -> None:
+    """61 hourly mappings on one model: 60 minutes given out, the rest said, and a second
+    spread proposes nothing more."""
+    subs = [{"name": f"S{i:02d}", "modelId": "m", "reverseETLSchedule": {
+        "strategy": "cron", "config": {"spec": "0 * * * *", "timezone": "UTC"}}}
+        for i in range(61)]
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"subscriptions": subs}, indent=1), "utf-8")
+    result = spread(list(read_all([str(path)])), as_of=AS_OF)
+    (group,) = result.groups
+    assert group.schedules == 61 and group.moved in (59, 60)
+    # Hourly all year: the minute shared twice is every hour of the year, but for the one
+    # at either end of the window that the shared minute leaves outside.
+    hours = len(_runs(subs[0]["reverseETLSchedule"]))
+    assert hours - 1 <= group.shared_left <= hours
+    (fixed,) = result.files
+    assert fixed.after is not None
+    path.write_text(fixed.after, "utf-8")
+    again = spread(list(read_all([str(path)])), as_of=AS_OF)
+    assert again.changes == [] and again.groups[0].shared_left == group.shared_left

@@ -133,8 +133,8 @@ def _text(result: object, with_peaks: bool) -> str:
     for g in result.groups:
         where = f"source {quote(g.key)}" if g.kind == "source" else f"model {quote(g.key)}"
         verdict = "every shared start cleared" if not g.shared_left else (
-            f"no solution: {g.shared_left} shared starts a year are left (the hour has no "
-            "room for them all); the fewest were kept")
+            f"no solution: {g.shared_left} minutes of the year still hold two starts or more "
+            "(the hour has no room for them all); the fewest were kept")
         peaks = f"; peak concurrency {g.peak_before} -> {g.peak_after}" \
             if with_peaks and g.peak_before is not None else ""
         lines.append(f"{where}: {g.schedules} schedules, {g.moved} moved, {verdict}{peaks}")

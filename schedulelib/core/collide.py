@@ -358,7 +358,7 @@ def busy(bits: int, span: int) -> int:
 
 
 def plan_spread(bits: Sequence[int], shifts: Sequence[Sequence[int]],
-                spans: Sequence[int] | None = None) -> list[Move]:
+                spans: Sequence[int] | None = None, interior: int = -1) -> list[Move]:
     """A shift for each schedule of one group (start bits from one origin, in file order), so
     that none starts in a minute another starts in, moving as few as it can by as little as
     it can.
@@ -369,6 +369,10 @@ def plan_spread(bits: Sequence[int], shifts: Sequence[Sequence[int]],
     also keeps its runs from starting while another runs is preferred, where the hour has
     room.  Where no shift clears every shared start, the one that leaves the fewest is taken
     (the smallest on a tie, so a second pass moves nothing).
+
+    ``interior``: the minutes compared (a mask).  A start set moved by a shift is exact only
+    where the minutes it came from lie inside the span the bits were made for: take the bits
+    over a span wider than the window by the largest shift, and count inside the window.
     """
     placed = placed_busy = 0
     out: list[Move] = []
@@ -379,11 +383,11 @@ def plan_spread(bits: Sequence[int], shifts: Sequence[Sequence[int]],
         choice = 0
         for order, shift in enumerate(shifts[i] if i else [0]):
             moved = _moved(b, shift)
-            shared = (moved & placed).bit_count()
+            shared = (moved & placed & interior).bit_count()
             overlaps = 0
             if spans is not None:
-                overlaps = int(bool(_moved(own_busy, shift) & placed
-                                    or moved & placed_busy))
+                overlaps = int(bool(_moved(own_busy, shift) & placed & interior
+                                    or moved & placed_busy & interior))
             key = (shared, overlaps, order)
             if best is None or key < best:
                 best, choice = key, shift

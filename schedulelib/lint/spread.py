@@ -18,10 +18,11 @@ prints or writes; the command writes with :func:`schedulelib.lint.fix.write_fixe
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 from schedulelib.core.collide import Starts
@@ -64,7 +65,7 @@ class GroupResult:
     key: str
     schedules: int
     moved: int
-    #: Starts a year still shared after the moves (0: solved).
+    #: Minutes of the year in which two or more still start after the moves (0: solved).
     shared_left: int
     #: Peak concurrency before and after (None without durations).
     peak_before: int | None = None
@@ -151,18 +152,24 @@ def spread(scans: Sequence[Scan], *, as_of: datetime | None = None, dst: str = "
         records.extend(together.records(scan))
     result = Spread()
     plans: list[_Plan] = []
+    # Starts are taken an hour beyond each end of the window: a start set moved by up to 59
+    # minutes is then exact all through the window, where every count is made (``inside``).
+    margin = timedelta(hours=1)
     for g in together.group(records, together.models_of(scans), as_of=as_of):
-        starts = [_starts(m, start, end, policy) for m in g.members]
+        starts = [_starts(m, start - margin, end + margin, policy) for m in g.members]
         bits = [s.bits if s is not None else 0 for s in starts]
         origin = next((s.origin for s in starts if s is not None), 0)
-        if not clashes(bits, origin, [s.week if s is not None else -1 for s in starts]):
+        low = math.floor((start.timestamp() - origin) / 60) + 1
+        top = math.floor((end.timestamp() - origin) / 60)
+        inside = ((1 << (top + 1)) - 1) & ~((1 << low) - 1)
+        if not clashes([b & inside for b in bits], origin):
             continue
         spans = None
         if durations is not None:
             spans = [durations.get(m.record.subject.id or "", 0)
                      if m.record.subject is not None else 0 for m in g.members]
         options = [_shifts(m) for m in g.members]
-        moves = plan_spread(bits, options, spans)
+        moves = plan_spread(bits, options, spans, inside)
         # A shift is used only if the new schedule's runs are the old ones moved by it.
         for _ in range(8):
             bad = [mv for mv in moves if mv.shift and not _constant(
@@ -171,16 +178,20 @@ def spread(scans: Sequence[Scan], *, as_of: datetime | None = None, dst: str = "
                 break
             for mv in bad:
                 options[mv.index] = [s for s in options[mv.index] if s != mv.shift]
-            moves = plan_spread(bits, options, spans)
-        else:
-            moves = [mv for mv in moves if not mv.shift]  # none proven: nothing moves
+            moves = plan_spread(bits, options, spans, inside)
+        else:  # no shift proven after all these tries: nothing moves
+            moves = [replace(mv, shift=0) for mv in moves]
         moved_bits = [b << mv.shift if mv.shift >= 0 else b >> -mv.shift
                       for b, mv in zip(bits, moves, strict=True)]
-        left = sum(c.count for c in clashes(moved_bits, origin))
+        seen = twice = 0  # the minutes in which two or more still start
+        for b in moved_bits:
+            twice |= seen & b
+            seen |= b
+        left = (twice & inside).bit_count()
         result.groups.append(GroupResult(
             g.kind, g.key, len(g.members), sum(1 for mv in moves if mv.shift), left,
-            peak(bits, spans) if spans is not None else None,
-            peak(moved_bits, spans) if spans is not None else None))
+            peak([b & inside for b in bits], spans) if spans is not None else None,
+            peak([b & inside for b in moved_bits], spans) if spans is not None else None))
         for mv in moves:
             if mv.shift:
                 m = g.members[mv.index]
