@@ -435,3 +435,92 @@ def test_a_century_of_history_is_clipped_to_the_last_92_days() -> None:
     assert report.since == UNTIL - MAX_WINDOW
     (r,) = report.subscriptions
     assert (r.expected, r.missed + r.pending) == (92 * 96, 92 * 96)
+
+
+# -- per source: syncs that ran together (SL701's evidence) --------------------------------------
+
+
+def _two_sources(subs: list[tuple[str, str, list[dict[str, Any]]]]) -> Snapshot:
+    """Subscriptions (name, model, syncs): models a1 and a2 read source A, b1 reads B, c1's
+    source is not in the snapshot."""
+    doc = {
+        "schedulelibSnapshot": 1, "pulledAt": UNTIL.isoformat(), "apiUrl": "https://x",
+        "history": {"since": SINCE.isoformat(), "until": UNTIL.isoformat()},
+        "models": [{"id": "a1", "name": "A1", "enabled": True, "sourceId": "A"},
+                   {"id": "a2", "name": "A2", "enabled": True, "sourceId": "A"},
+                   {"id": "b1", "name": "B1", "enabled": True, "sourceId": "B"},
+                   {"id": "c1", "name": "C1", "enabled": True, "sourceId": None}],
+        "destinations": [{"id": "d1", "name": "Dest", "enabled": True, "subscriptions": [
+            {"id": name, "name": name, "enabled": True, "modelId": model,
+             "destinationId": "d1", "reverseETLSchedule": _cron("0 * * * *"), "syncs": syncs}
+            for name, model, syncs in subs]}],
+    }
+    return parse_snapshot(json.dumps(doc))
+
+
+T0 = SINCE + timedelta(days=1)
+
+
+def test_sources_count_same_minute_and_overlap_and_rates() -> None:
+    """A hand-built history: what started together, what overlapped, how each part fared."""
+    m = timedelta(minutes=1)
+    subs = [
+        # Source A: x and y start in one minute (y fails), z starts while x runs (partial),
+        # w runs alone later (fails), an in-progress sync runs until the pull.
+        ("x", "a1", [_sync(1, T0, seconds=600)]),
+        ("y", "a2", [_sync(2, T0 + timedelta(seconds=20), seconds=30, status="FAIL")]),
+        ("z", "a1", [_sync(3, T0 + 5 * m, seconds=60, status="PARTIAL_SUCCESS"),
+                     _sync(4, T0 + 120 * m, seconds=60, status="FAIL"),
+                     _sync(5, T0 + 180 * m, seconds=60)]),
+        ("w", "a2", [_sync(6, UNTIL - 10 * m, status="IN_PROGRESS"),
+                     _sync(7, UNTIL - 5 * m, seconds=10)]),
+        # Source B alone: nothing together.
+        ("v", "b1", [_sync(8, T0, seconds=600)]),
+        # No source known: grouped by its model; a sync before the history is not counted.
+        ("u", "c1", [_sync(9, T0), _sync(10, SINCE - timedelta(hours=1))]),
+    ]
+    report = audit(_two_sources(subs))
+    by = {s.source: s for s in report.sources}
+    a = by["A"]
+    assert (a.subscriptions, a.syncs, a.same_minute, a.overlapping, a.together) == \
+        (4, 7, 2, 5, 5)
+    # Together: x ok, y FAIL, z#3 PARTIAL, w#6 in progress (not finished), w#7 ok.
+    assert (a.together_failure_rate, a.together_partial_rate) == (1 / 4, 1 / 4)
+    # The rest: z#4 FAIL, z#5 ok.
+    assert (a.rest_failure_rate, a.rest_partial_rate) == (1 / 2, 0.0)
+    b = by["B"]
+    assert (b.syncs, b.same_minute, b.overlapping, b.together, b.together_failure_rate) == \
+        (1, 0, 0, 0, None)
+    assert by["model c1"].syncs == 1
+    text = format_text(report)
+    assert "source A: 7 syncs of 4 subscriptions; 2 started in the same minute as another, " \
+        "5 overlapped another; those: 25.0% failed, 25.0% partial, the rest: 50.0% failed, " \
+        "0.0% partial" in text
+    assert report.to_dict()["sources"][0]["sameMinute"] == 2
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 600), st.integers(0, 400),
+                          st.sampled_from(["SUCCESS", "FAIL", "PARTIAL_SUCCESS"])),
+                max_size=30))
+@example([(0, 1, 1, "SUCCESS"), (1, 1, 0, "SUCCESS")])  # an instant where another starts
+@example([(0, 5, 0, "SUCCESS"), (1, 5, 0, "FAIL")])  # two instants: together, no overlap
+def test_sources_agree_with_pairwise_comparison(
+        rows: list[tuple[int, int, int, str]]) -> None:
+    """The sweep against every pair of syncs compared (the oracle), on generated histories."""
+    subs = [(f"s{k}", "a1" if k % 2 else "a2",
+             [_sync(i, T0 + timedelta(seconds=start), seconds=length, status=status)
+              for i, (who, start, length, status) in enumerate(rows) if who == k])
+            for k in range(4)]
+    report = audit(_two_sources(subs))
+    syncs = [(T0.timestamp() + start, T0.timestamp() + start + length)
+             for _who, start, length, _status in rows]
+    same = sum(1 for i, (a, _) in enumerate(syncs) if any(
+        j != i and int(a // 60) == int(b // 60) for j, (b, _e) in enumerate(syncs)))
+    # One starts while the other runs: in [start, end).
+    over = sum(1 for i, (a, e) in enumerate(syncs) if any(
+        j != i and (b <= a < f or a <= b < e) for j, (b, f) in enumerate(syncs)))
+    if not rows:
+        assert report.sources == ()
+        return
+    (a,) = report.sources
+    assert (a.syncs, a.same_minute, a.overlapping) == (len(rows), same, over)

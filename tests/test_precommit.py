@@ -58,13 +58,25 @@ def test_hook_passes_good_and_fails_bad_files(tmp_path: Path,
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
 
-    def hook(*files: str) -> subprocess.CompletedProcess[str]:
+    def hook(*files: str, verbose: bool = False) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(PRE_COMMIT), "try-repo", str(source), "schedulelib-validate",
-                               "--files", *files], cwd=repo, env=env, capture_output=True,
-                              text=True, check=False, timeout=600)
+                               *(["--verbose"] if verbose else []), "--files", *files],
+                              cwd=repo, env=env, capture_output=True, text=True, check=False,
+                              timeout=600)
 
     passed = hook("good.json")
     assert passed.returncode == 0, passed.stdout + passed.stderr
     failed = hook("good.json", "bad.json")
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "bad.json:1:72: error SL202" in failed.stdout
+    # A changed file that starts with an unchanged one of its warehouse: found through the
+    # repository read as context, reported in the changed file alone.
+    for name in ("changed", "unchanged"):
+        (repo / f"{name}.json").write_text(json.dumps({
+            "name": name, "modelId": "m1", "reverseETLSchedule": {
+                "strategy": "cron", "config": {"spec": "0 9 * * *", "timezone": "UTC"}}}))
+    together = hook("changed.json", verbose=True)  # a warning: shown, not failing
+    assert together.returncode == 0, together.stdout + together.stderr
+    assert "changed.json:1:" in together.stdout and "warning SL701" in together.stdout
+    assert "collides with 'unchanged'" in together.stdout
+    assert "unchanged.json:1:" not in together.stdout.replace("(unchanged.json:1)", "")

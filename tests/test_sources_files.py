@@ -39,6 +39,7 @@ def validate(*args: str) -> tuple[int, str, str]:
     ("subscriptions:\n  - reverseETLSchedule: ~\n", 2),
     ('resource "segment_destination_subscription" "s" {\n  reverse_etl_schedule = null\n}\n', 2),
     ('resource "segment_reverse_etl_model" "m" {\n  schedule_strategy = ""\n}\n', 2),
+    ('resource "segment_reverse_etl_model" "m" {\n  source_id = "s"\n}\n', 2),
     ('{"strategy": "manual"}', 1),
     ('{\n  "strategy" : "cron"}', 1),
     ("strategy: periodic\nconfig: {interval: 1h}\n", 1),
@@ -46,7 +47,8 @@ def validate(*args: str) -> tuple[int, str, str]:
     ("jobs:\n  a:\n    strategy:\n      matrix: {}\n", 0),
     ("spec:\n  strategy:\n    type: Recreate\n", 0),
     ('{"rangeStrategy": "pin"}', 0),
-], ids=[*UNRELATED, "json-wrapper", "yaml-wrapper", "terraform", "terraform-model", "bare-json",
+], ids=[*UNRELATED, "json-wrapper", "yaml-wrapper", "terraform", "terraform-model",
+        "terraform-model-unscheduled", "bare-json",
         "bare-json-spaced", "bare-yaml", "bare-flow", "workflow-matrix", "deployment",
         "renovate"])
 def test_relevance(text: str, level: int) -> None:

@@ -19,13 +19,17 @@ from schedulelib.lint.sources import files, relevance
 
 WEAK_TEXT = re.compile(files.WEAK_PATTERN.replace("BOM", "\ufeff"), re.MULTILINE)
 WEAK_BYTES = re.compile(files.WEAK_PATTERN.replace("BOM", r"\xef\xbb\xbf").encode(), re.MULTILINE)
-STRONG = ("reverseETLSchedule", "reverse_etl_schedule", "schedule_strategy")
+STRONG = ("reverseETLSchedule", "reverse_etl_schedule", "schedule_strategy",
+          "segment_reverse_etl_model")
 
 
 def oracle(text: str | bytes) -> int:
     """decision D23 as it was written: substring search, then the regular expression."""
-    if isinstance(text, bytes) and text.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = text.decode("utf-16", "replace")
+    from schedulelib.lint.sources.reading import foreign_encoding
+
+    foreign = foreign_encoding(text) if isinstance(text, bytes) else None
+    if foreign is not None and isinstance(text, bytes):  # UTF-16 / UTF-32: judged on its text
+        text = text.decode(foreign[0], "replace")
     if isinstance(text, str):
         return 2 if any(w in text for w in STRONG) else 1 if WEAK_TEXT.search(text) else 0
     if any(w.encode() in text for w in STRONG):
@@ -79,6 +83,8 @@ def test_relevance_of_hostile_text_is_quick(text: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=60), st.lists(PIECES, max_size=12).map("".join))
+@example(b"segment_reverse_etl_model", "")  # a model alone: who shares a warehouse (D64)
+@example(b"\x00\x00\x00s", "")  # UTF-32 without a byte order mark
 def test_relevance_of_any_bytes(noise: bytes, pieces: str) -> None:
     """Bytes that are not UTF-8 (and UTF-16 byte order marks) get the same verdict too."""
     for data in (noise, noise + pieces.encode(), pieces.encode() + noise):

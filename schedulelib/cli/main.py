@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "calendar": "Preview when schedules run: a week or month calendar.",
     "pull": "Read a workspace (read only) into a snapshot file.",
     "audit": "Compare a snapshot's sync history with its schedules.",
+    "spread": "Propose start minutes that part schedules of one source.",
     "rule": "Explain rule CODE (SL407 or a name), or list every rule.",
     "schema": "Print the JSON Schema (2020-12) of a schedule.",
     "lsp": "Run the language server (LSP) for editors, on stdin/stdout.",
@@ -54,6 +55,8 @@ def _load(name: str) -> click.Command:
         from schedulelib.cli.workspace import audit_command as command
     elif name == "lsp":
         from schedulelib.cli.lsp import lsp_command as command
+    elif name == "spread":
+        from schedulelib.cli.spread import spread_command as command
     else:
         raise KeyError(name)
     return command

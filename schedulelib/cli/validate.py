@@ -45,6 +45,10 @@ if TYPE_CHECKING:
 @click.option("--var-file", "var_files", multiple=True, metavar="FILE.tfvars",
               help="Values for Terraform variables, as terraform plan -var-file takes them "
               "(repeatable; the last one wins).")
+@click.option("--context", "context", multiple=True, metavar="PATH",
+              help="Also read these files or directories (repeatable), for the rules that "
+              "judge schedules together (SL701, SL702), without reporting on them: a "
+              "pre-commit hook names the changed files and reads the repository as context.")
 @click.option("--fix", "fix_files", is_flag=True, help="Repair in place what can be repaired "
               "without changing a schedule's meaning (see `schedulelib rule`), then report "
               "what is left.")
@@ -54,8 +58,8 @@ if TYPE_CHECKING:
 def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool | None,
              as_of: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
              extend_ignore: tuple[str, ...], config_path: Path | None, isolated: bool,
-             stdin_filename: str | None, var_files: tuple[str, ...], fix_files: bool,
-             show_diff: bool) -> None:
+             stdin_filename: str | None, var_files: tuple[str, ...], context: tuple[str, ...],
+             fix_files: bool, show_diff: bool) -> None:
     """Check every schedule in PATH... (files, directories, or '-' for standard input).
 
     Reads JSON, YAML (.yaml, .yml) and Terraform (.tf) files; a directory is searched for them.
@@ -95,8 +99,11 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool 
 
         # The engine opens the Terraform session (--var-file) and, for a large tree, the
         # worker processes: the Python API (lint.lint) does all that validate does.
+        around = (lint.Source(str(item.path or item.name), item.path, named=False)
+                  if isinstance(item, lint.Source) else item
+                  for item in lint.expand(context, settings)) if context else ()
         report = lint.lint(lint.expand(paths or (".",), settings, stdin=stdin, on_empty=empty),
-                           options, settings)
+                           options, settings, context=around)
     except ConfigError as exc:
         raise CommandError(str(exc)) from None
     if show_diff:

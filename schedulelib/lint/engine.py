@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from schedulelib.core.diagnostics import Diagnostic, diagnostic
 from schedulelib.lint.config import DEFAULT, Config, ConfigError, Finder, RuleSet, load_config
-from schedulelib.lint.sources import Finding, Found, Scan
+from schedulelib.lint.sources import Finding, Found, Scan, Subject
 from schedulelib.lint.sources.wanted import WANTED, Wanted
 from schedulelib.lint.walk import Source, expand, first, read
 
@@ -165,23 +165,33 @@ class Settings:
 
 
 def lint(items: Iterable[Source | Scan], options: Options | None = None,
-         settings: Settings | None = None) -> Report:
+         settings: Settings | None = None, *,
+         context: Iterable[Source | Scan] = ()) -> Report:
     """Check every source; never raises for anything a file holds.
 
     What ``validate`` does, from its sources on: the run's Terraform session (the values of
     ``options.var_files``, then of each module's ``terraform.tfvars``, the problems of those
-    files reported in the run), and for a large run (:data:`PARALLEL_FILES` sources or more)
-    the work shared among one process per core, the report the same as one process gives.
+    files reported in the run), for a large run (:data:`PARALLEL_FILES` sources or more) the
+    work shared among one process per core, the report the same as one process gives; then
+    the rules that judge the schedules of all the files together (SL701, SL702:
+    lint/together.py), whose findings join their files' own.
+
+    ``context``: more files whose schedules the rules judged together see, though nothing is
+    reported about them (a pre-commit hook names the changed files; the rest of the
+    repository is their context).  A file both named and in the context is named.
     """
     settings = settings or Settings(options or Options())
     report = Report()
     with _Run(settings.options.var_files, settings.options.roots) as run:
-        for scan in run.first():
-            report.add(_check_item(scan, settings))
-        for done in _checked(items, settings, run):
-            report.add(done)
-        for scan in run.rest():
-            report.add(_check_item(scan, settings))
+        done = [_check_item(scan, settings) for scan in run.first()]
+        done += _checked(items, settings, run)
+        done += (_check_item(scan, settings) for scan in run.rest())
+    extra = _together(done, context, settings, report)
+    for n, one in enumerate(done):
+        _join(one, extra.get(n, []), settings)
+        if not settings.options.locate:
+            one.located = []
+        report.add(one)
     return report
 
 
@@ -191,7 +201,7 @@ class Located:
     knows it only at apply time) and what it belongs to.  Plain values: it crosses from a
     worker process to the parent."""
 
-    __slots__ = ("doc", "file", "name", "pointer", "span", "static", "subject")
+    __slots__ = ("doc", "file", "judged", "name", "pointer", "span", "static", "subject")
 
     def __init__(self, file: str, found: Found) -> None:
         self.file, self.name, self.pointer = file, found.name, found.pointer
@@ -199,13 +209,16 @@ class Located:
         self.static = found.static
         self.doc = found.doc if found.static else None
         self.subject = found.subject
+        #: Whether the rules judged together may use it: no stand-in for a value only
+        #: Terraform knows (which would be a false collision), and a readable document.
+        self.judged = found.static and not found.unknown and isinstance(found.doc, dict)
 
 
 class Checked:
     """What checking one source gave (picklable, like :class:`Located`)."""
 
-    __slots__ = ("failing", "findings", "fix", "located", "name", "note", "schedules",
-                 "skipped", "trouble", "unchecked")
+    __slots__ = ("failing", "findings", "fix", "located", "models", "name", "note", "pending",
+                 "schedules", "skipped", "trouble", "unchecked")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -216,6 +229,12 @@ class Checked:
         #: when it runs (SL903), never counted as checked.
         self.schedules = self.unchecked = 0
         self.located: list[Located] = []
+        #: The Reverse ETL models the file describes (who shares a warehouse: SL701).
+        self.models: list[Subject] = []
+        #: For a file whose comments may name a rule judged together: what its findings are
+        #: made from (kind, unreadable, findings before comments and selection, text), so that
+        #: they are made again once those rules have spoken (no false SL920).
+        self.pending: tuple[str, bool, list[Finding], str] | None = None
         self.fix: FileFix | None = None
 
 
@@ -228,19 +247,25 @@ def _check_item(item: Source | Scan, settings: Settings) -> Checked:
             done.skipped = True
             done.note = scan.note
             return done
-        done.findings, done.trouble, done.failing, done.fix = _check_one(done.name, scan,
-                                                                         settings)
+        raw, text, done.fix = _check_one(done.name, scan, settings)
+        done.findings, done.trouble, done.failing = _finish(done.name, scan.kind,
+                                                            scan.unreadable, raw, text, settings)
+        if text is not None and scan.kind in ("yaml", "terraform") and "SL7" in text:
+            done.pending = (scan.kind, scan.unreadable, raw, text)
+        done.models = list(scan.models)
         # A schedule with a part only Terraform knows is not counted as checked, even when its
         # other fields were (a stand-in holds the unknown part).
         done.schedules = sum(1 for found in scan.schedules if found.static and not found.unknown)
         done.unchecked = len(scan.schedules) - done.schedules
-        if settings.options.locate:
-            done.located = [Located(scan.file, found) for found in scan.schedules]
+        # Every schedule is located: the rules judged together read them (lint() drops the
+        # records afterwards unless Options.locate keeps them).
+        done.located = [Located(scan.file, found) for found in scan.schedules]
     except ConfigError:
         raise  # a settings file the run cannot use: a usage error for the whole run
     except Exception as exc:  # one file must never lose the others' report
         done.findings, done.trouble, done.failing = [internal_error(done.name, exc)], True, True
         done.schedules, done.unchecked, done.located, done.fix = 0, 0, [], None
+        done.models, done.pending = [], None
     return done
 
 
@@ -491,18 +516,19 @@ def _name(item: Source | Scan) -> str:
 
 
 def _check_one(name: str, scan: Scan, settings: Settings
-               ) -> tuple[list[Finding], bool, bool, FileFix | None]:
+               ) -> tuple[list[Finding], str | None, FileFix | None]:
+    """The findings of one file before its comments and the selection apply, the text they
+    apply to (after --fix's repairs) and the repairs."""
     config = settings.for_file(name)
     as_of = settings.as_of(config)
     from schedulelib.core.schedule import check
 
     checker = partial(check, as_of=as_of) if as_of is not None else check
-    rules = settings.rules(config, name)
     text = scan.text
-    result: FileFix | None = None
     if settings.options.fix and text is not None:
         from schedulelib.lint.fix import fix_scan
 
+        rules = settings.rules(config, name)
         # Only what would be reported is repaired: a selected code, not silenced by a comment.
         if scan.kind in ("yaml", "terraform"):
             from schedulelib.lint import suppress
@@ -516,18 +542,126 @@ def _check_one(name: str, scan: Scan, settings: Settings
                 comments and suppress.apply([finding], comments)[0])
 
         result = fix_scan(scan, checker=checker, wanted=wanted)
-        found, text = list(result.findings), result.after
-    else:
-        found = scan.check(checker)
-    if scan.kind in ("yaml", "terraform") and text is not None:
-        found = _inline(name, scan.kind, text, found)
+        return list(result.findings), result.after, result
+    return scan.check(checker), text, None
+
+
+def _finish(name: str, kind: str | None, unreadable: bool, found: list[Finding],
+            text: str | None, settings: Settings, extra: list[Finding] | None = None
+            ) -> tuple[list[Finding], bool, bool]:
+    """The findings of a file once its comments and the selection apply, and whether they
+    make trouble (exit 2) or fail the run.  ``extra``: findings of the rules judged together
+    in this file."""
+    config = settings.for_file(name)
+    rules = settings.rules(config, name)
+    if extra:
+        found = sorted(found + extra, key=lambda f: (f.line, f.column))
+    if kind in ("yaml", "terraform") and text is not None:
+        found = _inline(name, kind, text, found)
     # Selection comes after the comments: a comment silencing a code that is not selected in
     # this run is still in use (a run with --select SL9 must not call it stale).
     kept = [f for f in found if f.code in UNSILENCEABLE or rules.enabled(f.code)]
-    trouble = scan.unreadable or any(f.code in UNSILENCEABLE for f in kept)
+    trouble = unreadable or any(f.code in UNSILENCEABLE for f in kept)
     strict = settings.strict(config)
     failing = any(f.severity == "error" or strict for f in kept)
-    return kept, trouble, failing, result
+    return kept, trouble, failing
+
+
+# -- the rules judged together --------------------------------------------------------------
+
+#: The codes of the rules that judge the schedules of a run together (lint/together.py).
+TOGETHER = ("SL701", "SL702")
+
+
+def _together(done: list[Checked], context: Iterable[Source | Scan], settings: Settings,
+              report: Report) -> dict[int, list[Finding]]:
+    """The findings of the rules judged together, by the place of their file in ``done``:
+    one call once every file is checked, on the located schedules alone."""
+    named = [(n, one) for n, one in enumerate(done) if not one.skipped and
+             (one.located or one.models)]
+    # Judged when selected for some file, or when a comment may name one (a comment that
+    # silences it must not be called unused in a run that does not select it).
+    codes = frozenset(code for code in TOGETHER if any(
+        one.pending is not None or settings.rules(settings.for_file(one.name),
+                                                  one.name).enabled(code)
+        for _n, one in named))
+    if not codes or not named:
+        return {}
+    from schedulelib.lint import together
+
+    owners: list[int] = []
+    recs: list[together.Record] = []
+    for n, one in named:
+        for loc in one.located:
+            recs.append(together.Record(loc.doc, loc.subject, loc.name, loc.file, loc.span,
+                                        loc.pointer, loc.judged))
+            owners.append(n)
+    around = _context(context, [one.name for _n, one in named], report)
+    for scan in around:
+        recs.extend(together.records(scan))
+    models = [m for _n, one in named for m in one.models] + together.models_of(around)
+    config = settings.for_file(named[0][1].name)
+    try:
+        found = together.judge(recs, models, as_of=settings.as_of(config),
+                               dst=config.dst or "go", codes=codes)
+    except ConfigError:
+        raise
+    except Exception as exc:  # the files' own findings are still reported
+        return {named[0][0]: [internal_error(named[0][1].name, exc)]}
+    out: dict[int, list[Finding]] = {}
+    for i, finding in found:
+        if i < len(owners):
+            out.setdefault(owners[i], []).append(finding)
+    return out
+
+
+def _join(one: Checked, extra: list[Finding], settings: Settings) -> None:
+    """Add the findings of the rules judged together to one file's report."""
+    if one.pending is not None:
+        kind, unreadable, raw, text = one.pending
+        one.pending = None
+        one.findings, trouble, one.failing = _finish(one.name, kind, unreadable, raw, text,
+                                                     settings, extra)
+        one.trouble = one.trouble or trouble
+        return
+    if not extra:
+        return
+    config = settings.for_file(one.name)
+    rules = settings.rules(config, one.name)
+    kept = [f for f in extra if rules.enabled(f.code)]
+    if kept:
+        one.findings = sorted(one.findings + kept, key=lambda f: (f.line, f.column))
+        strict = settings.strict(config)
+        one.failing = one.failing or any(f.severity == "error" or strict for f in kept)
+
+
+def _context(items: Iterable[Source | Scan], named: list[str], report: Report) -> list[Scan]:
+    """The context files read (those also named left out); one that cannot be read is a
+    note, since a collision with it cannot be found."""
+    keys = {_key(name) for name in named}
+    out: list[Scan] = []
+    for item in items:
+        if _key(_name(item)) in keys:
+            continue
+        try:
+            scan = item if isinstance(item, Scan) else read(item)
+        except ConfigError:
+            raise
+        except Exception:  # said below, like a file that cannot be read
+            scan = Scan(_name(item), None, unreadable=True)
+        if scan.unreadable:
+            report.notes.append(f"{scan.file}: could not be read as context; schedules "
+                                "that collide with it are not found")
+        elif not scan.skipped:
+            out.append(scan)
+    return out
+
+
+def _key(path: str) -> str:
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return os.path.abspath(path)
 
 
 def _inline(name: str, kind: str, text: str, findings: list[Finding]) -> list[Finding]:

@@ -50,11 +50,13 @@ __all__ = [
     "AuditReport",
     "DstCheck",
     "Match",
+    "SourceAudit",
     "SubscriptionAudit",
     "Verdict",
     "audit",
     "audit_subscription",
     "match_runs",
+    "source_audit",
 ]
 
 Verdict = Literal["invalid", "missed", "failing", "overlap", "late", "extra", "disabled",
@@ -204,8 +206,41 @@ class SubscriptionAudit:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceAudit:
+    """Did syncs of one source (warehouse) that ran together fare worse?  (SL701's evidence.)
+
+    Over the history window, for the syncs of every subscription whose model reads
+    ``source``: ``same_minute`` started in the same UTC minute as another sync of the source,
+    ``overlapping`` ran while another was running (a sync still in progress runs until the
+    snapshot was pulled; one with no end known is an instant).  ``together`` are the syncs
+    that did either; the rates are failures (``FAIL``) and partial successes
+    (``PARTIAL_SUCCESS``) among the finished ones of each part, None where a part has none.
+    """
+
+    source: str
+    subscriptions: int
+    syncs: int
+    same_minute: int
+    overlapping: int
+    together: int
+    together_failure_rate: float | None
+    together_partial_rate: float | None
+    rest_failure_rate: float | None
+    rest_partial_rate: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "subscriptions": self.subscriptions,
+                "syncs": self.syncs, "sameMinute": self.same_minute,
+                "overlapping": self.overlapping, "together": self.together,
+                "togetherFailureRate": self.together_failure_rate,
+                "togetherPartialRate": self.together_partial_rate,
+                "restFailureRate": self.rest_failure_rate,
+                "restPartialRate": self.rest_partial_rate}
+
+
+@dataclass(frozen=True, slots=True)
 class AuditReport:
-    """Every subscription of a snapshot, worst first."""
+    """Every subscription of a snapshot, worst first; each source's syncs run together."""
 
     since: datetime | None
     until: datetime
@@ -214,6 +249,7 @@ class AuditReport:
     early: timedelta
     max_failure_rate: float
     subscriptions: tuple[SubscriptionAudit, ...] = field(default=())
+    sources: tuple[SourceAudit, ...] = field(default=())
 
     @property
     def failed(self) -> bool:
@@ -227,7 +263,8 @@ class AuditReport:
                 "toleranceSeconds": _seconds(self.tolerance),
                 "earlySeconds": _seconds(self.early),
                 "maxFailureRate": self.max_failure_rate, "failed": self.failed,
-                "subscriptions": [s.to_dict() for s in self.subscriptions]}
+                "subscriptions": [s.to_dict() for s in self.subscriptions],
+                "sources": [s.to_dict() for s in self.sources]}
 
 
 # -- the audit ----------------------------------------------------------------------------------
@@ -271,7 +308,64 @@ def audit(snapshot: Snapshot, *, dst: str = "go", tolerance: timedelta = DEFAULT
     since = history[0] if history else None
     until = history[1] if history else snapshot.pulled_at
     return AuditReport(since, until, policy, tolerance, early, float(max_failure_rate),
-                       tuple(results))
+                       tuple(results), source_audit(snapshot, history))
+
+
+def source_audit(snapshot: Snapshot, history: tuple[datetime, datetime] | None = None,
+                 ) -> tuple[SourceAudit, ...]:
+    """:class:`SourceAudit` of each source with syncs (a model whose source the snapshot does
+    not give stands for it: ``model <id>``), in order of the source's first model; syncs
+    started in ``history`` only, when given.  Sorting once per source, then linear."""
+    models = {m.id: m for m in snapshot.models}
+    lo = history[0].timestamp() if history else -math.inf
+    hi = history[1].timestamp() if history else math.inf
+    pulled = snapshot.pulled_at.timestamp()
+    groups: dict[str, tuple[set[str], list[Sync]]] = {}
+    for sub in snapshot.subscriptions():
+        model = models.get(sub.model_id)
+        key = model.source_id if model is not None and model.source_id else \
+            f"model {sub.model_id}"
+        subs, syncs = groups.setdefault(key, (set(), []))
+        subs.add(sub.id)
+        syncs.extend(s for s in sub.syncs if lo <= s.started < hi)
+    return tuple(_source(key, len(subs), syncs, pulled)
+                 for key, (subs, syncs) in groups.items() if syncs)
+
+
+def _source(key: str, subscriptions: int, syncs: list[Sync], pulled: float) -> SourceAudit:
+    n = len(syncs)
+    order = sorted(range(n), key=lambda i: syncs[i].started)
+    minute = [math.floor(syncs[i].started / 60) for i in order]
+    same = [False] * n
+    for k in range(1, n):
+        if minute[k] == minute[k - 1]:
+            same[order[k]] = same[order[k - 1]] = True
+    # Two syncs overlap when one starts while the other runs (in [start, end)).  One sweep
+    # in start order, the longer first on a tie: a sync that starts before the latest end
+    # seen so far overlaps the sync holding that end (both are marked).
+    ends = [_end(s, pulled) for s in syncs]
+    overlap = [False] * n
+    far, holder = -math.inf, -1
+    for i in sorted(range(n), key=lambda i: (syncs[i].started, -ends[i])):
+        if syncs[i].started < far:
+            overlap[i] = overlap[holder] = True
+        if ends[i] > far:
+            far, holder = ends[i], i
+    together = [a or b for a, b in zip(same, overlap, strict=True)]
+    with_ = [s for s, t in zip(syncs, together, strict=True) if t]
+    rest = [s for s, t in zip(syncs, together, strict=True) if not t]
+    tf, tp = _rates(with_)
+    rf, rp = _rates(rest)
+    return SourceAudit(key, subscriptions, n, sum(same), sum(overlap), len(with_), tf, tp,
+                       rf, rp)
+
+
+def _rates(syncs: list[Sync]) -> tuple[float | None, float | None]:
+    done = [s for s in syncs if s.status != "IN_PROGRESS"]
+    if not done:
+        return None, None
+    return (sum(1 for s in done if s.status == "FAIL") / len(done),
+            sum(1 for s in done if s.status == "PARTIAL_SUCCESS") / len(done))
 
 
 def _check_span(value: object, name: str) -> None:
@@ -539,12 +633,32 @@ def format_text(report: AuditReport) -> str:
     lines = [f"audit of {n} subscription{'' if n == 1 else 's'}, {span}, DST policy "
              f"{report.dst}; on time = started within {_dur(report.tolerance)} of the "
              "scheduled time"]
+    for src in report.sources:
+        lines.append(_source_line(src))
     for s in report.subscriptions:
         lines.append("")
         lines.extend(_block(s, report))
     if not report.subscriptions:
         lines.append("(no Reverse ETL subscription with a schedule in the snapshot)")
     return "\n".join(lines) + "\n"
+
+
+def _source_line(src: SourceAudit) -> str:
+    """One line per source: how many of its syncs ran together, and how they fared."""
+    where = src.source if src.source.startswith("model ") else f"source {src.source}"
+
+    def rates(failure: float | None, partial: float | None) -> str:
+        if failure is None or partial is None:
+            return "none finished"
+        return f"{failure:.1%} failed, {partial:.1%} partial"
+
+    head = (f"{where}: {src.syncs} syncs of {src.subscriptions} subscription"
+            f"{'' if src.subscriptions == 1 else 's'}; {src.same_minute} started in the same "
+            f"minute as another, {src.overlapping} overlapped another")
+    if not src.together:
+        return head
+    return (f"{head}; those: {rates(src.together_failure_rate, src.together_partial_rate)}, "
+            f"the rest: {rates(src.rest_failure_rate, src.rest_partial_rate)}")
 
 
 def _block(s: SubscriptionAudit, report: AuditReport) -> list[str]:

@@ -89,25 +89,30 @@ def read_file(path: str | Path, *, kind: Kind | None = None, name: str | None = 
 def relevance(text: str | bytes) -> int:
     """How surely ``text`` is about Segment schedules, from its bytes alone (decision D23):
     2 when it names a key that holds a schedule (``reverseETLSchedule``,
-    ``reverse_etl_schedule``, ``schedule_strategy``), 1 when it has a ``strategy`` key where a
-    bare schedule has it, 0 otherwise (then it is none of schedulelib's business)."""
+    ``reverse_etl_schedule``, ``schedule_strategy``) or a Reverse ETL model
+    (``segment_reverse_etl_model``), 1 when it has a ``strategy`` key where a bare schedule
+    has it, 0 otherwise (then it is none of schedulelib's business)."""
     foreign = foreign_encoding(text) if isinstance(text, bytes) else None
     if foreign is not None and isinstance(text, bytes):
         # UTF-16 or UTF-32 (YAML and JSON allow them, schedulelib reads UTF-8 only): judged on
         # its text, so a schedule file saved so gets "not UTF-8" instead of passing unseen.
         text = text.decode(foreign[0], "replace")
     if isinstance(text, str):
-        if "chedule" in text and any(word in text for word in _STRONG_TEXT):
+        if ("chedule" in text or "etl_model" in text) and any(
+                word in text for word in _STRONG_TEXT):
             return 2
         return 1 if _weak(text, _TEXT) else 0
-    # "chedule" is in each of the three words: one search rules them all out in a file that
-    # is not about schedules, which most files are.
-    if b"chedule" in text and any(word in text for word in _STRONG):
+    # "chedule" is in each of the three schedule words, "etl_model" in the fourth: two searches
+    # rule them all out in a file that is not about schedules, which most files are.
+    if (b"chedule" in text or b"etl_model" in text) and any(word in text for word in _STRONG):
         return 2
     return 1 if _weak(text, _BYTES) else 0
 
 
-_STRONG = (b"reverseETLSchedule", b"reverse_etl_schedule", b"schedule_strategy")
+# A Reverse ETL model names no schedule key when written without the deprecated schedule
+# attributes, yet its source_id says who shares a warehouse (SL701, D64).
+_STRONG = (b"reverseETLSchedule", b"reverse_etl_schedule", b"schedule_strategy",
+           b"segment_reverse_etl_model")
 _STRONG_TEXT = tuple(word.decode() for word in _STRONG)
 # A quoted "strategy" key (JSON, at any depth: whether it is at the top is known only once
 # parsed), or an unquoted one at the start of a line or in a flow mapping (YAML's top level;
@@ -246,8 +251,8 @@ def scan(text: str | bytes, *, name: str, kind: Kind | None = None, named: bool 
         # Only a "strategy" key, and no schedule after all (a Kubernetes deployment in JSON):
         # not about schedules.
         return Scan(name, kind, skipped=True)
-    if named and not result.schedules and not result.unscheduled and not any(
-            f.severity == "error" for f in result.findings):
+    if named and not result.schedules and not result.unscheduled and not result.models \
+            and not any(f.severity == "error" for f in result.findings):
         result.findings.append(Finding.at(name, whole, diagnostic(
             "SL905", "", f"no schedule found in this {_KIND_NAMES[kind]} file",
             _no_schedule_hint(name, kind))))

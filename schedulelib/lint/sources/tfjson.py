@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from schedulelib.core.diagnostics import diagnostic, pointer
 from schedulelib.lint.sources.hcl import (
+    IMPORT_ATTRIBUTES,
     SCHEDULE_ATTRIBUTES,
     WANTED,
     HclReader,
@@ -77,6 +78,10 @@ class _Builder:
                     call.args = {k: self.node(v, place + pointer(k)) for k, v in item.items()
                                  if k != "//"}
                     reader.calls.append(call)
+        for where, body in _blocks(root.get("import"), "/import"):
+            block = {name: self.node(body[name], where + pointer(name))
+                     for name in IMPORT_ATTRIBUTES if name in body}
+            reader.imports.append(block)
         for where, body in _blocks(root.get("locals"), "/locals"):
             for name, local in body.items():
                 if name != "//":
