@@ -36,6 +36,11 @@ NOT_FOR_JSON = [
     "schedulelib.lint.sources.tfjson",
     "schedulelib.lint.fix",
     "schedulelib.lint.formats",
+    # The rules judged together: only when two schedules name their model or source.
+    "schedulelib.lint.together",
+    "schedulelib.core.collide",
+    "schedulelib.lsp",
+    "pygls",
     "schedulelib.preview",
     "schedulelib.workspace",
     "schedulelib.core.analysis",

@@ -587,6 +587,13 @@ def _together(done: list[Checked], context: Iterable[Source | Scan], settings: S
         for _n, one in named))
     if not codes or not named:
         return {}
+    # A schedule belongs to a warehouse only when its file names its model or source; with
+    # fewer than two such schedules and no context there is nothing to judge, and a run of
+    # plain schedule files never loads the rules (start-up time: a pre-commit hook).
+    owned = sum(1 for _n, one in named for loc in one.located
+                if loc.subject is not None and (loc.subject.model or loc.subject.source))
+    if owned < 2 and not context:
+        return {}
     from schedulelib.lint import together
 
     owners: list[int] = []
