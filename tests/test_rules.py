@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -73,6 +74,23 @@ def _snapshot_codes(content: bytes) -> set[str]:
     return set()
 
 
+def _run_codes(*files: tuple[str, str]) -> set[str]:
+    """Codes a whole validate run gives for these (name, text) files together."""
+    from schedulelib.lint.engine import Options, Source, lint
+
+    report = lint([Source(name, data=text.encode()) for name, text in files],
+                  Options(isolated=True, as_of=datetime(2026, 1, 1, tzinfo=UTC)))
+    return {f.code for f in report.findings}
+
+
+def _mapping(model: str, schedule: str) -> str:
+    return json.dumps({"modelId": model, "reverseETLSchedule": json.loads(schedule)})
+
+
+_HOURLY = '{"strategy": "cron", "config": {"spec": "0 * * * *", "timezone": "UTC"}}'
+_DBT = '{"strategy": "dbt_cloud", "config": {"jobId": "1", "accountId": "2"}}'
+
+
 # One way to trigger each code; test_every_code_is_triggered checks the table is complete.
 TRIGGERS: dict[str, Callable[[], set[str]]] = {
     "SL001": lambda: _codes('{"strategy": "manual",}'),
@@ -120,6 +138,9 @@ TRIGGERS: dict[str, Callable[[], set[str]]] = {
     "SL504": lambda: _codes(_cron("0 * * * *", "Asia/Calcutta")),
     "SL505": lambda: _codes(_cron("0 * * * *", "../../etc/shadow")),
     "SL601": lambda: _codes({"strategy": "dbt_cloud", "config": {"jobId": "", "accountId": "1"}}),
+    "SL701": lambda: _run_codes(("a.json", _mapping("m1", _HOURLY)),
+                                ("b.json", _mapping("m1", _HOURLY))),
+    "SL702": lambda: _run_codes(*[(f"{n}.json", _mapping("m1", _DBT)) for n in range(6)]),
     "SL901": lambda: _file_codes("bad.json", b'{"strategy": "\xff"}'),
     "SL902": lambda: _scan_codes("", "-"),
     "SL903": lambda: _file_codes("main.tf", b'resource "segment_destination_subscription" "s" {\n'

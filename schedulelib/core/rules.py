@@ -37,7 +37,8 @@ def _rules(*rules: Rule) -> dict[str, Rule]:
 
 
 # Grouped by hundreds: 0xx document, 1xx schedule object, 2xx periodic, 3xx specific_days,
-# 4xx cron, 5xx timezone, 6xx dbt_cloud, 9xx files and sources (command line).
+# 4xx cron, 5xx timezone, 6xx dbt_cloud, 7xx schedules judged together (the files of one run),
+# 9xx files and sources (command line).
 RULES: dict[str, Rule] = _rules(
     Rule(
         "SL001", "json-syntax", "error",
@@ -369,6 +370,34 @@ RULES: dict[str, Rule] = _rules(
         "job.",
         '{"strategy": "dbt_cloud", "config": {"jobId": 710963, "accountId": "259085"}}',
         'Write the ids as strings: "710963".',
+    ),
+    Rule(
+        "SL701", "same-source-start", "warning",
+        "Two or more schedules of one source (warehouse) start a run in the same minute at "
+        "least once in the 365 days after --as-of, under the run's DST policy.  Each schedule "
+        "involved gets one finding naming the others, how many of its starts a year are "
+        "shared and the first one.",
+        "Segment's Reverse ETL setup guide: \"Scheduling multiple extractions to start at the "
+        "same time inside the same data warehouse causes extraction errors.\"  Schedules are "
+        "grouped by the source of their model (segment_reverse_etl_model source_id, a "
+        "model's sourceId), or by the model where its source is not in the files read; "
+        "disabled ones run nothing and are left out; periodic schedules have no phase in "
+        "their configuration and are not judged.",
+        'model_id = "m1" ... spec = "0 * * * *"  and  model_id = "m2" ... spec = "0 */2 * * *" '
+        "(m1 and m2 on one source)",
+        "Move one of them a few minutes (`schedulelib spread PATHS --diff` proposes the "
+        "fewest moves); in a pre-commit hook, read the rest of the repository with "
+        "`--context`.",
+    ),
+    Rule(
+        "SL702", "dbt-cloud-limit", "error",
+        "More than five subscriptions of one model use the dbt_cloud strategy.  The finding "
+        "is on the sixth and every later one, in file order.",
+        "Segment's Reverse ETL docs: \"if there are 5 mappings with a dbt Cloud schedule for a "
+        "model, you will not be able to create additional mappings\": the sixth is refused.",
+        "six segment_destination_subscription resources with model_id = \"m1\" and strategy "
+        '= "DBT_CLOUD"',
+        "Give the sixth mapping another strategy, or trigger it from another model.",
     ),
     Rule(
         "SL901", "unreadable-file", "error",

@@ -182,24 +182,36 @@ def first(path: str, seen: set[str]) -> bool:
 
 
 def lint(items: Iterable[Source | Scan], options: Options | None = None,
-         settings: Settings | None = None) -> Report:
-    """Check every source; never raises for anything a file holds."""
+         settings: Settings | None = None, *,
+         context: Iterable[Source | Scan] = ()) -> Report:
+    """Check every source; never raises for anything a file holds.
+
+    ``context``: more files whose schedules the rules judged together (SL701, SL702) see,
+    though nothing is reported about them (a pre-commit hook names the changed files; the
+    rest of the repository is their context).  A file both named and in the context is
+    named.
+    """
     settings = settings or Settings(options or Options())
     report = Report()
-    for item in items:
+    # Every file is read before any is checked: a finding about schedules judged together
+    # belongs to its file's report like any other (its comments can silence it).
+    read = [_read_item(item) for item in items]
+    extra = _together(read, context, settings, report)
+    for n, (item, scan, error) in enumerate(read):
+        read[n] = (item, None, None)  # each scan is let go once checked
         try:
-            if isinstance(item, Scan):
-                name, scan = item.file, item
-            else:
-                name = item.name
-                scan = _read(item)
+            if error is not None:
+                raise error
+            assert scan is not None
+            name = _name(item)
             if scan.skipped:
                 # Not about Segment schedules (or not a regular file): no finding at all.
                 report.skipped += 1
                 if scan.note:
                     report.notes.append(f"{name}: {scan.note}")
                 continue
-            findings, trouble, failing = _check_one(name, scan, settings, report)
+            findings, trouble, failing = _check_one(name, scan, settings, report,
+                                                    extra.get(n, []))
             report.schedules += len(scan.schedules)
         except ConfigError:
             raise  # a settings file the run cannot use: a usage error for the whole run
@@ -210,6 +222,85 @@ def lint(items: Iterable[Source | Scan], options: Options | None = None,
         report.trouble = report.trouble or trouble
         report.failing = report.failing or failing
     return report
+
+
+def _read_item(item: Source | Scan) -> tuple[Source | Scan, Scan | None, Exception | None]:
+    try:
+        return item, item if isinstance(item, Scan) else _read(item), None
+    except ConfigError:
+        raise
+    except Exception as exc:  # reported for this file when its turn comes
+        return item, None, exc
+
+
+#: The codes of the rules that judge the schedules of a run together (lint/together.py).
+TOGETHER = ("SL701", "SL702")
+
+
+def _together(read: list[tuple[Source | Scan, Scan | None, Exception | None]],
+              context: Iterable[Source | Scan], settings: Settings,
+              report: Report) -> dict[int, list[Finding]]:
+    """The findings of the rules judged together, by position of their file in ``read``.
+
+    One self-contained step after every file is read: it sees only the scans (their
+    schedules' records and the models they describe).
+    """
+    scans = [(n, scan) for n, (_item, scan, _e) in enumerate(read)
+             if scan is not None and not scan.skipped]
+    # Judged when selected for some file, or named by a comment (which must not be called
+    # unused in a run that does not select the code).
+    codes = frozenset(code for code in TOGETHER if any(
+        settings.rules(settings.for_file(scan.file), scan.file).enabled(code)
+        or (scan.text is not None and code in scan.text) for _n, scan in scans))
+    if not codes or not scans:
+        return {}
+    named = {_key(scan.file) for _n, scan in scans}
+    others: list[Scan] = []
+    for item in context:
+        try:
+            if not isinstance(item, Scan) and _key(item.name) in named:
+                continue
+            scan = item if isinstance(item, Scan) else _read(item)
+        except ConfigError:
+            raise
+        except Exception:  # a context file that cannot be read: said below
+            scan = Scan(_name(item), None, unreadable=True)
+        if scan.unreadable:
+            report.notes.append(f"{scan.file}: could not be read as context; schedules "
+                                "that collide with it are not found")
+        elif not scan.skipped and _key(scan.file) not in named:
+            others.append(scan)
+    from schedulelib.lint import together
+
+    owners: list[int] = []
+    records: list[together.Record] = []
+    for n, scan in scans:
+        for record in together.records(scan):
+            records.append(record)
+            owners.append(n)
+    for scan in others:
+        records.extend(together.records(scan))
+    config = settings.for_file(scans[0][1].file)
+    out: dict[int, list[Finding]] = {}
+    try:
+        judged = together.judge(records, together.models_of([s for _n, s in scans] + others),
+                                as_of=settings.as_of(config), dst=config.dst or "go",
+                                codes=codes)
+    except Exception as exc:  # the files' own findings are still reported
+        n = scans[0][0]
+        out[n] = [internal_error(scans[0][1].file, exc)]
+        return out
+    for i, finding in judged:
+        if i < len(owners):  # context files are read, never reported on
+            out.setdefault(owners[i], []).append(finding)
+    return out
+
+
+def _key(path: str) -> str:
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return os.path.abspath(path)
 
 
 def _name(item: Source | Scan) -> str:
@@ -231,8 +322,9 @@ def _unreadable_scan(name: str, message: str, hint: str) -> Scan:
         "SL901", "", message, hint))])
 
 
-def _check_one(name: str, scan: Scan, settings: Settings,
-               report: Report) -> tuple[list[Finding], bool, bool]:
+def _check_one(name: str, scan: Scan, settings: Settings, report: Report,
+               extra: list[Finding] | None = None) -> tuple[list[Finding], bool, bool]:
+    """``extra``: findings of the rules judged together (:func:`_together`) in this file."""
     config = settings.for_file(name)
     as_of = settings.as_of(config)
     from schedulelib.core.schedule import check
@@ -260,6 +352,8 @@ def _check_one(name: str, scan: Scan, settings: Settings,
         found, text = list(result.findings), result.after
     else:
         found = scan.check(checker)
+    if extra:
+        found = sorted(found + extra, key=lambda f: (f.line, f.column))
     if scan.kind in ("yaml", "terraform") and text is not None:
         found = _inline(name, scan.kind, text, found)
     # Selection comes after the comments: a comment silencing a code that is not selected in

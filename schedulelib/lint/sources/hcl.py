@@ -363,9 +363,13 @@ class Encoded:
 
 # Resource type -> the attributes read from its body.
 WANTED = {
-    "segment_destination_subscription": ("reverse_etl_schedule", "name", "for_each"),
-    "segment_reverse_etl_model": ("schedule_strategy", "schedule_config", "name", "for_each"),
+    "segment_destination_subscription": ("reverse_etl_schedule", "name", "for_each", "model_id",
+                                         "destination_id", "enabled"),
+    "segment_reverse_etl_model": ("schedule_strategy", "schedule_config", "name", "for_each",
+                                  "source_id", "enabled"),
 }
+#: The attributes of an ``import`` block that say which object a resource is (its id).
+IMPORT_ATTRIBUTES = ("to", "id")
 #: Attributes that hold a schedule: written as a block, the provider rejects them.
 SCHEDULE_ATTRIBUTES = frozenset({"reverse_etl_schedule", "schedule_config",
                                  "schedule_strategy"})
@@ -404,6 +408,8 @@ class HclReader:
         self.variables: dict[str, Node | None] = {}
         self.locals: dict[str, Node] = {}
         self.attributes: dict[str, Node] = {}  # top level (a .tfvars file)
+        #: ``import { to = ..., id = ... }`` blocks: the ids of the resources they name.
+        self.imports: list[dict[str, Node]] = []
         #: Keys written twice: the offset of the object's '{' -> (key, the second key and its
         #: value, the offset of the first key).
         self.duplicates: dict[int, list[tuple[str, Node, int]]] = {}
@@ -575,6 +581,9 @@ class HclReader:
             self._variable = labels[0]
         elif depth == 0 and tok.text == "locals" and not labels:
             kind = "locals"
+        elif depth == 0 and tok.text == "import" and not labels:
+            kind = "import"
+            self.imports.append({})
         elif depth == 1 and resource is not None and tok.text in SCHEDULE_ATTRIBUTES:
             resource.problems.append((diagnostic(
                 "SL910", "/" + tok.text, f"{tok.text} is written as a block; the Segment "
@@ -590,7 +599,8 @@ class HclReader:
         """Whether the value of attribute ``name`` here is read (else it is skipped)."""
         if depth == 1:
             return (resource is not None and name in WANTED[resource.type]) or (
-                block == "variable" and name == "default") or block == "locals"
+                block == "variable" and name == "default") or block == "locals" or (
+                block == "import" and name in IMPORT_ATTRIBUTES)
         return depth == 0 and self.tfvars
 
     def _store(self, name: str, node: Node, depth: int, block: str,
@@ -602,6 +612,8 @@ class HclReader:
             self.variables[self._variable] = node
         elif depth == 1 and block == "locals":
             self.locals[name] = node
+        elif depth == 1 and block == "import" and self.imports:
+            self.imports[-1][name] = node
         else:
             self.attributes[name] = node
 

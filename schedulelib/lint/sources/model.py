@@ -101,6 +101,11 @@ class Subject:
     Every field is None where the file does not say.  ``model`` and ``source`` are ids where the
     file writes them literally, otherwise a stable reference key (``segment_reverse_etl_model.x``)
     that names the same thing across the files of one run.
+
+    The same record describes a model found in the files (:attr:`Scan.models`, ``kind``
+    "model"): then ``id`` is the model's id where known, ``model`` the key subscriptions use to
+    name it (its Terraform address ``segment_reverse_etl_model.x``, or its id), ``source`` its
+    source.
     """
 
     #: "subscription" (a mapping's ``reverseETLSchedule``) or "model" (a model's own schedule).
@@ -186,6 +191,9 @@ class Scan:
     #: Why a file found by a directory search was skipped, for a note ("" for files that are
     #: simply not about schedules, which are skipped in silence).
     note: str = ""
+    #: Every Reverse ETL model the file describes, scheduled or not (:class:`Subject` records
+    #: of kind "model"): a subscription and its model are often in different files.
+    models: list[Subject] = field(default_factory=list)
 
     def check(self, checker: Callable[[object], list[Diagnostic]] | None = None) -> list[Finding]:
         """The file's own findings, then every schedule's, each with its line and column."""

@@ -16,9 +16,10 @@ value in the JSON file (a ``config`` is a JSON string there: findings inside it 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from schedulelib.core.diagnostics import Diagnostic, diagnostic, pointer
-from schedulelib.lint.sources.model import Found, Lines, Scan, Span
+from schedulelib.lint.sources.model import Found, Lines, Scan, Span, Subject
 
 SUBSCRIPTION, MODEL = "segment_destination_subscription", "segment_reverse_etl_model"
 
@@ -90,8 +91,36 @@ def _module_resources(module: object, where: str) -> Iterator[tuple[str, dict[st
                          for i, c in reversed(list(enumerate(children))))
 
 
+def _subject(type_: str, after: dict[str, object], address: str) -> Subject:
+    """What a resource instance is, from its values (``id`` is the object's id in Segment)."""
+
+    def text(key: str) -> str | None:
+        value = after.get(key)
+        return value if isinstance(value, str) and value else None
+
+    enabled = after.get("enabled")
+    flag = enabled if isinstance(enabled, bool) else None
+    if type_ == SUBSCRIPTION:
+        return Subject("subscription", text("id"), text("name"), text("model_id"), None,
+                       text("destination_id"), flag)
+    # A model named by address elsewhere in the plan has its id here once applied.
+    return Subject("model", text("id"), text("name"), text("id") or address,
+                   text("source_id"), None, flag)
+
+
 def _resource(type_: str, after: dict[str, object], unknown: dict[str, object], base: str,
               address: str, result: Scan, span: Callable[[str], Span]) -> None:
+    subject = _subject(type_, after, address)
+    if type_ == MODEL:
+        result.models.append(subject)
+    before = len(result.schedules)
+    _schedules(type_, after, unknown, base, address, result, span)
+    for i in range(before, len(result.schedules)):
+        result.schedules[i] = replace(result.schedules[i], subject=subject)
+
+
+def _schedules(type_: str, after: dict[str, object], unknown: dict[str, object], base: str,
+               address: str, result: Scan, span: Callable[[str], Span]) -> None:
     if type_ == SUBSCRIPTION:
         if unknown.get("reverse_etl_schedule") is True:
             _add(result, None, base + "/reverse_etl_schedule", address, span, [_later(

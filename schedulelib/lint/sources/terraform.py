@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 
 from schedulelib.core.diagnostics import Diagnostic, diagnostic, pointer
 from schedulelib.lint.sources.hcl import Encoded, HclReader, HclSyntaxError, Node, Resource, Unknown
-from schedulelib.lint.sources.model import Finding, Found, Scan, Span, nearest
+from schedulelib.lint.sources.model import Finding, Found, Scan, Span, Subject, nearest
 from schedulelib.lint.sources.tfmodule import Module, Session, Src, current
 
 #: Stand-ins for config fields only Terraform knows: valid and neutral, so that the other
@@ -102,10 +103,12 @@ def scan_resources(src: Src, resources: list[Resource], result: Scan, sess: Sess
 
 
 def _resource(res: Resource, ev: _Eval, label: str, result: Scan) -> None:
+    subject = _subject(res, ev, label)
     if res.type == "segment_destination_subscription":
-        _subscription(res, ev, label, result)
+        _subscription(res, ev, label, result, subject)
     else:
-        _model(res, ev, label, result)
+        result.models.append(subject)
+        _model(res, ev, label, result, subject)
 
 
 def _rebase(d: Diagnostic, base: str) -> Diagnostic:
@@ -324,7 +327,8 @@ def _label(res: Resource, ev: _Eval, label: str) -> str:
     return label
 
 
-def _subscription(res: Resource, ev: _Eval, label: str, result: Scan) -> None:
+def _subscription(res: Resource, ev: _Eval, label: str, result: Scan,
+                  subject: Subject | None = None) -> None:
     node = res.values.get("reverse_etl_schedule")
     if node is None:
         return
@@ -336,10 +340,11 @@ def _subscription(res: Resource, ev: _Eval, label: str, result: Scan) -> None:
         doc = dict(doc)
         doc["config"] = _config(doc["config"], "config", ev)
     _add(result, ev, doc, pointer("resource", res.type, res.label, "reverse_etl_schedule"),
-         _label(res, ev, label), label, ())
+         _label(res, ev, label), label, (), subject)
 
 
-def _model(res: Resource, ev: _Eval, label: str, result: Scan) -> None:
+def _model(res: Resource, ev: _Eval, label: str, result: Scan,
+           subject: Subject | None = None) -> None:
     node = res.values.get("schedule_strategy")
     if node is None:
         return
@@ -353,7 +358,7 @@ def _model(res: Resource, ev: _Eval, label: str, result: Scan) -> None:
         doc["config"] = _config(ev.top(res.values["schedule_config"], "/config"),
                                 "schedule_config", ev)
     _add(result, ev, doc, pointer("resource", res.type, res.label), _label(res, ev, label),
-         label, (("strategy", "schedule_strategy"), ("config", "schedule_config")))
+         label, (("strategy", "schedule_strategy"), ("config", "schedule_config")), subject)
 
 
 def _config(raw: object, name: str, ev: _Eval) -> object:
@@ -403,7 +408,7 @@ def _unknowns(value: object, where: str = "") -> Iterator[tuple[str, Unknown]]:
 
 
 def _add(result: Scan, ev: _Eval, doc: object, base: str, name: str, address: str,
-         renames: tuple[tuple[str, str], ...]) -> None:
+         renames: tuple[tuple[str, str], ...], subject: Subject | None = None) -> None:
     problems = list(ev.problems)
     unknown = list(_unknowns(doc))
     stand_in: list[str] = []
@@ -445,4 +450,93 @@ def _add(result: Scan, ev: _Eval, doc: object, base: str, name: str, address: st
     result.schedules.append(Found(
         doc, base, name, locate, tuple(problems),
         static=not whole and not any(p.code == "SL001" for p in problems),
-        renames=renames, unknown=tuple(dict.fromkeys(stand_in)), via=via))
+        renames=renames, unknown=tuple(dict.fromkeys(stand_in)), via=via, subject=subject))
+
+
+# -- what a schedule belongs to ------------------------------------------------------------------
+
+# Segment's Git sync export names each resource after the object it manages, and each file
+# after it too: ``id-<destinationId>_<subscriptionId>`` in
+# ``destination_subscriptions/<destinationId>_<subscriptionId>.tf``, ``id-<modelId>`` in
+# ``reverse_etl_models/<modelId>.tf``; its ``import`` blocks say the same (``id =
+# "<destinationId>:<subscriptionId>"``).  Ids are letters and digits.
+_SUBSCRIPTION_NAME = re.compile(r"([0-9A-Za-z]+)_([0-9A-Za-z]+)")
+_MODEL_NAME = re.compile(r"[0-9A-Za-z]+")
+_FOLDERS = {"segment_destination_subscription": "destination_subscriptions",
+            "segment_reverse_etl_model": "reverse_etl_models"}
+#: ``segment_reverse_etl_model.x.id``, ``segment_source.y.id``: an object managed in the same
+#: configuration, named by its address (the stable key of the relation); in Terraform's JSON
+#: syntax the same inside ``"${...}"``.
+_ADDRESS = re.compile(r'(?:"\$\{\s*)?(segment_[a-z_]+)\.([A-Za-z_][\w-]*)\.id(?:\s*\}")?')
+
+
+def _subject(res: Resource, ev: _Eval, label: str) -> Subject:
+    """What ``res`` (one instance of it: ``label``) is: ids, name, model or source, enabled."""
+    ids = _own_ids(res, ev.own, instance="[" in label)
+    enabled = _attribute(res, ev, "enabled")
+    name = _attribute(res, ev, "name")
+    flag = enabled if isinstance(enabled, bool) else None
+    text = name if isinstance(name, str) else None
+    if res.type == "segment_destination_subscription":
+        model = _attribute(res, ev, "model_id")
+        destination = _attribute(res, ev, "destination_id")
+        return Subject("subscription", ids[1], text, model if isinstance(model, str) else None,
+                       None, destination if isinstance(destination, str) and destination
+                       else ids[0], flag)
+    source = _attribute(res, ev, "source_id")
+    return Subject("model", ids[1], text, ids[1] or label if "[" in label else
+                   f"{res.type}.{res.label}", source if isinstance(source, str) else None,
+                   None, flag)
+
+
+def _attribute(res: Resource, ev: _Eval, name: str) -> object:
+    """A plain attribute's value, followed through names; the address of an object this
+    configuration manages (``segment_reverse_etl_model.x.id`` -> its key); None if unknown."""
+    node = res.values.get(name)
+    if node is None:
+        return None
+    value = node.value if node.kind == "lit" else \
+        _Eval(ev.own, ev._module, ev.each).top(node, "")
+    if isinstance(value, Unknown):
+        written = ev.text(value.node)
+        m = _ADDRESS.fullmatch(written)
+        return f"{m.group(1)}.{m.group(2)}" if m is not None else None
+    if isinstance(value, bool) or (isinstance(value, str) and value):
+        return value
+    return None
+
+
+def _own_ids(res: Resource, src: Src, *, instance: bool) -> tuple[str | None, str | None]:
+    """(destination id, own id) of a resource from its import block, its name, or its file's
+    name, in that order (Segment's Git sync layout); nothing for one instance of a for_each."""
+    if instance:
+        return None, None
+    address = f"{res.type}.{res.label}"
+    subscription = res.type == "segment_destination_subscription"
+    for block in src.reader.imports if src.reader is not None else ():
+        to, written = block.get("to"), block.get("id")
+        if to is None or written is None or written.kind != "lit" \
+                or not isinstance(written.value, str):
+            continue
+        target = to.value if to.kind == "lit" else " ".join(
+            src.text[to.start:to.end].split())
+        if target != address:
+            continue
+        if not subscription:
+            return None, written.value or None
+        parts = written.value.split(":")
+        if len(parts) == 2 and all(parts):
+            return parts[0], parts[1]
+    label = res.label.removeprefix("id-") if res.label.startswith("id-") else None
+    stem = os.path.basename(src.name)
+    stem = stem[: -len(".tf.json")] if stem.lower().endswith(".tf.json") else \
+        os.path.splitext(stem)[0]
+    folder = os.path.basename(os.path.dirname(src.name))
+    for candidate in (label, stem if folder == _FOLDERS[res.type] else None):
+        if candidate is None:
+            continue
+        if subscription and (m := _SUBSCRIPTION_NAME.fullmatch(candidate)) is not None:
+            return m.group(1), m.group(2)
+        if not subscription and _MODEL_NAME.fullmatch(candidate):
+            return None, candidate
+    return None, None

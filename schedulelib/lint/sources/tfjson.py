@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from schedulelib.core.diagnostics import pointer
 from schedulelib.lint.sources.hcl import (
+    IMPORT_ATTRIBUTES,
     WANTED,
     HclReader,
     HclSyntaxError,
@@ -84,6 +85,10 @@ class _Builder:
                     if "default" in item:
                         reader.variables[name] = self.node(item["default"],
                                                            place + "/default")
+        for where, body in _blocks(root.get("import"), "/import"):
+            block = {name: self.node(body[name], where + pointer(name))
+                     for name in IMPORT_ATTRIBUTES if name in body}
+            reader.imports.append(block)
         for where, body in _blocks(root.get("locals"), "/locals"):
             for name, local in body.items():
                 if name != "//":

@@ -20,10 +20,21 @@ import gc
 import math
 import re
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from schedulelib.core.diagnostics import Diagnostic, diagnostic, pointer
-from schedulelib.lint.sources.model import WRAPPER_KEY, Finding, Found, Lines, Scan, Span, nearest
+from schedulelib.lint.sources.json import model_of, subject_of
+from schedulelib.lint.sources.model import (
+    WRAPPER_KEY,
+    Finding,
+    Found,
+    Lines,
+    Scan,
+    Span,
+    Subject,
+    nearest,
+)
 
 if TYPE_CHECKING:
     import yaml
@@ -279,6 +290,7 @@ class _Document:
 
         mapping, sequence, scalar = yaml.MappingNode, yaml.SequenceNode, yaml.ScalarNode
         found: list[tuple[_Path, yaml.Node, str | None]] = []
+        subjects: dict[int, Subject] = {}  # id(schedule node) -> what holds it
         if isinstance(root, mapping) and any(
                 _key_text(k) == "strategy" for k, _ in root.value) and not any(
                 _key_text(k) == WRAPPER_KEY for k, _ in root.value):
@@ -296,6 +308,7 @@ class _Document:
                 first: dict[str, yaml.Node] = {}
                 label = None
                 wrapped = len(found)
+                facts: dict[str, object] = {}
                 for key, value in node.value:
                     name = str(key.value) if isinstance(key, scalar) else _key_text(key)
                     if name in first and name != "<<":
@@ -304,6 +317,8 @@ class _Document:
                     first[name] = key
                     if name == "name" and isinstance(value, scalar):
                         label = str(value.value)
+                    if name in _FACTS and isinstance(value, scalar):
+                        facts[name] = _fact(value)
                     here = (path, name)
                     if name == WRAPPER_KEY and not inside:
                         if not _is_null(value):
@@ -316,13 +331,22 @@ class _Document:
                         stack.append((here, value, inside))
                 if label is not None and len(found) > wrapped:
                     found[wrapped] = (found[wrapped][0], found[wrapped][1], label)
+                if len(found) > wrapped:
+                    subjects[id(found[wrapped][1])] = subject_of(facts)
+                elif not inside:
+                    model = model_of(facts)
+                    if model is not None:
+                        self.result.models.append(model)
             elif isinstance(node, sequence):
                 for i, item in enumerate(node.value):
                     if not isinstance(item, scalar):
                         stack.append(((path, i), item, inside))
         found.sort(key=lambda f: f[1].start_mark.index)
         for path, node, label in found:
-            self.result.schedules.append(self.schedule(_pointer(path), node, label))
+            schedule = self.schedule(_pointer(path), node, label)
+            if id(node) in subjects and path is not None:
+                schedule = replace(schedule, subject=subjects[id(node)])
+            self.result.schedules.append(schedule)
 
     def duplicate(self, path: _Path, name: str, key: yaml.Node, value: yaml.Node,
                   first: yaml.Node) -> None:
@@ -358,6 +382,19 @@ class _Document:
         finally:
             self.budget[0] -= left - builder.left
         return Found(doc, where, name, locate, tuple(builder.problems), static=builder.static)
+
+
+#: The keys beside a schedule (or of a model) that say what it belongs to (Public API names).
+_FACTS = frozenset({"id", "name", "modelId", "reverseETLModelId", "destinationId", "sourceId",
+                    "enabled"})
+
+
+def _fact(node: yaml.ScalarNode) -> object:
+    """A scalar beside a schedule: text, or a boolean written plainly (YAML 1.2 core)."""
+    text = str(node.value)
+    if node.tag == _PLAIN and text in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return text.lower() == "true"
+    return text
 
 
 def _is_null(node: yaml.Node) -> bool:
