@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "calendar": "Preview when schedules run: a week or month calendar.",
     "pull": "Read a workspace (read only) into a snapshot file.",
     "audit": "Compare a snapshot's sync history with its schedules.",
+    "drift": "Compare the schedules in files with a workspace snapshot.",
     "rule": "Explain rule CODE (SL407 or a name), or list every rule.",
     "schema": "Print the JSON Schema (2020-12) of a schedule.",
 }
@@ -50,6 +51,8 @@ def _load(name: str) -> click.Command:
         from schedulelib.cli.workspace import pull_command as command
     elif name == "audit":
         from schedulelib.cli.workspace import audit_command as command
+    elif name == "drift":
+        from schedulelib.cli.drift import drift_command as command
     else:
         raise KeyError(name)
     return command

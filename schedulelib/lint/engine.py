@@ -181,9 +181,14 @@ def first(path: str, seen: set[str]) -> bool:
     return True
 
 
+#: A step run once every file is read (``schedulelib drift``): the readable scans, by their
+#: position among the items, in; findings for the scans at those positions out.
+Judge = Callable[[list[tuple[int, Scan]]], dict[int, list[Finding]]]
+
+
 def lint(items: Iterable[Source | Scan], options: Options | None = None,
          settings: Settings | None = None, *,
-         context: Iterable[Source | Scan] = ()) -> Report:
+         context: Iterable[Source | Scan] = (), judge: Judge | None = None) -> Report:
     """Check every source; never raises for anything a file holds.
 
     ``context``: more files whose schedules the rules judged together (SL701, SL702) see,
@@ -197,6 +202,16 @@ def lint(items: Iterable[Source | Scan], options: Options | None = None,
     # belongs to its file's report like any other (its comments can silence it).
     read = [_read_item(item) for item in items]
     extra = _together(read, context, settings, report)
+    if judge is not None:
+        scans = [(n, scan) for n, (_i, scan, _e) in enumerate(read)
+                 if scan is not None and not scan.skipped]
+        try:
+            judged = judge(scans)
+        except Exception as exc:  # the files' own findings are still reported
+            judged = {scans[0][0]: [internal_error(scans[0][1].file, exc)]} if scans else {}
+        # Its findings go through each file's comments and selection like any other.
+        for n, found in judged.items():
+            extra.setdefault(n, []).extend(found)
     for n, (item, scan, error) in enumerate(read):
         read[n] = (item, None, None)  # each scan is let go once checked
         try:
