@@ -286,7 +286,8 @@ def test_suppression_comment_silences_a_verdict(tmp_path: Path) -> None:
         "data:\n  destinationSubscriptions:\n    - id: s1\n      name: A\n"
         "      reverseETLModelId: m1\n      destinationId: d1\n      enabled: true\n"
         "      reverseETLSchedule:\n"
-        "        strategy: periodic  # schedulelib: ignore[SL801]\n        config: {interval: 2h}\n", "utf-8")
+        "        strategy: periodic  # schedulelib: ignore[SL801]\n"
+        "        config: {interval: 2h}\n", "utf-8")
     cases = [Case("changed", [], [_entry("s1", "A", _periodic("1h"))], "x")]
     snap = write_workspace(tmp_path / "other", cases, files=1)
     code, out, _ = run(str(repo), "--snapshot", str(snap), "--as-of", AS_OF, "--isolated")
