@@ -263,20 +263,46 @@ def _shifted_equal(pa: Plan, pb: Plan, delta: int) -> bool:
 def _changes(key: str, start: int, end: int) -> list[int]:
     """Instants in ``[start, end)`` where the zone's offset, name or DST flag changes."""
     listed = _all_changes(key)
-    if (listed and end <= listed[-1] + 1) or end <= _horizon(key):
+    if end <= _horizon(key) or not _has_rule(key):
         return listed[bisect_left(listed, start):bisect_left(listed, end)]
-    zone = get_zone(key)
-    out = {t.at for t in zone.transitions(start, end)}
-    out.update(at for at in zone._explicit if start <= at < end)
+    zone = get_zone(key)  # past the 400 years kept: the rule, year by year
+    out = {t.at for t in zone.transitions(max(start, _horizon(key)), end)}
+    out.update(listed[bisect_left(listed, start):])
     return sorted(out)
+
+
+def _first_change(key: str, start: int) -> int | None:
+    """The first change at or after ``start`` (None: the zone never changes again)."""
+    zone = get_zone(key)
+    explicit = zone._explicit  # the TZif list itself
+    i = bisect_left(explicit, start)
+    if i < len(explicit):
+        return explicit[i]
+    if not _has_rule(key):
+        return None
+    year = 366 * DAY
+    at = max(start, explicit[-1] + 1 if explicit else start)
+    while at < zone.last_instant:  # the rule has a change every year
+        found = zone.transitions(at, at + year)
+        if found:
+            return found[0].at
+        at += year
+    return None
+
+
+def _has_rule(key: str) -> bool:
+    footer = zone_data(key)[2]
+    return isinstance(footer, str) and "," in footer
 
 
 @lru_cache(maxsize=64)
 def _all_changes(key: str) -> list[int]:
+    """The listed transitions, then the rule's for 400 years after the last of them."""
     zone = get_zone(key)
-    start, end = zone.first_instant, _horizon(key)
-    out = {t.at for t in zone.transitions(start, end)}
-    out.update(at for at in zone._explicit if start <= at < end)
+    explicit = zone._explicit  # the TZif list itself
+    out = set(explicit)
+    if explicit and _has_rule(key):
+        out.update(t.at for t in zone.transitions(explicit[-1] + 1, _horizon(key)))
     return sorted(out)
 
 
@@ -383,11 +409,10 @@ def _next_suspect(a: Cron, b: Cron, pa: Plan, pb: Plan, t: float, end: int) -> f
             for x in sorted(set(ca) ^ set(cb)) + [x for x in ca if
                                                    za.offset_at(x) != zb.offset_at(x)]:
                 suspects.append(x)
-    reading_differs = engine_reading(pa) != engine_reading(pb)
-    if reading_differs:
-        changes = _changes(a.timezone, tt, end)
-        if changes:
-            suspects.append(changes[0])
+    if engine_reading(pa) != engine_reading(pb):
+        change = _first_change(a.timezone, tt)
+        if change is not None:
+            suspects.append(change)
     wa, wb = wall_set(pa), wall_set(pb)
     if wa != wb:
         day = _first_wall_difference(wa, wb, za.local(t).toordinal() if
