@@ -15,13 +15,15 @@ that loads, so a schedule Terraform only knows at apply time is ``unknown``, nev
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Literal
 
-from schedulelib.core.diagnostics import ScheduleError
+from schedulelib.core.diagnostics import ScheduleError, quote, shorten
 from schedulelib.core.schedule import DstPolicy, Periodic, Schedule, load
 from schedulelib.workspace.snapshot import Snapshot, Subscription
 
@@ -91,14 +93,14 @@ def compare(records: Iterable[FileRecord], snapshot: Snapshot, *, as_of: datetim
         if id_claims[record.id] > 1:
             out[n] = Pairing("ambiguous", n, by_id.get(record.id), None,
                              f"{id_claims[record.id]} schedules in the files claim subscription "
-                             f"{record.id!r}")
+                             f"{quote(record.id)}")
             claimed.add(record.id)
         elif record.id in by_id:
             claimed.add(record.id)
             out[n] = _judge(n, record, by_id[record.id], "id", as_of, dst)
         else:
             out[n] = Pairing("only-in-files", n, None, None,
-                             f"subscription {record.id!r} is not in the workspace snapshot")
+                             f"subscription {quote(record.id)} is not in the workspace snapshot")
     # By name: the subscriptions no id claimed, keyed by name.
     by_name: dict[str, list[Subscription]] = defaultdict(list)
     for sub in subs:
@@ -121,61 +123,81 @@ def compare(records: Iterable[FileRecord], snapshot: Snapshot, *, as_of: datetim
             wants[sub.id] += 1
     for n, fits in wanted.items():
         record = items[n]
+        named = quote(record.name or "") + _where(record)
         if not fits:
             out[n] = Pairing("only-in-files", n, None, None,
-                             f"no subscription named {record.name!r}{_where(record)} in the "
-                             "workspace snapshot")
+                             f"no subscription named {named} in the workspace snapshot")
         elif len(fits) > 1:
+            ids = ", ".join(quote(s.id) for s in fits[:5])
             out[n] = Pairing("ambiguous", n, None, None,
-                             f"{len(fits)} subscriptions named {record.name!r}{_where(record)} "
-                             f"fit ({', '.join(s.id for s in fits[:5])}): give the id")
+                             f"{len(fits)} subscriptions named {named} fit ({ids}): give the id")
         elif wants[fits[0].id] > 1:
             out[n] = Pairing("ambiguous", n, None, None,
                              f"{wants[fits[0].id]} schedules in the files fit subscription "
-                             f"{fits[0].id!r} by name {record.name!r}: give the ids")
+                             f"{quote(fits[0].id)} by name ({named}): give the ids")
         else:
             out[n] = _judge(n, record, fits[0], "name", as_of, dst)
     matched = {p.subscription.id for p in out if p is not None and p.subscription is not None}
     result = [p for p in out if p is not None]
     result.extend(Pairing("only-in-workspace", None, sub, None,
-                          f"subscription {sub.id!r} ({sub.name or 'unnamed'}) is in the "
-                          "workspace but in none of the files")
+                          f"subscription {quote(sub.id)} ({_name(sub)}) is in the workspace "
+                          "but in none of the files")
                   for sub in subs if sub.id not in matched and sub.id not in claimed)
     return result
 
 
+def _name(sub: Subscription) -> str:
+    return quote(sub.name) if sub.name else "unnamed"
+
+
 def _where(record: FileRecord) -> str:
-    parts = [f"destination {record.destination!r}" if record.destination else "",
-             f"model {record.model!r}" if record.model else ""]
+    parts = [f"destination {quote(record.destination)}" if record.destination else "",
+             f"model {quote(record.model)}" if record.model else ""]
     text = " and ".join(p for p in parts if p)
     return f" for {text}" if text else ""
 
 
 def _load(doc: object) -> tuple[Schedule | None, str]:
+    """The schedule, or why not; one reading per distinct document (a workspace repeats a
+    few schedules many times, and reading a cron includes its DST look-ahead)."""
+    try:
+        key = json.dumps(doc, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        return _load_now(doc)
+    return _load_text(key) if len(key) <= 2000 else _load_now(doc)
+
+
+@lru_cache(maxsize=4096)
+def _load_text(key: str) -> tuple[Schedule | None, str]:
+    return _load_now(json.loads(key))
+
+
+def _load_now(doc: object) -> tuple[Schedule | None, str]:
     try:
         return load(doc), ""
     except ScheduleError as exc:
-        return None, str(exc).splitlines()[0] if str(exc) else "it is not a valid schedule"
+        return None, shorten(str(exc).splitlines()[0]) if str(exc) else "not a valid schedule"
     except RecursionError:
         return None, "it is nested too deeply to read"
 
 
 def _judge(n: int, record: FileRecord, sub: Subscription, by: Literal["id", "name"],
            as_of: datetime, dst: DstPolicy) -> Pairing:
-    how = "" if by == "id" else f" (matched by name {record.name!r}, no id in the files)"
+    name = quote(record.name or "")
+    how = "" if by == "id" else f" (matched by name {name}, no id in the files)"
     if not record.static:
         return Pairing("unknown", n, sub, by, "the schedule in the files is known only when "
                        f"Terraform runs (SL903), so it cannot be compared{how}")
     if sub.schedule is None:
-        return Pairing("unknown", n, sub, by, f"subscription {sub.id!r} has no schedule in the "
-                       f"snapshot{how}")
+        return Pairing("unknown", n, sub, by, f"subscription {quote(sub.id)} has no schedule "
+                       f"in the snapshot{how}")
     mine, why = _load(record.doc)
     if mine is None:
         return Pairing("unknown", n, sub, by, f"the schedule in the files cannot be read: "
                        f"{why}{how}")
     theirs, why = _load(sub.schedule)
     if theirs is None:
-        return Pairing("unknown", n, sub, by, f"the workspace's schedule of {sub.id!r} cannot "
+        return Pairing("unknown", n, sub, by, f"the workspace's schedule of {quote(sub.id)} cannot "
                        f"be read: {why}{how}")
     from schedulelib.core.same import first_difference, same_runs
 
@@ -185,12 +207,12 @@ def _judge(n: int, record: FileRecord, sub: Subscription, by: Literal["id", "nam
                    f"{str(sub.enabled).lower()}")
     if mine.to_dict() == theirs.to_dict():
         if enabled:
-            return Pairing("enabled-differs", n, sub, by, f"subscription {sub.id!r}: the "
+            return Pairing("enabled-differs", n, sub, by, f"subscription {quote(sub.id)}: the "
                            f"schedule is the same{enabled}{how}")
-        return Pairing("same", n, sub, by, f"subscription {sub.id!r} is the same{how}")
+        return Pairing("same", n, sub, by, f"subscription {quote(sub.id)} is the same{how}")
     if same_runs(mine, theirs, dst=dst):
         verdict: Verdict = "enabled-differs" if enabled else "equivalent"
-        return Pairing(verdict, n, sub, by, f"subscription {sub.id!r} is written differently "
+        return Pairing(verdict, n, sub, by, f"subscription {quote(sub.id)} is written differently "
                        f"and runs at the same times: files: {describe(mine)}; workspace: "
                        f"{describe(theirs)}{enabled}{how}")
     try:
@@ -202,11 +224,12 @@ def _judge(n: int, record: FileRecord, sub: Subscription, by: Literal["id", "nam
             when = f"; first differing run {first.isoformat()} (only in the {side})"
     except ScheduleError:
         first, when = None, "; no differing run found in the runs compared"
-    return Pairing("changed", n, sub, by, f"subscription {sub.id!r} changed: files: "
+    return Pairing("changed", n, sub, by, f"subscription {quote(sub.id)} changed: files: "
                    f"{describe(mine)}; workspace: {describe(theirs)}{when}{enabled}{how}",
                    first)
 
 
+@lru_cache(maxsize=1024)
 def describe(schedule: Schedule) -> str:
     """The plain-English description, as a clause (no closing full stop)."""
     from schedulelib.core.explain import describe as explained
