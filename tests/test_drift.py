@@ -416,3 +416,26 @@ def test_git_sync_export_matches_by_file_and_resource_names(tmp_path: Path) -> N
     assert code == 1
     assert f"{len(entries) - 1} same" in out and "1 changed" in out
     assert f"'{entries[0]['id']}'" in next(x for x in out.splitlines() if "SL801" in x)
+
+
+def test_hostile_values_are_findings_not_tracebacks(tmp_path: Path) -> None:
+    """A 100 KB name, a 5,000-digit interval, an unknown zone, control characters in an id
+    and a schedule nested 150 deep: each is a finding with a short message."""
+    deep: object = _periodic("1h")
+    for _ in range(150):
+        deep = {"x": deep}
+    big = "N" * 100_000
+    cases = [
+        Case("unknown", [_entry("s1", big, _periodic("9" * 5000 + "h"))],
+             [_entry("s1", big, _periodic("1h"))], "x"),
+        Case("unknown", [_entry("s2\u202e\x00", "B", _cron("0 0 * * *", "Europe/Atlantis"))],
+             [_entry("s2\u202e\x00", "B", _periodic("1h"))], "x"),
+        Case("unknown", [_entry("s3", "C", _periodic("1h"))], [_entry("s3", "C", deep)], "x"),
+    ]
+    snap = write_workspace(tmp_path / "repo", cases, files=1)
+    code, out, err = run(str(tmp_path / "repo"), "--snapshot", str(snap), "--as-of", AS_OF,
+                         "--isolated")
+    assert code == 1 and "Traceback" not in out + err
+    assert "3 unknown" in out.splitlines()[-1]
+    assert max(len(line) for line in out.splitlines()) < 2000
+    assert "\u202e" not in out and "\x00" not in out
