@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from schedulelib import (
@@ -25,7 +25,7 @@ from schedulelib import (
 )
 from schedulelib.core.runs import plan_for
 from schedulelib.core.runs.plan import year_matches
-from schedulelib.core.same import wall_set, zone_data
+from schedulelib.core.same import MAX_STEPS, wall_set, zone_data
 from schedulelib.core.tzcalc import get_zone
 from schedulelib.core.zones import _index, canonical
 from tests.test_runs_engines import specs
@@ -60,8 +60,15 @@ def check_against_brute_force(a: Cron, b: Cron, after: datetime, policy: str) ->
     ra, rb = brute(a, b, after, policy)
     if same:
         assert ra == rb
-    found = first_difference(a, b, after, dst=policy)  # type: ignore[arg-type]
     expected = first_of_symmetric_difference(ra, rb)
+    try:
+        found = first_difference(a, b, after, dst=policy)  # type: ignore[arg-type]
+    except ScheduleError as exc:
+        # Allowed only after MAX_STEPS runs alike (stretches it skips are alike by proof):
+        # so never before a difference that comes sooner.
+        assert "ran alike for" in str(exc) and not same
+        assert expected is None or sum(1 for x in ra if x < expected) >= MAX_STEPS
+        return same
     if expected is not None:
         assert found is not None and found.timestamp() == expected
     elif found is not None:
@@ -143,7 +150,6 @@ AFTER = datetime(2026, 3, 1, tzinfo=UTC)
          policy="debian")
 @example(pair=("*/30 * * * *", "0,30 0-23 * * *"), zones=("America/New_York",) * 2,
          policy="debian")
-@settings(max_examples=40)
 @given(pair=respelt(), zones=st.one_of(alias_pairs(), st.sampled_from(ZONES).map(
     lambda z: (z, z))), policy=st.sampled_from(POLICIES))
 def test_respelt_pairs(pair: tuple[str, str], zones: tuple[str, str], policy: str) -> None:
@@ -186,7 +192,8 @@ def mutated(draw: st.DrawFn) -> tuple[str, str]:
          after=AFTER, policy="go")
 @example(pair=("0 0 * * *", "0 23 * * *"), zones=("Etc/GMT-1", "UTC"), after=AFTER,
          policy="croniter")
-@settings(max_examples=40)  # two years of runs of both, three engines: the slow part
+@example(pair=("0 * * * *", "0 * * * *"), zones=("Europe/Berlin", "America/New_York"),
+         after=datetime(2011, 1, 1, tzinfo=UTC), policy="go")
 @given(pair=st.one_of(mutated(), respelt()), zones=st.tuples(st.sampled_from(ZONES),
        st.sampled_from(ZONES)), after=starts(), policy=st.sampled_from(POLICIES))
 def test_pairs_against_two_years_of_runs(pair: tuple[str, str], zones: tuple[str, str],

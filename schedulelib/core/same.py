@@ -21,6 +21,7 @@ schedule (its runs follow the last sync, D70).  Manual equals manual, dbt_cloud 
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -91,7 +92,7 @@ def first_difference(a: Schedule, b: Schedule, after: datetime, *,
     ca, cb = _as_cron(a), _as_cron(b)
     if ca is not None and cb is not None:
         return _cron_difference(ca, cb, after, policy)
-    return _merged(a.runs(after, dst=policy), b.runs(after, dst=policy), None, MAX_STEPS)
+    return _merged(a.runs(after, dst=policy), b.runs(after, dst=policy), None, [MAX_STEPS])[0]
 
 
 # -- the strategies -----------------------------------------------------------------------------
@@ -336,7 +337,7 @@ def _around_changes_agree(a: Cron, b: Cron, policy: Policy) -> bool:
         if key in seen:
             continue
         seen.add(key)
-        if _window_difference(a, b, start, at + _MARGIN, policy) is not None:
+        if _window_difference(a, b, start, at + _MARGIN, policy)[0] is not None:
             return False
     return True
 
@@ -350,32 +351,39 @@ def _utc(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
 
 
-def _window_difference(a: Cron, b: Cron, start: float, stop: float,
-                       policy: Policy) -> datetime | None:
+def _window_difference(a: Cron, b: Cron, start: float, stop: float, policy: Policy,
+                       budget: list[int] | None = None) -> tuple[datetime | None, float]:
     """The first run after ``start`` in one and not the other, looking until both have run
-    past ``stop`` (the first run past it is compared too)."""
+    past ``stop`` (the first run past it is compared too); and the instant up to which the
+    two were seen to run alike."""
     zone = get_zone(a.timezone)
     start = max(start, zone.first_instant, get_zone(b.timezone).first_instant)
     begin = _utc(start)
-    return _merged(a.runs(begin, dst=policy), b.runs(begin, dst=policy), stop, MAX_STEPS)
+    return _merged(a.runs(begin, dst=policy), b.runs(begin, dst=policy), stop,
+                   [MAX_STEPS] if budget is None else budget, start)
 
 
 def _merged(ra: Iterator[datetime], rb: Iterator[datetime], stop: float | None,
-            budget: int) -> datetime | None:
+            budget: list[int], start: float = -math.inf) -> tuple[datetime | None, float]:
+    """Step both run lists in order; ``budget[0]`` counts down the runs compared."""
     x, y = next(ra, None), next(rb, None)
-    for _ in range(budget):
+    seen = start
+    while budget[0] > 0:
+        budget[0] -= 1
         if x is None and y is None:
-            return None
+            return None, math.inf
         if x is None or y is None:
-            return x or y
+            return x or y, seen
         tx, ty = x.timestamp(), y.timestamp()
         if tx != ty:
-            return x if tx < ty else y
+            return (x if tx < ty else y), seen
+        seen = tx
         if stop is not None and tx > stop:
-            return None
+            return None, seen
         x, y = next(ra, None), next(rb, None)
-    raise ScheduleError(f"the schedules ran alike for {budget:,} runs without a difference or "
-                        "a proof that none comes: compare them over a shorter span")
+    raise ScheduleError(f"the schedules ran alike for {MAX_STEPS:,} runs compared without a "
+                        "difference or a proof that none comes: compare them over a shorter "
+                        "span")
 
 
 def _cron_difference(a: Cron, b: Cron, after: datetime, policy: Policy) -> datetime | None:
@@ -383,14 +391,19 @@ def _cron_difference(a: Cron, b: Cron, after: datetime, policy: Policy) -> datet
     pa, pb = plan_for(a.expr, policy), plan_for(b.expr, policy)
     t = after.timestamp()
     end = _horizon(a.timezone, b.timezone)
+    budget = [MAX_STEPS]
     while True:
         suspect = _next_suspect(a, b, pa, pb, t, end)
         if suspect is None:
             return None
-        found = _window_difference(a, b, max(t, suspect - _MARGIN), suspect + _MARGIN, policy)
+        found, seen = _window_difference(a, b, max(t, suspect - _MARGIN), suspect + _MARGIN,
+                                         policy, budget)
         if found is not None:
             return found
-        t = suspect + _MARGIN
+        if seen == math.inf:
+            return None  # neither runs again
+        # Everything up to the last run compared is alike: go on from there.
+        t = max(suspect + _MARGIN, seen)
 
 
 def _next_suspect(a: Cron, b: Cron, pa: Plan, pb: Plan, t: float, end: int) -> float | None:
