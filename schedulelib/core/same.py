@@ -51,8 +51,8 @@ _LENGTHS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # The engines are run a little either side of an offset change: robfig looks back to the
 # start of a day, croniter and cronsim at most a day around it.
 _MARGIN = 2 * DAY
-#: Runs compared one by one before first_difference gives up (only schedules with no
-#: wall-clock structure in common get there: a periodic against a cron).
+#: Runs compared alike before first_difference gives up where it cannot prove the rest alike
+#: (a periodic against a cron; zones apart in offset whose runs keep coinciding).
 MAX_STEPS = 20_000
 
 
@@ -76,8 +76,9 @@ def first_difference(a: Schedule, b: Schedule, after: datetime, *,
 
     A periodic schedule is anchored at ``after`` (its last sync).  The run returned is the
     schedule's own (aware, in its zone).  Raises :class:`ScheduleError` for a naive ``after``,
-    a bad ``dst``, or when more than ``MAX_STEPS`` runs in step are needed (only a periodic
-    against a clock schedule can get there).
+    a bad ``dst``, or after ``MAX_STEPS`` runs compared alike where the rest cannot be proved
+    alike (a periodic against a clock schedule; two zones whose offsets differ while the runs
+    keep coinciding).
     """
     check_aware(after, "after")
     policy = check_policy(dst)
