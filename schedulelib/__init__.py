@@ -31,10 +31,13 @@ from schedulelib.core.schema import schema as schema
 _LAZY_ANALYSIS = frozenset({"Analysis", "DstEvent", "RealGap"})
 _LAZY_SCANNING = frozenset({"Finding", "ScannedFile", "ScannedSchedule", "scan_file",
                             "scan_paths", "scan_text"})
+_LAZY_SAME = frozenset({"first_difference", "same_runs"})
 if TYPE_CHECKING:
     from schedulelib.core.analysis import Analysis as Analysis
     from schedulelib.core.analysis import DstEvent as DstEvent
     from schedulelib.core.analysis import RealGap as RealGap
+    from schedulelib.core.same import first_difference as first_difference
+    from schedulelib.core.same import same_runs as same_runs
     from schedulelib.lint.scanning import Finding as Finding
     from schedulelib.lint.scanning import ScannedFile as ScannedFile
     from schedulelib.lint.scanning import ScannedSchedule as ScannedSchedule
@@ -52,10 +55,14 @@ else:
             from schedulelib.lint import scanning
 
             return getattr(scanning, name)
+        if name in _LAZY_SAME:
+            from schedulelib.core import same
+
+            return getattr(same, name)
         raise AttributeError(f"module 'schedulelib' has no attribute {name!r}")
 
     def __dir__() -> list[str]:
-        return sorted([*globals(), *_LAZY_ANALYSIS, *_LAZY_SCANNING])
+        return sorted([*globals(), *_LAZY_ANALYSIS, *_LAZY_SCANNING, *_LAZY_SAME])
 
 
 __all__ = [
@@ -82,9 +89,11 @@ __all__ = [
     "__version__",
     "analyze",
     "check",
+    "first_difference",
     "load",
     "parse_cron",
     "parse_duration",
+    "same_runs",
     "scan_file",
     "scan_paths",
     "scan_text",

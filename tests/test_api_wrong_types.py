@@ -79,6 +79,13 @@ def _calls() -> dict[str, tuple[Callable[..., Any], dict[str, Any], dict[str, Ca
         "scan_paths": (lambda **kw: list(s.scan_paths(**kw)), {"paths": [HERE], "as_of": NOW},
                        {"paths": _iterable, "as_of": _optional_datetime}),
         "schema": (s.schema, {}, {}),
+        "same_runs": (s.same_runs, {"a": s.load(CRON), "b": s.load(DAYS), "dst": "go"},
+                      {"a": lambda v: False, "b": lambda v: False,
+                       "dst": lambda v: v in ("go", "debian", "croniter")}),
+        "first_difference": (s.first_difference, {"a": s.load(CRON), "b": s.load(DAYS),
+                                                  "after": NOW, "dst": "go"},
+                             {"a": lambda v: False, "b": lambda v: False, "after": _datetime,
+                              "dst": lambda v: v in ("go", "debian", "croniter")}),
     }
     for label, doc in (("Cron", CRON), ("SpecificDays", DAYS), ("Periodic", PERIODIC)):
         value = s.load(doc)

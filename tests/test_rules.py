@@ -83,6 +83,42 @@ def _run_codes(*files: tuple[str, str]) -> set[str]:
     return {f.code for f in report.findings}
 
 
+def _drift_codes(files: list[dict[str, object]], workspace: list[dict[str, object]]) -> set[str]:
+    """Codes ``schedulelib drift`` reports for subscriptions in a file against a snapshot."""
+    import tempfile
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from schedulelib.cli.main import main
+
+    subs = [{"id": w["id"], "name": w["name"], "enabled": w.get("enabled", True),
+             "modelId": "m1", "destinationId": "d1",
+             "reverseETLSchedule": w["reverseETLSchedule"], "syncs": []} for w in workspace]
+    snapshot = {"schedulelibSnapshot": 1, "pulledAt": "2026-01-01T00:00:00Z", "apiUrl": "x",
+                "history": None, "models": [], "destinations": [
+                    {"id": "d1", "name": "D", "enabled": True, "subscriptions": subs}]}
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "subs.json").write_text(json.dumps({"data": {"destinationSubscriptions": [
+            {"reverseETLModelId": "m1", "destinationId": "d1", **f} for f in files]}}))
+        (Path(tmp) / "snap.json").write_text(json.dumps(snapshot))
+        result = CliRunner().invoke(main, ["drift", str(Path(tmp) / "subs.json"), "--snapshot",
+                                           str(Path(tmp) / "snap.json"), "--format", "json",
+                                           "--isolated", "--as-of", "2026-01-01"])
+    return {f["code"] for f in json.loads(result.stdout)["findings"]}
+
+
+def _sub(sid: str | None, schedule: object, name: str = "A",
+         enabled: bool = True) -> dict[str, object]:
+    out: dict[str, object] = {"name": name, "enabled": enabled, "reverseETLSchedule": schedule}
+    if sid is not None:
+        out["id"] = sid
+    return out
+
+
+_1H = {"strategy": "periodic", "config": {"interval": "1h"}}
+
+
 def _mapping(model: str, schedule: str) -> str:
     return json.dumps({"modelId": model, "reverseETLSchedule": json.loads(schedule)})
 
@@ -141,6 +177,15 @@ TRIGGERS: dict[str, Callable[[], set[str]]] = {
     "SL701": lambda: _run_codes(("a.json", _mapping("m1", _HOURLY)),
                                 ("b.json", _mapping("m1", _HOURLY))),
     "SL702": lambda: _run_codes(*[(f"{n}.json", _mapping("m1", _DBT)) for n in range(6)]),
+    "SL801": lambda: _drift_codes([_sub("s1", _1H)], [_sub("s1", {
+        "strategy": "periodic", "config": {"interval": "2h"}})]),
+    "SL802": lambda: _drift_codes([_sub("s1", _1H)], []),
+    "SL803": lambda: _drift_codes([], [_sub("s1", _1H)]),
+    "SL804": lambda: _drift_codes([_sub("s1", _1H)], [_sub("s1", _1H, enabled=False)]),
+    "SL805": lambda: _drift_codes([_sub("s1", _1H)], [_sub("s1", {
+        "strategy": "periodic", "config": {"interval": "60m"}})]),
+    "SL806": lambda: _drift_codes([_sub("s1", _1H)], [_sub("s1", {"strategy": "hourly"})]),
+    "SL807": lambda: _drift_codes([_sub(None, _1H)], [_sub("s1", _1H), _sub("s2", _1H)]),
     "SL901": lambda: _file_codes("bad.json", b'{"strategy": "\xff"}'),
     "SL902": lambda: _scan_codes("", "-"),
     "SL903": lambda: _file_codes("main.tf", b'resource "segment_destination_subscription" "s" {\n'

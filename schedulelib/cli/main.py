@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "pull": "Read a workspace (read only) into a snapshot file.",
     "audit": "Compare a snapshot's sync history with its schedules.",
     "spread": "Propose start minutes that part schedules of one source.",
+    "drift": "Compare the schedules in files with a workspace snapshot.",
     "rule": "Explain rule CODE (SL407 or a name), or list every rule.",
     "schema": "Print the JSON Schema (2020-12) of a schedule.",
     "lsp": "Run the language server (LSP) for editors, on stdin/stdout.",
@@ -57,6 +58,8 @@ def _load(name: str) -> click.Command:
         from schedulelib.cli.lsp import lsp_command as command
     elif name == "spread":
         from schedulelib.cli.spread import spread_command as command
+    elif name == "drift":
+        from schedulelib.cli.drift import drift_command as command
     else:
         raise KeyError(name)
     return command

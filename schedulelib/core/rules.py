@@ -39,6 +39,7 @@ def _rules(*rules: Rule) -> dict[str, Rule]:
 
 # Grouped by hundreds: 0xx document, 1xx schedule object, 2xx periodic, 3xx specific_days,
 # 4xx cron, 5xx timezone, 6xx dbt_cloud, 7xx schedules judged together (the files of one run),
+# 8xx drift (the files against a workspace snapshot),
 # 9xx files and sources (command line).
 RULES: dict[str, Rule] = _rules(
     Rule(
@@ -399,6 +400,81 @@ RULES: dict[str, Rule] = _rules(
         "six segment_destination_subscription resources with model_id = \"m1\" and strategy "
         '= "DBT_CLOUD"',
         "Give the sixth mapping another strategy, or trigger it from another model.",
+    ),
+    Rule(
+        "SL801", "drift-changed", "error",
+        "`schedulelib drift`: the subscription's schedule in the files and in the workspace "
+        "snapshot start runs at different instants.  The finding says what each does in plain "
+        "English and gives the first run one makes and the other does not, from --as-of.",
+        "What is merged is not what runs: an edit in the app, or a Terraform apply that did "
+        "not take, leaves the repository describing another schedule.",
+        'files: {"strategy": "cron", "config": {"spec": "0 9 * * 1-5", "timezone": '
+        '"America/New_York"}}  workspace: spec "0 14 * * 1-5" in "UTC" (apart in summer)',
+        "Apply the files (terraform apply, or a Git sync), or bring the change made in the "
+        "app back into the files.",
+    ),
+    Rule(
+        "SL802", "drift-only-in-files", "error",
+        "`schedulelib drift`: a schedule in the files matches no subscription of the snapshot "
+        "(by id, or by name where the files give no id).",
+        "A subscription deleted in the app, or one not created yet: the files promise runs "
+        "that nothing makes.",
+        'resource "segment_destination_subscription" "id-d1_s9" { ... }  with no s9 in the '
+        "workspace",
+        "Create it (apply), or remove it from the files; pull a fresh snapshot if it is new.",
+    ),
+    Rule(
+        "SL803", "drift-only-in-workspace", "error",
+        "`schedulelib drift`: a subscription of the snapshot that no schedule in the files "
+        "matches.  The finding is placed on the subscription in the snapshot file.",
+        "A subscription made in the app and never written down runs on a schedule nobody "
+        "reviews.",
+        "a snapshot subscription s7 that no file names",
+        "Add it to the files (terraform import, or a Git sync export), or delete it in the app; "
+        "give drift every directory that holds schedules.",
+    ),
+    Rule(
+        "SL804", "drift-enabled-differs", "warning",
+        "`schedulelib drift`: the schedule runs at the same times on both sides, but the files "
+        "and the workspace disagree on whether the subscription is enabled.",
+        "A disabled subscription runs nothing whatever its schedule says; turning one off in "
+        "the app is a common quick fix that the files never hear of.",
+        "enabled = true in the files, \"enabled\": false in the snapshot",
+        "Make the files say what the workspace should do, then apply.",
+    ),
+    Rule(
+        "SL805", "drift-equivalent", "warning",
+        "`schedulelib drift`: the schedule is written differently on the two sides but starts "
+        "runs at the same instants for ever (\"60m\" and \"1h\"; an alias of a zone and its "
+        "canonical name; day 29-31 of February and day 29).  A note: drift still exits 0 "
+        "unless warnings fail (--strict).",
+        "A plan that shows a changed string is not a changed schedule; saying so saves a "
+        "needless apply, and the next export will write it the workspace's way.",
+        'files: {"strategy": "periodic", "config": {"interval": "60m"}}  workspace: "1h"',
+        "Nothing needs to change; write it as the workspace does to quiet the note.",
+    ),
+    Rule(
+        "SL806", "drift-unknown", "error",
+        "`schedulelib drift`: a matched subscription whose schedule cannot be compared: the "
+        "files know it only when Terraform runs (SL903), or one side is not a valid schedule, "
+        "or the workspace has none.",
+        "Checked means checked: a schedule that could not be judged is never counted as the "
+        "same.",
+        'schedule_config = { interval = var.interval }  with no default for var.interval',
+        "Give the value statically (a default, a --var-file), or fix the schedule the finding "
+        "names.",
+    ),
+    Rule(
+        "SL807", "drift-ambiguous-match", "error",
+        "`schedulelib drift`: a schedule in the files could be matched only by name, and more "
+        "than one subscription fits (or more than one schedule in the files wants the same "
+        "subscription, or the same id is claimed twice).",
+        "Pairing on a guess would compare the wrong schedules and could call a change the "
+        "same; the ambiguity is reported instead.",
+        "two subscriptions named \"Daily users\" for one destination and model, and a file "
+        "that gives no id",
+        "Give the subscription id in the files (an import block, a Git sync resource name, an "
+        "\"id\" field).",
     ),
     Rule(
         "SL901", "unreadable-file", "error",

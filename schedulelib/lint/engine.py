@@ -12,7 +12,7 @@ Nothing here prints.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from itertools import chain, islice
@@ -164,9 +164,14 @@ class Settings:
         return bool(config.strict)
 
 
+#: A pass run once every file is checked (``schedulelib drift``'s): each file that is not
+#: skipped, by its place among the items, in; findings for the files at those places out.
+Judge = Callable[[list[tuple[int, "Checked"]]], dict[int, list[Finding]]]
+
+
 def lint(items: Iterable[Source | Scan], options: Options | None = None,
          settings: Settings | None = None, *,
-         context: Iterable[Source | Scan] = ()) -> Report:
+         context: Iterable[Source | Scan] = (), judge: Judge | None = None) -> Report:
     """Check every source; never raises for anything a file holds.
 
     What ``validate`` does, from its sources on: the run's Terraform session (the values of
@@ -179,6 +184,10 @@ def lint(items: Iterable[Source | Scan], options: Options | None = None,
     ``context``: more files whose schedules the rules judged together see, though nothing is
     reported about them (a pre-commit hook names the changed files; the rest of the
     repository is their context).  A file both named and in the context is named.
+
+    ``judge``: one more pass over every checked file (a command's own rules, such as
+    ``drift``'s), given each file's :class:`Checked` record (its located schedules and
+    models); its findings go through each file's comments and selection like any other.
     """
     settings = settings or Settings(options or Options())
     report = Report()
@@ -187,6 +196,14 @@ def lint(items: Iterable[Source | Scan], options: Options | None = None,
         done += _checked(items, settings, run)
         done += (_check_item(scan, settings) for scan in run.rest())
     extra = _together(done, context, settings, report)
+    if judge is not None:
+        judged = [(n, one) for n, one in enumerate(done) if not one.skipped]
+        try:
+            more = judge(judged)
+        except Exception as exc:  # the files' own findings are still reported
+            more = {judged[0][0]: [internal_error(judged[0][1].name, exc)]} if judged else {}
+        for n, found in more.items():
+            extra.setdefault(n, []).extend(found)
     for n, one in enumerate(done):
         _join(one, extra.get(n, []), settings)
         if not settings.options.locate:
@@ -201,7 +218,8 @@ class Located:
     knows it only at apply time) and what it belongs to.  Plain values: it crosses from a
     worker process to the parent."""
 
-    __slots__ = ("doc", "file", "judged", "name", "pointer", "span", "static", "subject")
+    __slots__ = ("doc", "file", "judged", "name", "pointer", "span", "static", "subject",
+                 "whole")
 
     def __init__(self, file: str, found: Found) -> None:
         self.file, self.name, self.pointer = file, found.name, found.pointer
@@ -212,6 +230,8 @@ class Located:
         #: Whether the rules judged together may use it: no stand-in for a value only
         #: Terraform knows (which would be a false collision), and a readable document.
         self.judged = found.static and not found.unknown and isinstance(found.doc, dict)
+        #: Known whole before Terraform runs (no part held by a stand-in).
+        self.whole = found.static and not found.unknown
 
 
 class Checked:
@@ -231,8 +251,8 @@ class Checked:
         self.located: list[Located] = []
         #: The Reverse ETL models the file describes (who shares a warehouse: SL701).
         self.models: list[Subject] = []
-        #: For a file whose comments may name a rule judged together: what its findings are
-        #: made from (kind, unreadable, findings before comments and selection, text), so that
+        #: For a file with ``schedulelib:`` comments, which may name a rule of a pass over all
+        #: the files: what its findings are made from (kind, unreadable, findings before comments and selection, text), so that
         #: they are made again once those rules have spoken (no false SL920).
         self.pending: tuple[str, bool, list[Finding], str] | None = None
         self.fix: FileFix | None = None
@@ -250,7 +270,9 @@ def _check_item(item: Source | Scan, settings: Settings) -> Checked:
         raw, text, done.fix = _check_one(done.name, scan, settings)
         done.findings, done.trouble, done.failing = _finish(done.name, scan.kind,
                                                             scan.unreadable, raw, text, settings)
-        if text is not None and scan.kind in ("yaml", "terraform") and "SL7" in text:
+        if text is not None and scan.kind in ("yaml", "terraform") and "schedulelib:" in text:
+            # Its comments may silence a finding of a pass over all the files (SL701, a drift
+            # verdict): they are applied again once those passes have spoken.
             done.pending = (scan.kind, scan.unreadable, raw, text)
         done.models = list(scan.models)
         # A schedule with a part only Terraform knows is not counted as checked, even when its

@@ -997,7 +997,7 @@ def _add(result: Scan, ev: _Eval, doc: object, base: str, name: str, address: st
 
     result.schedules.append(Found(
         doc, base, name, locate, tuple(problems),
-        static=not whole and not any(p.code == "SL001" for p in problems),
+        static=not (whole and unknown) and not any(p.code == "SL001" for p in problems),
         renames=renames, unknown=tuple(dict.fromkeys(stand_in)), via=via, subject=subject))
 
 
