@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from schedulelib.core.diagnostics import pointer
@@ -102,3 +103,66 @@ def test_findings_of_one_code_are_capped_per_file(count: int, listed: int,
     assert listed == MAX_PER_CODE and len(problems) == min(count, listed)
     assert all(p.code == "SL003" for p in problems)
     assert (more in problems[-1].message) if more else "not listed" not in problems[-1].message
+
+
+# -- nesting depth ------------------------------------------------------------------------------
+
+
+def _depth_by_hand(text: str) -> int:
+    """The deepest nesting of ``text``, character by character (strings and escapes skipped)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for c in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["[", "]", "{", "}", '"', "\\", "a", ",", '"[["', "[" * 60]),
+                max_size=40).map("".join))
+@example("[" * 201)
+@example('"' + "[" * 300 + '"')  # brackets inside a string are text
+def test_too_deep_is_the_nesting_counted_by_hand(text: str) -> None:
+    """The linear depth check agrees with a character-by-character count."""
+    from schedulelib.core.jsontext import MAX_DEPTH, _too_deep
+
+    assert _too_deep(text) == (_depth_by_hand(text) > MAX_DEPTH)
+
+
+@pytest.mark.parametrize("depth", [150, 200, 201, 900, 5000])
+def test_deep_json_gets_one_answer_through_every_door(tmp_path: Path, depth: int) -> None:
+    """The command line and the library judge deep nesting alike, never with an internal
+    error (the interpreter's recursion limit once decided it, at a depth that depended on
+    the caller)."""
+    from click.testing import CliRunner
+
+    from schedulelib import scan_file
+    from schedulelib.cli.main import main
+
+    nested = "[" * depth + "]" * depth
+    body = ",".join(f'{{"name": "s{i}", "modelId": "m1", "reverseETLSchedule": {{"strategy": '
+                    f'"cron", "config": {{"spec": "0 * * * *", "timezone": "UTC", '
+                    f'"x": {nested}}}}}}}' for i in range(2))
+    path = tmp_path / "deep.json"
+    path.write_text('{"subscriptions": [' + body + "]}")
+    result = CliRunner().invoke(main, ["validate", "--format", "json", str(path)])
+    cli_codes = sorted({f["code"] for f in json.loads(result.output)["findings"]})
+    scanned = scan_file(path)
+    api_codes = sorted({f.code for f in scanned.findings}
+                       | {f.code for s in scanned.schedules for f in s.findings})
+    assert "SL922" not in cli_codes and result.exit_code == 1
+    assert ("SL001" in cli_codes) == (depth + 4 > 200)
+    assert set(api_codes) <= set(cli_codes) | {"SL701"}

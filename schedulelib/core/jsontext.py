@@ -101,6 +101,10 @@ def read_json(decoded: str) -> tuple[object, list[Diagnostic], int | None]:
             flags.too_long = True
         return value
 
+    if _too_deep(decoded):
+        return None, [diagnostic(
+            "SL001", "", f"the JSON is nested more than {MAX_DEPTH} levels deep",
+            "a schedule configuration is a few levels deep: check how this file was made")], None
     long_numbers = _LONG_NUMBER.search(decoded) is not None
     try:
         if long_numbers:
@@ -116,6 +120,32 @@ def read_json(decoded: str) -> tuple[object, list[Diagnostic], int | None]:
     if flags.duplicate or flags.non_finite or flags.too_long:
         problems = _Reader(decoded).problems()
     return value, problems, None
+
+
+#: The deepest nesting read.  Python's own parser stops where the interpreter's recursion
+#: limit is reached, which depends on how deep the caller already is (a file read by the
+#: command line failed at a depth the library read); and placing a finding walks the text
+#: recursively.  A fixed limit, far above any configuration, gives one answer everywhere.
+MAX_DEPTH = 200
+# A string runs to its closing quote, or to the end of an invalid text.
+_TOKENS = re.compile(r'"(?:[^"\\]|\\[\s\S]?)*(?:"|\Z)|[\[\]{}]')
+
+
+def _too_deep(text: str) -> bool:
+    """Whether ``text`` opens more than :data:`MAX_DEPTH` arrays and objects inside each
+    other (strings skipped); linear, and free for a text with few brackets."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        token = match[0]
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif token in "]}":
+            depth = max(0, depth - 1)
+    return False
 
 
 #: At most this many findings of one code in one file: a generated file with 300,000

@@ -252,8 +252,9 @@ class Checked:
         #: The Reverse ETL models the file describes (who shares a warehouse: SL701).
         self.models: list[Subject] = []
         #: For a file with ``schedulelib:`` comments, which may name a rule of a pass over all
-        #: the files: what its findings are made from (kind, unreadable, findings before comments and selection, text), so that
-        #: they are made again once those rules have spoken (no false SL920).
+        #: the files: what its findings are made from (kind, unreadable, findings before
+        #: comments and selection, text), so that they are made again once those passes have
+        #: spoken (no false SL920).
         self.pending: tuple[str, bool, list[Finding], str] | None = None
         self.fix: FileFix | None = None
 
