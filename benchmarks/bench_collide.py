@@ -81,7 +81,14 @@ def main() -> None:
     args = parser.parse_args()
     from schedulelib.core.collide import WINDOW, starts_of
     from schedulelib.lint import together
-    from schedulelib.lint.sources import read_all
+    from schedulelib.lint.sources import Scan
+    from schedulelib.lint.walk import Configs, expand
+    from schedulelib.lint.walk import read as read_source
+
+    def read_all(paths: list[str]) -> list[Scan]:
+        """Every file under ``paths``, read as validate walks them."""
+        return [item if isinstance(item, Scan) else read_source(item)
+                for item in expand(paths, Configs())]
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

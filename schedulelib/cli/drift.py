@@ -8,7 +8,6 @@ findings of the lint run, so formats, comments and configuration apply as for ``
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ import click
 
 from schedulelib._support.text import use_color
 from schedulelib.cli._common import CommandError, codes, parse_time
+from schedulelib.lint.walk import real_path
 
 if TYPE_CHECKING:
     from schedulelib.lint.engine import Checked, Located
@@ -89,7 +89,7 @@ def drift_command(ctx: click.Context, paths: tuple[str, ...], snapshot_path: Pat
         select=codes(select, "--select") or DEFAULT_SELECT, ignore=codes(ignore, "--ignore"),
         as_of=given, strict=strict, config=config_path, isolated=isolated, var_files=var_files,
         roots=[p for p in paths or (".",) if p != "-"])
-    snapshot_key = _key(str(snapshot_path))
+    snapshot_key = real_path(str(snapshot_path))
     pairings: list[Pairing] = []
     try:
         settings = lint.Settings(options)
@@ -97,7 +97,7 @@ def drift_command(ctx: click.Context, paths: tuple[str, ...], snapshot_path: Pat
         def items() -> Iterator[lint.Source | Scan]:
             for item in lint.expand(paths or (".",), settings):
                 name = item.file if isinstance(item, ScanType) else item.name
-                if _key(name) != snapshot_key:
+                if real_path(name) != snapshot_key:
                     yield item
             # Last, so that only-in-workspace findings have a place: the snapshot itself.
             yield lint.Source(str(snapshot_path), path=snapshot_path)
@@ -123,13 +123,6 @@ def drift_command(ctx: click.Context, paths: tuple[str, ...], snapshot_path: Pat
     ctx.exit(report.exit_status)
 
 
-def _key(path: str) -> str:
-    try:
-        return os.path.realpath(path)
-    except (OSError, ValueError):
-        return os.path.abspath(path)
-
-
 def _judge(files: list[tuple[int, Checked]], snapshot: Snapshot, snapshot_key: str,
            as_of: datetime, dst: str, pairings: list[Pairing]) -> dict[int, list[Finding]]:
     """Records from the files' located schedules, the verdicts, and each verdict as a finding
@@ -141,10 +134,10 @@ def _judge(files: list[tuple[int, Checked]], snapshot: Snapshot, snapshot_key: s
 
     places: list[tuple[int, Located]] = []
     records: list[FileRecord] = []
-    models = _model_ids(one for _n, one in files if _key(one.name) != snapshot_key)
+    models = _model_ids(one for _n, one in files if real_path(one.name) != snapshot_key)
     snapshot_at: tuple[int, Checked] | None = None
     for n, one in files:
-        if _key(one.name) == snapshot_key:
+        if real_path(one.name) == snapshot_key:
             snapshot_at = (n, one)
             continue
         for located in one.located:

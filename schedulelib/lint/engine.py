@@ -23,7 +23,7 @@ from schedulelib.core.diagnostics import Diagnostic, diagnostic
 from schedulelib.lint.config import DEFAULT, Config, ConfigError, Finder, RuleSet, load_config
 from schedulelib.lint.sources import Finding, Found, Scan, Subject
 from schedulelib.lint.sources.wanted import WANTED, Wanted
-from schedulelib.lint.walk import Source, expand, first, read
+from schedulelib.lint.walk import Source, expand, first, read, real_path
 
 if TYPE_CHECKING:
     from schedulelib.lint.fix import FileFix
@@ -668,10 +668,10 @@ def _join(one: Checked, extra: list[Finding], settings: Settings) -> None:
 def _context(items: Iterable[Source | Scan], named: list[str], report: Report) -> list[Scan]:
     """The context files read (those also named left out); one that cannot be read is a
     note, since a collision with it cannot be found."""
-    keys = {_key(name) for name in named}
+    keys = {real_path(name) for name in named}
     out: list[Scan] = []
     for item in items:
-        if _key(_name(item)) in keys:
+        if real_path(_name(item)) in keys:
             continue
         try:
             scan = item if isinstance(item, Scan) else read(item)
@@ -685,13 +685,6 @@ def _context(items: Iterable[Source | Scan], named: list[str], report: Report) -
         elif not scan.skipped:
             out.append(scan)
     return out
-
-
-def _key(path: str) -> str:
-    try:
-        return os.path.realpath(path)
-    except (OSError, ValueError):
-        return os.path.abspath(path)
 
 
 def _inline(name: str, kind: str, text: str, findings: list[Finding]) -> list[Finding]:

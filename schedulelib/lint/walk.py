@@ -81,7 +81,7 @@ def expand(arguments: Iterable[str], settings: Folders, *,
         # Path of each file.
         base = str(Path(argument))
         prefix = "" if base == "." else os.path.join(base, "")
-        real = _real(base)
+        real = real_path(base)
         # The folders that could not be listed come back in ``unsearchable``.
         for _folder, sub, entries in sources.walk(base, unsearchable):
             here = prefix + os.path.join(sub, "") if sub else prefix
@@ -94,7 +94,7 @@ def expand(arguments: Iterable[str], settings: Folders, *,
                     continue
                 # A file in a folder the walk entered (never through a link) is where its
                 # path says; only a link needs asking where it leads.
-                key = _real(path) if link else real_here + name
+                key = real_path(path) if link else real_here + name
                 if key not in seen:
                     seen.add(key)
                     empty = False
@@ -107,14 +107,16 @@ def expand(arguments: Iterable[str], settings: Folders, *,
 
 def first(path: str, seen: set[str]) -> bool:
     """False for a file already checked in this run (named twice, or inside a named dir)."""
-    key = _real(path)
+    key = real_path(path)
     if key in seen:
         return False
     seen.add(key)
     return True
 
 
-def _real(path: str) -> str:
+def real_path(path: str) -> str:
+    """The real path of ``path``, or its absolute path where that cannot be told (a NUL in
+    the name): the key by which one run knows a file it has seen."""
     try:
         return os.path.realpath(path)
     except (OSError, ValueError):
