@@ -352,8 +352,8 @@ ROUND = 50_000
 def _checked(items: Iterable[Source | Scan], settings: Settings, run: _Run
              ) -> Iterator[Checked]:
     """Each item checked, in order.  The first :data:`PARALLEL_FILES` here; the rest of a
-    larger run shared with worker processes (then a number stands for that many files
-    skipped in silence, which are only counted).  Forked after the first ones, the workers
+    larger run shared with worker processes (a file they skip in silence comes back as its
+    name alone).  Forked after the first ones, the workers
     start with what checking them loaded and cached (modules, zones, expressions)."""
     rest = iter(items)
     for item in islice(rest, PARALLEL_FILES):
