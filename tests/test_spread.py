@@ -294,3 +294,21 @@ def test_unsolvable_source_through_spread(tmp_path: Path) -> None:
     path.write_text(fixed.after, "utf-8")
     again = spread(list(read_all([str(path)])), as_of=AS_OF)
     assert again.changes == [] and again.groups[0].shared_left == group.shared_left
+
+
+@pytest.mark.parametrize("kind", ["missing", "fifo", "beside-a-good-file"])
+def test_a_file_that_cannot_be_read_is_said_never_nothing_to_move(tmp_path: Path,
+                                                                   kind: str) -> None:
+    """spread on a path it cannot read names it (SL901) and exits 2, even when the other
+    files were spread: "nothing to move" would be a silent pass."""
+    import os
+
+    bad = tmp_path / "nope.json"
+    if kind == "fifo":
+        os.mkfifo(bad)
+    args = ["spread", str(bad)]
+    if kind == "beside-a-good-file":
+        args.insert(1, str(Path(__file__).parent.parent / "examples" / "warehouse.tf"))
+    result = CliRunner().invoke(cli, [*args, "--as-of", "2027-01-04"])
+    assert result.exit_code == 2
+    assert f"{bad}: error SL901" in result.output

@@ -10,7 +10,14 @@ from datetime import timedelta
 
 import click
 
-from schedulelib.cli._common import EXIT_FINDINGS, EXIT_OK, CommandError, DstChoice, parse_time
+from schedulelib.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    DstChoice,
+    parse_time,
+)
 
 
 @click.command(short_help="Propose start minutes that part schedules of one source.")
@@ -60,11 +67,15 @@ def spread_command(ctx: click.Context, paths: tuple[str, ...], snapshot_path: st
         settings = lint.Settings(lint.Options(as_of=when))
         with session(()):
             scans = []
+            unreadable = []
             for item in lint.expand(paths or (".",), settings):
                 if isinstance(item, lint.Source):
                     assert item.path is not None  # no standard input here
                     item = sources.read_file(item.path, named=item.named)
-                if not item.skipped and not item.unreadable:
+                if item.unreadable:
+                    # Never "nothing to move" about a file that was not read: said, exit 2.
+                    unreadable.append(item)
+                elif not item.skipped:
                     scans.append(item)
             # The window and the policy as validate takes them: the option, else the
             # configuration of the first file (D65).
@@ -76,10 +87,15 @@ def spread_command(ctx: click.Context, paths: tuple[str, ...], snapshot_path: st
         raise CommandError(str(exc)) from None
     status = EXIT_FINDINGS if result.changes or any(g.shared_left for g in result.groups) \
         else EXIT_OK
+    if unreadable:
+        from schedulelib.lint import render
+
+        click.echo(render.text([f for scan in unreadable for f in scan.findings]), err=True,
+                   nl=False)
     if show_diff:
         click.echo("".join(f.diff() for f in result.files), nl=False)
         _refusals(result)
-        ctx.exit(status)
+        ctx.exit(EXIT_USAGE if unreadable else status)
     written = _write(result) if write else False
     if fmt == "json":
         doc = result.to_dict()
@@ -91,7 +107,7 @@ def spread_command(ctx: click.Context, paths: tuple[str, ...], snapshot_path: st
     if write and written and not any(g.shared_left for g in result.groups) \
             and all(not c.unwritable for c in result.changes):
         status = EXIT_OK
-    ctx.exit(status)
+    ctx.exit(EXIT_USAGE if unreadable else status)
 
 
 def _durations(path: str) -> dict[str, int]:
