@@ -88,6 +88,7 @@ def drift_command(ctx: click.Context, paths: tuple[str, ...], snapshot_path: Pat
     options = lint.Options(
         select=codes(select, "--select") or DEFAULT_SELECT, ignore=codes(ignore, "--ignore"),
         as_of=given, strict=strict, config=config_path, isolated=isolated, var_files=var_files,
+        locate=True,
         roots=[p for p in paths or (".",) if p != "-"])
     snapshot_key = real_path(str(snapshot_path))
     pairings: list[Pairing] = []

@@ -280,9 +280,12 @@ def _check_item(item: Source | Scan, settings: Settings) -> Checked:
         # other fields were (a stand-in holds the unknown part).
         done.schedules = sum(1 for found in scan.schedules if found.static and not found.unknown)
         done.unchecked = len(scan.schedules) - done.schedules
-        # Every schedule is located: the rules judged together read them (lint() drops the
-        # records afterwards unless Options.locate keeps them).
-        done.located = [Located(scan.file, found) for found in scan.schedules]
+        # The schedules the rules judged together can use (those whose file names their
+        # model or source) are located, every one with Options.locate (a pass of a command,
+        # such as drift's); lint() drops the records afterwards unless Options.locate keeps
+        # them.  Locating a schedule places it in the text, which a clean file never needs.
+        done.located = [Located(scan.file, found) for found in scan.schedules
+                        if settings.options.locate or _owned(found.subject)]
     except ConfigError:
         raise  # a settings file the run cannot use: a usage error for the whole run
     except Exception as exc:  # one file must never lose the others' report
@@ -290,6 +293,11 @@ def _check_item(item: Source | Scan, settings: Settings) -> Checked:
         done.schedules, done.unchecked, done.located, done.fix = 0, 0, [], None
         done.models, done.pending = [], None
     return done
+
+
+def _owned(subject: Subject | None) -> bool:
+    """Whether the files say which warehouse a schedule's extractions run in."""
+    return subject is not None and bool(subject.model or subject.source)
 
 
 class _Run:
@@ -613,8 +621,7 @@ def _together(done: list[Checked], context: Iterable[Source | Scan], settings: S
     # A schedule belongs to a warehouse only when its file names its model or source; with
     # fewer than two such schedules and no context there is nothing to judge, and a run of
     # plain schedule files never loads the rules (start-up time: a pre-commit hook).
-    owned = sum(1 for _n, one in named for loc in one.located
-                if loc.subject is not None and (loc.subject.model or loc.subject.source))
+    owned = sum(1 for _n, one in named for loc in one.located if _owned(loc.subject))
     if owned < 2 and not context:
         return {}
     from schedulelib.lint import together
