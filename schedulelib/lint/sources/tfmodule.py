@@ -57,13 +57,7 @@ class Module:
         """(declared, value): the value from a .tfvars file, else the default (None: none)."""
         if name in self.values:
             return True, self.values[name]
-        if own is not None and name in own.variables:
-            return True, own.variables[name]
-        if self._variables is None:
-            self._index()
-        assert self._variables is not None
-        key, default = self._variables.get(name, (own_key, None))
-        return key != own_key, default if key != own_key else None
+        return self.default(name, own, own_key)
 
     def default(self, name: str, own: HclReader | None, own_key: str
                 ) -> tuple[bool, Node | None]:
