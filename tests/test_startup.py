@@ -142,3 +142,19 @@ def test_a_command_runs_with_a_larger_collector_threshold_and_restores_it(
         assert (seen, gc.get_threshold()) == ([during], before)
     finally:
         gc.set_threshold(*saved)
+
+
+@pytest.mark.parametrize(("pyproject", "parsed"), [
+    ('[project]\nname = "app"\ndependencies = ["schedulelib>=0.1"]\n'
+     '[project.scripts]\nschedulelib = "x:y"  # schedulelib\n', False),
+    ('[project]\ndependencies = ["schedulelib>=0.1"]\n[tool.schedulelib]\nstrict = true\n', True),
+], ids=["a-dependency", "the-table"])
+def test_tomllib_only_for_a_configuration(tmp_path: Path, pyproject: str, parsed: bool) -> None:
+    """A pyproject.toml that names schedulelib only as a dependency is not parsed (D76); one
+    with [tool.schedulelib] is, and its settings apply (strict: the alias warning fails)."""
+    (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    (tmp_path / "alias.json").write_text(json.dumps({"reverseETLSchedule": {
+        "strategy": "cron", "config": {"spec": "0 9 * * *", "timezone": "US/Eastern"}}}),
+        encoding="utf-8")
+    status, modules, out = imported_by(["validate", str(tmp_path / "alias.json")], tmp_path)
+    assert "SL504" in out and ("tomllib" in modules) is parsed and status == int(parsed)

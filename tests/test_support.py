@@ -15,7 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from schedulelib._support.names import numbered
-from schedulelib._support.text import SURROGATE, printable, use_color, writable
+from schedulelib._support.text import printable, shown, surrogate, use_color, writable
 
 # Any code point, lone surrogates included (a JSON "\ud800" puts one in a str).
 ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=40)
@@ -24,22 +24,47 @@ ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=40
 # -- printable and writable ---------------------------------------------------------------------
 
 
+# The bidirectional embeddings, overrides and isolates (Unicode's Bidi_Control list, less the
+# marks LRM, RLM and ALM, which reorder nothing by themselves).
+BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _unsafe(ch: str) -> bool:
     # The independent statement of what a terminal must not get raw: C0/C1 controls and DEL
-    # (Unicode category Cc) and lone surrogates (Cs).
-    return unicodedata.category(ch) in {"Cc", "Cs"}
+    # (Unicode category Cc), lone surrogates (Cs), the line and paragraph separators (Zl, Zp)
+    # and the bidirectional controls.
+    return unicodedata.category(ch) in {"Cc", "Cs", "Zl", "Zp"} or ch in BIDI
 
 
-@given(ANY_TEXT)
+UNSAFE_OR_NOT = st.text(st.one_of(st.characters(codec=None, exclude_categories=()),
+                                  st.sampled_from([*sorted(BIDI), "\u2028", "\u2029", "\x7f"])),
+                        max_size=40)
+
+
+@given(UNSAFE_OR_NOT)
 @example("\x1b]0;title\x07red\x1b[31m")  # an escape sequence that retitles and recolours
 @example("a\ud800b\udfff")
 @example("\x85\x9f\xa0")  # C1 controls either side of the first printable Latin-1 character
 def test_printable_replaces_exactly_the_unsafe_characters(text: str) -> None:
     out = printable(text)
     assert len(out) == len(text)
-    for given_ch, shown in zip(text, out, strict=True):
-        assert shown == ("\ufffd" if _unsafe(given_ch) else given_ch)
+    for given_ch, out_ch in zip(text, out, strict=True):
+        assert out_ch == ("\ufffd" if _unsafe(given_ch) else given_ch)
     out.encode("utf-8")  # never raises: no surrogate is left
+
+
+@given(UNSAFE_OR_NOT)
+@example("plain name.json")  # printable ASCII: returned as it is, no pattern compiled
+@example("tab\there\r\n\x1b[2J\x7f")
+@example("caf\u00e9 \u202eexe.json \u2028 \ud800")
+def test_shown_escapes_exactly_the_unsafe_characters(text: str) -> None:
+    """Each unsafe character becomes its escape (``\\n``, ``\\x1b``, ``\\u202e``); the others
+    stay, whichever path (ASCII or not) the text takes."""
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    expected = "".join(
+        (named.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"))
+        if _unsafe(c) else c for c in text)
+    assert shown(text) == expected
 
 
 @given(ANY_TEXT)
@@ -57,7 +82,7 @@ def test_writable_json_reads_back_as_the_same_string(text: str) -> None:
 def test_writable_text_replaces_only_surrogates(text: str) -> None:
     out = writable(text, json=False)
     assert out == "".join("\ufffd" if unicodedata.category(c) == "Cs" else c for c in text)
-    assert (SURROGATE.search(text) is None) == (out is text)
+    assert (surrogate().search(text) is None) == (out is text)
 
 
 def test_the_surrogate_pattern_is_the_only_one_in_the_package() -> None:

@@ -6,18 +6,18 @@ The calendar arithmetic on the bitsets (the exact minimum gap, never-runs) is co
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache, lru_cache
 from typing import NamedTuple
 
+from schedulelib._support.records import Frozen, frozen_value
 from schedulelib.core import floor
 from schedulelib.core.diagnostics import CronSyntaxError, diagnostic, quote
 from schedulelib.core.floor import Gap
 
 
-@dataclass(frozen=True, slots=True)
-class CronExpr:
+@frozen_value(slots=True)
+class CronExpr(Frozen):
     """A parsed 5-field cron expression.
 
     Each field is a bitset: bit ``n`` is set when value ``n`` matches.  ``minutes`` uses bits
@@ -41,6 +41,20 @@ class CronExpr:
     weekdays: int
     dom_star: bool
     dow_star: bool
+
+    def __init__(self, spec: str, fields: tuple[str, str, str, str, str], minutes: int,
+                 hours: int, days: int, months: int, weekdays: int, dom_star: bool,
+                 dow_star: bool) -> None:
+        put = object.__setattr__
+        put(self, "spec", spec)
+        put(self, "fields", fields)
+        put(self, "minutes", minutes)
+        put(self, "hours", hours)
+        put(self, "days", days)
+        put(self, "months", months)
+        put(self, "weekdays", weekdays)
+        put(self, "dom_star", dom_star)
+        put(self, "dow_star", dow_star)
 
     # -- derived facts (pure functions of the bitsets, cached by value) -------------------------
 

@@ -8,8 +8,8 @@ never change meaning; a retired code is never reused.  ``docs/rules.md`` is gene
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
+from schedulelib._support.records import Frozen, frozen_value
 from schedulelib.core.rules import RULES, Severity
 
 #: The key under which a Segment subscription holds its schedule (``reverseETLSchedule``):
@@ -17,8 +17,8 @@ from schedulelib.core.rules import RULES, Severity
 WRAPPER_KEY = "reverseETLSchedule"
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+@frozen_value(slots=True)
+class Diagnostic(Frozen):
     """One finding: a stable code, a severity, where (RFC 6901 pointer) and what."""
 
     code: str
@@ -26,6 +26,15 @@ class Diagnostic:
     path: str
     message: str
     hint: str = ""
+
+    def __init__(self, code: str, severity: Severity, path: str, message: str,
+                 hint: str = "") -> None:
+        put = object.__setattr__
+        put(self, "code", code)
+        put(self, "severity", severity)
+        put(self, "path", path)
+        put(self, "message", message)
+        put(self, "hint", hint)
 
     def to_dict(self) -> dict[str, str]:
         return {

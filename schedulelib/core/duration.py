@@ -7,11 +7,11 @@ below is Go's (go1.19 and current master share this code), proven by the vectors
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import total_ordering
 
-from schedulelib._support.text import SURROGATE
+from schedulelib._support.records import Frozen, frozen_value
+from schedulelib._support.text import surrogate
 from schedulelib.core.diagnostics import DurationError, diagnostic
 
 _U64 = (1 << 64) - 1
@@ -65,8 +65,11 @@ def _rune_width(s: bytes, i: int) -> int:
 def _to_bytes(text: str | bytes) -> bytes:
     if isinstance(text, bytes):
         return text
+    if not isinstance(text, str):
+        raise TypeError(f"a duration is text (str or bytes), got {type(text).__name__} "
+                        f"{text!r:.60}")
     # A lone surrogate cannot reach Go: its JSON decoder turns one into U+FFFD.
-    return SURROGATE.sub("\ufffd", text).encode("utf-8")
+    return (text if text.isascii() else surrogate().sub("\ufffd", text)).encode("utf-8")
 
 
 def _invalid(orig: bytes) -> DurationError:
@@ -189,11 +192,14 @@ def format_duration(ns: int) -> str:
 
 
 @total_ordering
-@dataclass(frozen=True, slots=True)
-class Duration:
+@frozen_value(slots=True)
+class Duration(Frozen):
     """A Go ``time.Duration``: an int64 count of nanoseconds."""
 
     nanoseconds: int
+
+    def __init__(self, nanoseconds: int) -> None:
+        object.__setattr__(self, "nanoseconds", nanoseconds)
 
     def __str__(self) -> str:
         return format_duration(self.nanoseconds)

@@ -11,6 +11,7 @@ import json
 import math
 import re
 import sys
+from functools import cache
 
 from schedulelib.core.diagnostics import Diagnostic, diagnostic, pointer
 
@@ -127,8 +128,13 @@ def read_json(decoded: str) -> tuple[object, list[Diagnostic], int | None]:
 #: command line failed at a depth the library read); and placing a finding walks the text
 #: recursively.  A fixed limit, far above any configuration, gives one answer everywhere.
 MAX_DEPTH = 200
-# A string runs to its closing quote, or to the end of an invalid text.
-_TOKENS = re.compile(r'"(?:[^"\\]|\\[\s\S]?)*(?:"|\Z)|[\[\]{}]')
+
+
+@cache
+def _tokens() -> re.Pattern[str]:
+    """A string (to its closing quote, or to the end of an invalid text) or a bracket;
+    compiled on first use, as every pattern a clean file never needs (decision D55)."""
+    return re.compile(r'"(?:[^"\\]|\\[\s\S]?)*(?:"|\Z)|[\[\]{}]')
 
 
 def _too_deep(text: str) -> bool:
@@ -137,7 +143,7 @@ def _too_deep(text: str) -> bool:
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return False
     depth = 0
-    for match in _TOKENS.finditer(text):
+    for match in _tokens().finditer(text):
         token = match[0]
         if token in "[{":
             depth += 1
@@ -193,10 +199,15 @@ def _syntax_hint(text: str, exc: json.JSONDecodeError) -> str:
 
 # -- the position-aware reader ---------------------------------------------------------------
 
-_WS = re.compile(r"[ \t\n\r]*")
-_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"')
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
-_WORD = re.compile(r"true|false|null|NaN|Infinity|-Infinity")
+
+@cache
+def _lexer() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Whitespace, a string, a number, a word: the reader's patterns, compiled when a finding
+    first needs a place (a clean file never does)."""
+    return (re.compile(r"[ \t\n\r]*"),
+            re.compile(r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"'),
+            re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"),
+            re.compile(r"true|false|null|NaN|Infinity|-Infinity"))
 
 
 class _Reader:
@@ -210,6 +221,7 @@ class _Reader:
         self.ends: dict[str, int] = {}
         self.found: list[Diagnostic] = []
         self._lines: list[int] = []
+        self._ws, self._string, self._number, self._word = _lexer()
 
     def problems(self) -> list[Diagnostic]:
         self.walk()
@@ -217,7 +229,7 @@ class _Reader:
 
     def walk(self) -> None:
         if not self.starts:
-            self._value(_WS.match(self.text, 0).end(), ())  # type: ignore[union-attr]
+            self._value(self._ws.match(self.text, 0).end(), ())  # type: ignore[union-attr]
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""
@@ -242,15 +254,15 @@ class _Reader:
         if c == "[":
             return self._array(i, path)
         if c == '"':
-            return _STRING.match(self.text, i).end()  # type: ignore[union-attr]
-        word = _WORD.match(self.text, i)
+            return self._string.match(self.text, i).end()  # type: ignore[union-attr]
+        word = self._word.match(self.text, i)
         if word is not None:
             if word.group() in _NON_FINITE:
                 self.found.append(diagnostic(
                     "SL002", pointer(*path), f"{word.group()} is not a JSON number",
                     "write a finite number"))
             return word.end()
-        end = _NUMBER.match(self.text, i).end()  # type: ignore[union-attr]
+        end = self._number.match(self.text, i).end()  # type: ignore[union-attr]
         if end - i >= 300 or self.text.find("e", i, end) >= 0 or self.text.find("E", i, end) >= 0:
             self._long_number(self.text[i:end], path)
         return end
@@ -269,12 +281,12 @@ class _Reader:
             "write the value intended; this schedule is not checked"))
 
     def _object(self, i: int, path: tuple[str | int, ...]) -> int:
-        i = _WS.match(self.text, i + 1).end()  # type: ignore[union-attr]
+        i = self._ws.match(self.text, i + 1).end()  # type: ignore[union-attr]
         seen: dict[str, int] = {}
         if self.text[i] == "}":
             return i + 1
         while True:
-            end = _STRING.match(self.text, i).end()  # type: ignore[union-attr]
+            end = self._string.match(self.text, i).end()  # type: ignore[union-attr]
             key = json.loads(self.text[i:end])
             if key in seen:
                 line = self.position(seen[key])[0]
@@ -284,26 +296,26 @@ class _Reader:
                     "different ones"))
             else:
                 seen[key] = i
-            i = _WS.match(self.text, end).end()  # type: ignore[union-attr]
-            i = _WS.match(self.text, i + 1).end()  # type: ignore[union-attr]  # the ':'
+            i = self._ws.match(self.text, end).end()  # type: ignore[union-attr]
+            i = self._ws.match(self.text, i + 1).end()  # type: ignore[union-attr]  # the ':'
             i = self._value(i, (*path, key))
-            i = _WS.match(self.text, i).end()  # type: ignore[union-attr]
+            i = self._ws.match(self.text, i).end()  # type: ignore[union-attr]
             if self.text[i] == "}":
                 return i + 1
-            i = _WS.match(self.text, i + 1).end()  # type: ignore[union-attr]  # the ','
+            i = self._ws.match(self.text, i + 1).end()  # type: ignore[union-attr]  # the ','
 
     def _array(self, i: int, path: tuple[str | int, ...]) -> int:
-        i = _WS.match(self.text, i + 1).end()  # type: ignore[union-attr]
+        i = self._ws.match(self.text, i + 1).end()  # type: ignore[union-attr]
         if self.text[i] == "]":
             return i + 1
         index = 0
         while True:
             i = self._value(i, (*path, index))
             index += 1
-            i = _WS.match(self.text, i).end()  # type: ignore[union-attr]
+            i = self._ws.match(self.text, i).end()  # type: ignore[union-attr]
             if self.text[i] == "]":
                 return i + 1
-            i = _WS.match(self.text, i + 1).end()  # type: ignore[union-attr]
+            i = self._ws.match(self.text, i + 1).end()  # type: ignore[union-attr]
 
 
 class JsonLocator:

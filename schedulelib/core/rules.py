@@ -6,15 +6,14 @@ changes meaning, and a retired code is never reused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """What a code means, for ``schedulelib rule CODE`` and docs/rules.md."""
+class Rule(NamedTuple):
+    """What a code means, for ``schedulelib rule CODE`` and docs/rules.md (a NamedTuple, not
+    a dataclass: the registry is built on every start, decision D55)."""
 
     code: str
     name: str
@@ -34,7 +33,7 @@ _FIXABLE = frozenset({"SL202", "SL303", "SL305", "SL306", "SL404", "SL406", "SL5
 
 def _rules(*rules: Rule) -> dict[str, Rule]:
     # Only the few fixable rules are copied: this runs on every start.
-    return {r.code: replace(r, fixable=True) if r.code in _FIXABLE else r for r in rules}
+    return {r.code: r._replace(fixable=True) if r.code in _FIXABLE else r for r in rules}
 
 
 # Grouped by hundreds: 0xx document, 1xx schedule object, 2xx periodic, 3xx specific_days,

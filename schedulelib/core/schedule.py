@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Union
 
+from schedulelib._support.records import Frozen, frozen_value
 from schedulelib.core.cron import (
     MAX_PROBLEMS,
     CronExpr,
@@ -68,7 +69,7 @@ CRON_FLOOR = timedelta(minutes=15)
 # -- the values ---------------------------------------------------------------------------------
 
 
-class _Base:
+class _Base(Frozen):
     strategy: ClassVar[str]
     #: False for manual and dbt_cloud, whose syncs no clock triggers.
     time_driven: ClassVar[bool] = True
@@ -112,17 +113,20 @@ class _NoClock(_Base):
         return iter(())
 
 
-@dataclass(frozen=True)
+@frozen_value()
 class Manual(_NoClock):
     """Syncs run only when triggered by hand (UI or API)."""
 
     strategy: ClassVar[str] = "manual"
 
+    def __init__(self) -> None:
+        pass
+
     def to_dict(self) -> dict[str, Any]:
         return {"strategy": "manual"}
 
 
-@dataclass(frozen=True)
+@frozen_value()
 class DbtCloud(_NoClock):
     """Syncs triggered by a dbt Cloud job, not by time."""
 
@@ -130,12 +134,16 @@ class DbtCloud(_NoClock):
     job_id: str
     account_id: str
 
+    def __init__(self, job_id: str, account_id: str) -> None:
+        object.__setattr__(self, "job_id", job_id)
+        object.__setattr__(self, "account_id", account_id)
+
     def to_dict(self) -> dict[str, Any]:
         return {"strategy": "dbt_cloud",
                 "config": {"jobId": self.job_id, "accountId": self.account_id}}
 
 
-@dataclass(frozen=True)
+@frozen_value()
 class Periodic(_Base):
     """A sync every ``interval``, in absolute time (DST does not move it)."""
 
@@ -143,6 +151,10 @@ class Periodic(_Base):
     interval: Duration
     #: The interval as written (Go accepts many spellings of one duration: "90m", "1h30m").
     text: str = field(default="", compare=False)
+
+    def __init__(self, interval: Duration, text: str = "") -> None:
+        object.__setattr__(self, "interval", interval)
+        object.__setattr__(self, "text", text)
 
     def to_dict(self) -> dict[str, Any]:
         return {"strategy": "periodic",
@@ -160,7 +172,7 @@ class Periodic(_Base):
         return iter_periodic_runs(self.interval.nanoseconds, after, until, anchor=anchor)
 
 
-@dataclass(frozen=True)
+@frozen_value()
 class SpecificDays(_Base):
     """At the top of each listed hour on each listed weekday (0 is Sunday), in ``timezone``.
 
@@ -171,6 +183,11 @@ class SpecificDays(_Base):
     days: tuple[int, ...]
     hours: tuple[int, ...]
     timezone: str
+
+    def __init__(self, days: tuple[int, ...], hours: tuple[int, ...], timezone: str) -> None:
+        object.__setattr__(self, "days", days)
+        object.__setattr__(self, "hours", hours)
+        object.__setattr__(self, "timezone", timezone)
 
     def to_dict(self) -> dict[str, Any]:
         return {"strategy": "specific_days",
@@ -188,13 +205,17 @@ class SpecificDays(_Base):
         return self.to_cron().runs(after, until, dst=dst)
 
 
-@dataclass(frozen=True)
+@frozen_value()
 class Cron(_Base):
     """A 5-field cron expression evaluated in ``timezone``."""
 
     strategy: ClassVar[str] = "cron"
     expr: CronExpr
     timezone: str
+
+    def __init__(self, expr: CronExpr, timezone: str) -> None:
+        object.__setattr__(self, "expr", expr)
+        object.__setattr__(self, "timezone", timezone)
 
     @property
     def spec(self) -> str:

@@ -278,6 +278,69 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def may_configure(raw: bytes) -> bool:
+    """Whether a ``pyproject.toml`` may hold a ``[tool.schedulelib]`` table.
+
+    False only when no ``schedulelib`` in it can be that key: the word is a key of the table
+    only where the text before it on its line spells the path to it (``[tool.``,
+    ``tool.``, an inline table's brace, or nothing at all under a ``[tool]`` header), and
+    never inside a value (``dependencies = ["schedulelib"]``), a comment, or a key of another
+    table (``[project.scripts]`` ``schedulelib = ...``).  Escapes, which could spell the word
+    otherwise, leave the question to the TOML parser.  Linear: each line is looked at once.
+    """
+    if b"\\u" in raw or b"\\U" in raw:
+        return True  # "\u0073chedulelib" is the same key
+    tool_header: bool | None = None
+    at = raw.find(b"schedulelib")
+    while at >= 0:
+        start = raw.rfind(b"\n", 0, at) + 1
+        end = raw.find(b"\n", at)
+        line = raw[start:end if end >= 0 else len(raw)]
+        if b"{" in line[:line.rfind(b"schedulelib")]:
+            return True  # an inline table: its keys may be anything
+        path = _key_path(line[:at - start])
+        if path == "tool":
+            return True
+        if path == "":
+            if tool_header is None:
+                tool_header = any(_opens_tool(row) for row in raw.split(b"\n"))
+            if tool_header:
+                return True
+        if end < 0:
+            break
+        at = raw.find(b"schedulelib", end)
+    return False
+
+
+def _key_path(prefix: bytes) -> str | None:
+    """What the text before a word on its line makes of it: "" a key at the start of a line
+    (in the table of the last header), "tool" a key under ``tool`` (``tool.``, ``[tool.``),
+    None anything else (a value, a comment, another table's path)."""
+    rest = prefix.lstrip(b" \t")
+    header = rest.startswith(b"[")
+    if header:
+        rest = rest[2:] if rest.startswith(b"[[") else rest[1:]
+        rest = rest.lstrip(b" \t")
+    for name in (b"tool", b'"tool"', b"'tool'"):
+        if rest.startswith(name):
+            after = rest[len(name):].lstrip(b" \t")
+            if after.startswith(b"."):
+                rest = after[1:].lstrip(b" \t")
+                return "tool" if rest in (b"", b'"', b"'") else None
+    if rest in (b"", b'"', b"'"):
+        return "" if not header else None  # [schedulelib] is another table
+    return None
+
+
+def _opens_tool(row: bytes) -> bool:
+    """Whether a line is the header ``[tool]`` (or ``[[tool]]``), however spaced and quoted."""
+    rest = row.lstrip(b" \t")
+    if not rest.startswith(b"["):
+        return False
+    inner = rest.lstrip(b"[").split(b"]", 1)[0].strip(b" \t")
+    return inner in (b"tool", b'"tool"', b"'tool'")
+
+
 def load_config(path: Path, *, required: bool = False) -> Config | None:
     """The settings in ``path`` (a ``pyproject.toml`` or a ``.schedulelib.toml``).
 
@@ -298,8 +361,9 @@ def load_config(path: Path, *, required: bool = False) -> Config | None:
         raise ConfigError(f"{path}: cannot be read: {exc}") from None
     if len(raw) > 1024 * 1024:
         raise ConfigError(f"{path}: larger than 1 MiB; not a configuration file")
-    if path.name == "pyproject.toml" and b"schedulelib" not in raw and not required:
-        # Most pyproject.toml files are someone else's: skip them without importing tomllib.
+    if path.name == "pyproject.toml" and not required and not may_configure(raw):
+        # Most pyproject.toml files are someone else's, or name schedulelib only as a
+        # dependency: skip them without importing tomllib (docs/decisions.md D76).
         return None
     import tomllib
 

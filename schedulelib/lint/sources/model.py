@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
+from schedulelib._support.records import Frozen, frozen_value
 from schedulelib.core.diagnostics import WRAPPER_KEY, Diagnostic, pointer
 
 __all__ = ["WRAPPER_KEY", "Checker", "Finding", "Found", "Kind", "Lines", "Locate", "Scan",
@@ -21,8 +21,8 @@ Kind = Literal["json", "yaml", "terraform"]
 # -- records ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+@frozen_value(slots=True)
+class Finding(Frozen):
     """One diagnostic placed in a file: ``diagnostic.path`` is a JSON Pointer into the file.
 
     ``line`` and ``column`` are 1-based and mark the start of the offending value;
@@ -37,6 +37,16 @@ class Finding:
     diagnostic: Diagnostic
     end_line: int = 0
     end_column: int = 0
+
+    def __init__(self, file: str, line: int, column: int, diagnostic: Diagnostic,
+                 end_line: int = 0, end_column: int = 0) -> None:
+        put = object.__setattr__
+        put(self, "file", file)
+        put(self, "line", line)
+        put(self, "column", column)
+        put(self, "diagnostic", diagnostic)
+        put(self, "end_line", end_line)
+        put(self, "end_column", end_column)
 
     @classmethod
     def at(cls, file: str, span: Span, diagnostic: Diagnostic) -> Finding:
@@ -70,8 +80,7 @@ class Finding:
                 "message": self.message, "hint": self.hint}
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """Where a value is written.
 
     ``start`` / ``end`` are character offsets into the decoded file text (:attr:`Scan.text`):
@@ -94,8 +103,7 @@ class Span:
     file: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Subject:
+class Subject(NamedTuple):
     """What a schedule belongs to, as far as the files say: the relation subscription -> model
     -> source (warehouse) and the ids that match it with a workspace.
 
@@ -126,7 +134,6 @@ Checker = Callable[[object], list[Diagnostic]]
 Locate = Callable[[str], Span]
 
 
-@dataclass(frozen=True)
 class Found:
     """One schedule in a file.
 
@@ -137,23 +144,40 @@ class Found:
     apply time (then it is not validated).
     """
 
-    doc: object
-    pointer: str
-    name: str
-    locator: Locate
-    problems: tuple[Diagnostic, ...] = ()
-    static: bool = True
-    #: Terraform's model-level attributes: the document's "strategy" / "config" are written
-    #: as ``schedule_strategy`` / ``schedule_config``.
-    renames: tuple[tuple[str, str], ...] = ()
-    #: Pointers (into ``doc``) of the values only known when Terraform runs, in a schedule
-    #: that is checked all the same: they hold a stand-in, and nothing is said about them.
-    unknown: tuple[str, ...] = ()
-    #: A pointer -> how the value there was reached ("var.interval, for
-    #: segment_destination_subscription.s"), added to findings; "" for a value written in place.
-    via: Callable[[str], str] | None = None
-    #: What the schedule belongs to (ids, model, source), where the file says.
-    subject: Subject | None = None
+    # A plain class, as the other records of this module (Span, Subject: NamedTuples; Scan):
+    # a dataclass costs every start of `validate` about half a millisecond (decision D55).
+    __slots__ = ("doc", "locator", "name", "pointer", "problems", "renames", "static",
+                 "subject", "unknown", "via")
+
+    def __init__(self, doc: object, pointer: str, name: str, locator: Locate,
+                 problems: tuple[Diagnostic, ...] = (), static: bool = True,
+                 renames: tuple[tuple[str, str], ...] = (), unknown: tuple[str, ...] = (),
+                 via: Callable[[str], str] | None = None, subject: Subject | None = None
+                 ) -> None:
+        self.doc, self.pointer, self.name, self.locator = doc, pointer, name, locator
+        self.problems, self.static = problems, static
+        #: Terraform's model-level attributes: the document's "strategy" / "config" are
+        #: written as ``schedule_strategy`` / ``schedule_config``.
+        self.renames = renames
+        #: Pointers (into ``doc``) of the values only known when Terraform runs, in a
+        #: schedule that is checked all the same: they hold a stand-in, and nothing is said
+        #: about them.
+        self.unknown = unknown
+        #: A pointer -> how the value there was reached ("var.interval, for
+        #: segment_destination_subscription.s"), added to findings; "" for a value written
+        #: in place.
+        self.via = via
+        #: What the schedule belongs to (ids, model, source), where the file says.
+        self.subject = subject
+
+    def __repr__(self) -> str:
+        return (f"Found(pointer={self.pointer!r}, name={self.name!r}, doc={self.doc!r}, "
+                f"static={self.static!r}, subject={self.subject!r})")
+
+    def with_subject(self, subject: Subject | None) -> Found:
+        """The same schedule, said to belong to ``subject``."""
+        return Found(self.doc, self.pointer, self.name, self.locator, self.problems,
+                     self.static, self.renames, self.unknown, self.via, subject)
 
     def locate(self, relative: str) -> tuple[int, int]:
         """1-based (line, column) of the value at ``relative`` (a pointer into ``doc``)."""
@@ -200,30 +224,41 @@ class Found:
         return self.pointer + relative
 
 
-@dataclass
 class Scan:
     """What one source holds: its schedules, and the problems of the file itself."""
 
-    file: str
-    kind: Kind | None
-    schedules: list[Found] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    #: True when the file could not be read at all (missing, a directory, no permission).
-    unreadable: bool = False
-    #: The decoded text the offsets of every :class:`Span` refer to (None: nothing decoded).
-    text: str | None = None
-    #: True when the file was not judged: not about Segment schedules, or (inside a searched
-    #: directory) not a regular file.  A skipped scan has no findings.
-    skipped: bool = False
-    #: Subscriptions that say they have no schedule (``reverseETLSchedule: null``,
-    #: ``schedule_strategy = ""``): the file is about schedules, though it holds none.
-    unscheduled: int = 0
-    #: Why a file found by a directory search was skipped, for a note ("" for files that are
-    #: simply not about schedules, which are skipped in silence).
-    note: str = ""
-    #: Every Reverse ETL model the file describes, scheduled or not (:class:`Subject` records
-    #: of kind "model"): a subscription and its model are often in different files.
-    models: list[Subject] = field(default_factory=list)
+    __slots__ = ("file", "findings", "kind", "models", "note", "schedules", "skipped", "text",
+                 "unreadable", "unscheduled")
+
+    def __init__(self, file: str, kind: Kind | None, schedules: list[Found] | None = None,
+                 findings: list[Finding] | None = None, unreadable: bool = False,
+                 text: str | None = None, skipped: bool = False, unscheduled: int = 0,
+                 note: str = "", models: list[Subject] | None = None) -> None:
+        self.file, self.kind = file, kind
+        self.schedules: list[Found] = schedules if schedules is not None else []
+        self.findings: list[Finding] = findings if findings is not None else []
+        #: True when the file could not be read at all (missing, a directory, no permission).
+        self.unreadable = unreadable
+        #: The decoded text the offsets of every :class:`Span` refer to (None: nothing
+        #: decoded).
+        self.text = text
+        #: True when the file was not judged: not about Segment schedules, or (inside a
+        #: searched directory) not a regular file.  A skipped scan has no findings.
+        self.skipped = skipped
+        #: Subscriptions that say they have no schedule (``reverseETLSchedule: null``,
+        #: ``schedule_strategy = ""``): the file is about schedules, though it holds none.
+        self.unscheduled = unscheduled
+        #: Why a file found by a directory search was skipped, for a note ("" for files that
+        #: are simply not about schedules, which are skipped in silence).
+        self.note = note
+        #: Every Reverse ETL model the file describes, scheduled or not (:class:`Subject`
+        #: records of kind "model"): a subscription and its model are often in different
+        #: files.
+        self.models: list[Subject] = models if models is not None else []
+
+    def __repr__(self) -> str:
+        return (f"Scan(file={self.file!r}, kind={self.kind!r}, schedules={self.schedules!r}, "
+                f"findings={self.findings!r}, skipped={self.skipped!r})")
 
     def check(self, checker: Checker | None = None) -> list[Finding]:
         """The file's own findings, then every schedule's, each with its line and column."""

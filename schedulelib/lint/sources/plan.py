@@ -17,7 +17,6 @@ value inside the string).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 
 from schedulelib.core.diagnostics import Diagnostic, diagnostic, pointer
 from schedulelib.lint.sources.model import Found, Lines, Scan, Span, Subject
@@ -151,7 +150,7 @@ def _resource(type_: str, after: dict[str, object], unknown: dict[str, object], 
     before = len(result.schedules)
     _schedules(type_, after, unknown, base, address, result, span)
     for i in range(before, len(result.schedules)):
-        result.schedules[i] = replace(result.schedules[i], subject=subject)
+        result.schedules[i] = result.schedules[i].with_subject(subject)
 
 
 def _schedules(type_: str, after: dict[str, object], unknown: dict[str, object], base: str,

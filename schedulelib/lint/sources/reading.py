@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from schedulelib._support.files import NotRegularFile, read_regular
-from schedulelib._support.text import SURROGATE
+from schedulelib._support.text import surrogate
 from schedulelib.core.diagnostics import diagnostic
 from schedulelib.lint.sources.model import Finding, Kind, Lines, Scan
 
@@ -106,12 +106,12 @@ def decode(text: str | bytes, result: Scan) -> str | None:
     if isinstance(text, str):
         decoded = text.removeprefix("\ufeff")
         # Text given to the API may hold a lone surrogate, which no UTF-8 file can.
-        surrogate = SURROGATE.search(decoded)
-        if surrogate is not None:
-            line, column = Lines(decoded).at(surrogate.start())
+        lone = None if decoded.isascii() else surrogate().search(decoded)
+        if lone is not None:
+            line, column = Lines(decoded).at(lone.start())
             result.findings.append(Finding(result.file, line, column, diagnostic(
-                "SL901", "", f"the text is not Unicode: U+{ord(surrogate[0]):04X} at offset "
-                f"{surrogate.start()} is a lone surrogate", "remove it"), line, column + 1))
+                "SL901", "", f"the text is not Unicode: U+{ord(lone[0]):04X} at offset "
+                f"{lone.start()} is a lone surrogate", "remove it"), line, column + 1))
             return None
     else:
         foreign = foreign_encoding(text)

@@ -20,7 +20,6 @@ import gc
 import math
 import re
 import sys
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from schedulelib.core.diagnostics import Diagnostic, diagnostic, pointer
@@ -388,7 +387,7 @@ class _Document:
         for path, node, label in found:
             schedule = self.schedule(_pointer(path), node, label)
             if id(node) in subjects and path is not None:
-                schedule = replace(schedule, subject=subjects[id(node)])
+                schedule = schedule.with_subject(subjects[id(node)])
             self.result.schedules.append(schedule)
 
     def duplicate(self, path: _Path, name: str, key: yaml.Node, value: yaml.Node,
