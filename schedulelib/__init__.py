@@ -22,10 +22,10 @@ from schedulelib.core.schedule import SpecificDays as SpecificDays
 from schedulelib.core.schedule import analyze as analyze
 from schedulelib.core.schedule import check as check
 from schedulelib.core.schedule import load as load
-from schedulelib.core.schema import schema as schema
 
-# Names that need modules validation never imports load on first use: the result types of
-# analyze() (beside the run-time engine) and finding schedules in files (the readers).  Type
+# Names that need modules validation never imports load on first use: the JSON Schema, the
+# result types of analyze() (beside the run-time engine) and finding schedules in files (the
+# readers).  Type
 # checkers see them as the real names they are; the module __getattr__ is hidden from them on
 # purpose, so that a misspelt attribute is still an error there.
 _LAZY_ANALYSIS = frozenset({"Analysis", "DstEvent", "RealGap"})
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from schedulelib.core.analysis import RealGap as RealGap
     from schedulelib.core.same import first_difference as first_difference
     from schedulelib.core.same import same_runs as same_runs
+    from schedulelib.core.schema import schema as schema
     from schedulelib.lint.scanning import Finding as Finding
     from schedulelib.lint.scanning import ScannedFile as ScannedFile
     from schedulelib.lint.scanning import ScannedSchedule as ScannedSchedule
@@ -59,10 +60,14 @@ else:
             from schedulelib.core import same
 
             return getattr(same, name)
+        if name == "schema":
+            from schedulelib.core.schema import schema
+
+            return schema
         raise AttributeError(f"module 'schedulelib' has no attribute {name!r}")
 
     def __dir__() -> list[str]:
-        return sorted([*globals(), *_LAZY_ANALYSIS, *_LAZY_SCANNING, *_LAZY_SAME])
+        return sorted([*globals(), *_LAZY_ANALYSIS, *_LAZY_SCANNING, *_LAZY_SAME, "schema"])
 
 
 __all__ = [

@@ -44,6 +44,8 @@ NOT_FOR_JSON = [
     "schedulelib.preview",
     "schedulelib.workspace",
     "schedulelib.core.analysis",
+    "schedulelib.core.schema",
+    "schedulelib.lint.sources.plan",
     "schedulelib.core.explain",
     "yaml",
     "icalendar",

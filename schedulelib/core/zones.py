@@ -56,8 +56,6 @@ def tzdata_bytes(*parts: str) -> bytes:
     return resources.files("tzdata").joinpath(*parts).read_bytes()
 
 
-# The "L" (link) lines of tzdata.zi: "L TARGET ALIAS".
-_LINK = re.compile(r"^L (\S+) (\S+)$", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +73,8 @@ def _links() -> dict[str, str]:
     """alias -> target, from the "L" lines of tzdata.zi (100 KB: read only when a name is not
     in zone.tab, which is what most schedules name)."""
     zi = tzdata_bytes("zoneinfo", "tzdata.zi").decode("utf-8")
-    return {alias: target for target, alias in _LINK.findall(zi)}
+    links = re.findall(r"^L (\S+) (\S+)$", zi, re.MULTILINE)  # "L TARGET ALIAS"
+    return {alias: target for target, alias in links}
 
 
 def tzdata_version() -> str:

@@ -116,14 +116,14 @@ def scan_json(text: str, result: Scan) -> None:
         result.findings.append(Finding.at(result.file, where, problem))
     if any(p.code == "SL001" for p in problems):
         return
-    from schedulelib.lint.sources.plan import is_plan
+    if isinstance(value, dict) and "format_version" in value:
+        # Perhaps terraform show -json (resources, not reverseETLSchedule keys): the plan
+        # reader is loaded only for a document that names its format.
+        from schedulelib.lint.sources.plan import is_plan, scan_plan
 
-    if is_plan(value):  # terraform show -json: resources, not reverseETLSchedule keys
-        from schedulelib.lint.sources.plan import scan_plan
-
-        assert isinstance(value, dict)
-        scan_plan(value, result, lines, span)
-        return
+        if is_plan(value):
+            scan_plan(value, result, lines, span)
+            return
     # A schedule holding a number Python cannot hold (SL008) is not checked.
     unreadable: set[str] = set()
     for problem in problems:
