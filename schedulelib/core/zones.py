@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 class _Index(NamedTuple):
     keys: frozenset[str]
     located: frozenset[str]  # names in zone.tab: a country's own name for a place
-    by_lower: dict[str, str]
 
 
 @cache
@@ -65,7 +64,13 @@ def _index() -> _Index:
     for line in tzdata_bytes("zoneinfo", "zone.tab").decode("utf-8").splitlines():
         if line and not line.startswith("#"):
             located.add(line.split("\t")[2])
-    return _Index(keys, frozenset(located), {k.lower(): k for k in keys})
+    return _Index(keys, frozenset(located))
+
+
+@cache
+def _by_lower() -> dict[str, str]:
+    """Each key by its lower-case spelling: for the hint of a name written in the wrong case."""
+    return {k.lower(): k for k in _index().keys}
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +136,7 @@ def zone_problems(name: str) -> list[ZoneProblem]:
     if name == "UTC":
         return []
     if name not in index.keys:
-        right_case = index.by_lower.get(name.lower())
+        right_case = _by_lower().get(name.lower())
         if right_case is not None:
             hint = f"zone names are case-sensitive: did you mean {right_case!r}?"
         else:

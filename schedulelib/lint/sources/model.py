@@ -5,7 +5,6 @@ each value as written."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from typing import Literal, NamedTuple
 
@@ -286,14 +285,18 @@ class Lines:
     def __init__(self, text: str) -> None:
         self.text = text
         self._starts: list[int] | None = None
+        self._bisect: Callable[[list[int], int], int]
 
     def at(self, offset: int) -> tuple[int, int]:
         if self._starts is None and offset < 256 and not any(
                 c in self.text[:offset] for c in "\r\n"):
             return 1, max(offset, 0) + 1  # on the first line (the whole-file span): no table
         if self._starts is None:
+            from bisect import bisect_right  # loaded with the first table a run builds
+
+            self._bisect = bisect_right
             self._starts = [0] + [m.end() for m in re.finditer("\r\n?|\n", self.text)]
-        line = bisect_right(self._starts, offset)
+        line = self._bisect(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
 
     def span(self, start: int, end: int) -> Span:
