@@ -206,6 +206,15 @@ def test_without_the_modeline_nothing_is_judged(editor: Editor) -> None:
     assert schema_errors(editor.judge("elsewhere/one.yaml", text)) == []
 
 
+def test_the_modeline_path_is_relative_to_the_file(editor: Editor) -> None:
+    """A file one folder down names the schema with ``../``, as the docs say."""
+    target = MODELINE.partition("$schema=")[2]
+    text = MODELINE_EXAMPLE.replace("strategy: cron", "strategy: hourly")
+    down = text.replace(target, "../" + target.removeprefix("./"))
+    errors = schema_errors(editor.judge("elsewhere/one.yaml", down))
+    assert [n for n, _ in errors] == [text.splitlines().index("strategy: hourly")], errors
+
+
 # -- the documented yaml.schemas setting ---------------------------------------------------------
 
 
