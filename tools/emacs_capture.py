@@ -97,6 +97,10 @@ FILES = [
     ("subscriptions.yaml", YAML, 'spec: "30 2 * * *"'),
     ("main.tf", TERRAFORM, "hours    = [2]"),
 ]
+#: The files whose quick fixes are shown, and the line: the cursor goes on the finding's value,
+#: since eglot asks for the actions of the diagnostics under the cursor (elsewhere only the
+#: action that repairs the whole file is offered).
+FIX_ON = {"subscriptions.yaml": "timezone: US/Pacific"}
 
 
 class CaptureError(RuntimeError):
@@ -160,25 +164,43 @@ def tidy(screen: str) -> str:
     return "\n".join(line.rstrip() for line in screen.rstrip().splitlines())
 
 
-def capture(tmux: Tmux, name: str, hover_on: str, text: str) -> tuple[str, str]:
-    """The Flymake diagnostics list and the hover of one file, as two screens."""
+def capture(tmux: Tmux, name: str, hover_on: str, text: str) -> list[tuple[str, str]]:
+    """(what was typed, the screen after it): the Flymake list, the hover and, for the files of
+    FIX_ON, the quick fixes offered and the file once the first was chosen."""
+    rows = text.splitlines()
     # The setting only hides Emacs 28's native-compilation warnings about its own packages.
     tmux.start("emacs -nw --eval '(setq native-comp-async-report-warnings-errors (quote silent))'"
                f" {name}")
+    shots = []
     try:
         # The mode line counts errors and warnings once the first diagnostics arrived.
         counted = re.compile(r"Flymake\[(?!0 0\])\d+ \d+")
         tmux.until("diagnostics", lambda s: "[eglot:" in s and counted.search(s) is not None)
         tmux.keys("M-x", "flymake-show-buffer-diagnostics", "Enter")
-        listed = tidy(tmux.until("diagnostics list",
-                                 lambda s: "schedulelib [SL" in s.partition(" Line Col ")[2]))
-        line = next(n for n, row in enumerate(text.splitlines(), 1) if hover_on in row)
+        shots.append(("`M-x flymake-show-buffer-diagnostics`", tidy(tmux.until(
+            "diagnostics list", lambda s: "schedulelib [SL" in s.partition(" Line Col ")[2]))))
+        line = next(n for n, row in enumerate(rows, 1) if hover_on in row)
         # The list does not take the cursor; C-x 1 leaves the file alone on the screen.
         tmux.keys("C-x", "1", "M-g", "g", str(line), "Enter", "M-m")
         tmux.until("hover", lambda s: "schedulelib" in "\n".join(s.rstrip().splitlines()[-8:]))
         tmux.keys("C-h", ".")
-        hover = tidy(tmux.until("*eldoc* buffer", lambda s: "*eldoc*" in s and "UTC" in s))
-        return listed, hover
+        shots.append((f"the cursor on line {line}, then `C-h .` for ElDoc's whole text",
+                      tidy(tmux.until("*eldoc* buffer", lambda s: "*eldoc*" in s and "UTC" in s))))
+        if name in FIX_ON:
+            line = next(n for n, row in enumerate(rows, 1) if FIX_ON[name] in row)
+            tmux.keys("C-x", "1", "M-g", "g", str(line), "Enter", "C-e", "C-b")
+            tmux.keys("M-x", "eglot-code-actions", "Enter")
+            tmux.until("action prompt", lambda s: "Pick an action" in s)
+            tmux.keys("?")
+            shots.append((f"the cursor in the value on line {line}, `M-x eglot-code-actions`, "
+                          "then `?` to list them",
+                          tidy(tmux.until("actions", lambda s: "Possible completions" in s))))
+            tmux.keys("Enter")
+            shots.append(("`RET` takes the default, the first: the zone is rewritten and the "
+                          "warning goes", tidy(tmux.until(
+                              "the edit", lambda s: "Edit successful" in s
+                              and counted.search(s) is not None))))
+        return shots
     finally:
         tmux.stop()
 
@@ -196,13 +218,12 @@ def versions(env: dict[str, str]) -> str:
     return f"{done.stdout.strip()}, {tmux.strip()}, {server.strip()}"
 
 
-def markdown(shots: list[tuple[str, str, str]], about: str) -> str:
+def markdown(shots: list[tuple[str, list[tuple[str, str]]]], about: str) -> str:
     parts = [BEGIN, "", f"Captured with `tools/emacs_capture.py` ({about}), "
              f"{time.strftime('%d %B %Y', time.gmtime()).lstrip('0')}:", ""]
-    for name, listed, hover in shots:
-        parts += [f"`{name}`: `M-x flymake-show-buffer-diagnostics`, then the hover "
-                  "(`C-h .` shows ElDoc's whole text):", "", "```text", listed, "```", "",
-                  "```text", hover, "```", ""]
+    for name, screens in shots:
+        for caption, screen in screens:
+            parts += [f"`{name}`, {caption}:", "", "```text", screen, "```", ""]
     parts.append(END)
     return "\n".join(parts)
 
@@ -232,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         about = versions(env)
         tmux = Tmux(env, project)
         try:
-            shots = [(name, *capture(tmux, name, hover_on, text))
+            shots = [(name, capture(tmux, name, hover_on, text))
                      for name, text, hover_on in FILES]
         except CaptureError as exc:
             print(f"error: {exc}", file=sys.stderr)
