@@ -206,16 +206,24 @@ def capture(tmux: Tmux, name: str, hover_on: str, text: str) -> list[tuple[str, 
 
 
 def versions(env: dict[str, str]) -> str:
+    """What ran: Emacs, eglot (a package, or the one Emacs ships), tmux and the server."""
     ask = ("(princ (format \"Emacs %s, eglot %s\" emacs-version"
-           " (progn (package-activate-all)"
+           " (progn (package-activate-all) (require 'eglot)"
            " (let ((d (cadr (assq 'eglot package-alist))))"
            " (if d (package-version-join (package-desc-version d)) \"built in\")))))")
     done = subprocess.run(["emacs", "--batch", "-q", "--eval", "(require 'package)", "--eval", ask],
-                          env=env, capture_output=True, text=True, check=True)
+                          env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise CaptureError("this Emacs has no eglot (Emacs 29 ships it; on 28 install it): "
+                           + done.stderr.strip()[-300:])
     tmux = subprocess.run(["tmux", "-V"], capture_output=True, text=True, check=True).stdout
-    server = subprocess.run(["schedulelib", "--version"], env=env, capture_output=True,
-                            text=True, check=True).stdout
-    return f"{done.stdout.strip()}, {tmux.strip()}, {server.strip()}"
+    found = shutil.which("schedulelib", path=env["PATH"])
+    server = subprocess.run([found or "schedulelib", "--version"], env=env, capture_output=True,
+                            text=True, check=False) if found else None
+    if server is None or server.returncode != 0:
+        raise CaptureError("no schedulelib beside this Python: run the script with the Python "
+                           "of the environment schedulelib[lsp] is installed in")
+    return f"{done.stdout.strip()}, {tmux.strip()}, {server.stdout.strip()}"
 
 
 def markdown(shots: list[tuple[str, list[tuple[str, str]]]], about: str) -> str:
@@ -238,6 +246,25 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             return 2
     docs = DOCS.read_text(encoding="utf-8")
+    if args.write and (BEGIN not in docs or END not in docs):
+        print(f"error: {DOCS.name} has no capture markers ({BEGIN!r} ... {END!r})",
+              file=sys.stderr)
+        return 1
+    try:
+        shots, about = run(docs)
+    except CaptureError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    block = markdown(shots, about)
+    print(block)
+    if args.write:
+        head, rest = docs.split(BEGIN, 1)
+        DOCS.write_text(head + block + rest.split(END, 1)[1], encoding="utf-8")
+    return 0
+
+
+def run(docs: str) -> tuple[list[tuple[str, list[tuple[str, str]]]], str]:
+    """The screens of every file, and the versions that made them."""
     with tempfile.TemporaryDirectory(prefix="schedulelib-emacs-") as tmp:
         home, project = Path(tmp, "home"), Path(tmp, "project")
         (home / ".emacs.d").mkdir(parents=True)
@@ -252,22 +279,8 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(["git", "init", "-q", str(project)], env=env, check=True)
         about = versions(env)
         tmux = Tmux(env, project)
-        try:
-            shots = [(name, capture(tmux, name, hover_on, text))
-                     for name, text, hover_on in FILES]
-        except CaptureError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-    block = markdown(shots, about)
-    print(block)
-    if args.write:
-        if BEGIN not in docs or END not in docs:
-            print(f"error: {DOCS.name} has no capture markers ({BEGIN!r} ... {END!r})",
-                  file=sys.stderr)
-            return 1
-        head, rest = docs.split(BEGIN, 1)
-        DOCS.write_text(head + block + rest.split(END, 1)[1], encoding="utf-8")
-    return 0
+        return [(name, capture(tmux, name, hover_on, text))
+                for name, text, hover_on in FILES], about
 
 
 if __name__ == "__main__":
