@@ -112,13 +112,19 @@ class Session:
 
 @asynccontextmanager
 async def server(encodings: tuple[str, ...] = ("utf-16",), *, cwd: Path | None = None,
-                 env: dict[str, str] | None = None) -> AsyncIterator[Session]:
-    """``schedulelib lsp`` started and initialized; shut down and exited afterwards."""
+                 env: dict[str, str] | None = None,
+                 hover_formats: list[t.MarkupKind] | None = None) -> AsyncIterator[Session]:
+    """``schedulelib lsp`` started and initialized; shut down and exited afterwards.
+    ``hover_formats``: what the client says it can show in a hover (Neovim's, by default)."""
     client = make_test_lsp_client()
     await client.start_io(sys.executable, "-m", "schedulelib", "lsp",
                           env={**os.environ, **(env or {})}, cwd=str(cwd or ROOT))
     capabilities = client_capabilities("neovim")
     capabilities.general = t.GeneralClientCapabilities(position_encodings=list(encodings))
+    if hover_formats is not None:
+        assert capabilities.text_document is not None
+        capabilities.text_document.hover = t.HoverClientCapabilities(
+            content_format=hover_formats)
     result = await client.initialize_session(t.InitializeParams(
         capabilities=capabilities, root_uri=uri_of(cwd or ROOT)))
     assert result.server_info is not None and result.server_info.name == "schedulelib"

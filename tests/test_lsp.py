@@ -643,6 +643,32 @@ def test_hover_on_keys_values_and_a_terraform_models_attributes(tmp_path: Path) 
     assert have == want
 
 
+@pytest.mark.parametrize(("formats", "kind"), [
+    ([t.MarkupKind.PlainText], t.MarkupKind.PlainText),  # eglot without markdown-mode
+    ([t.MarkupKind.PlainText, t.MarkupKind.Markdown], t.MarkupKind.Markdown),
+    ([], t.MarkupKind.Markdown),  # no preference said: Markdown, which LSP clients show
+], ids=["plaintext-only", "both", "unsaid"])
+def test_a_hover_comes_in_a_format_the_client_shows(tmp_path: Path, formats: list[t.MarkupKind],
+                                                    kind: t.MarkupKind) -> None:
+    """A client that cannot render Markdown gets plain text: no ** and no code fences, the
+    same runs."""
+    path = tmp_path / "main.tf"
+    path.write_text(MODEL_TF)
+
+    async def scenario(s: Session) -> t.Hover | None:
+        await s.open(path)
+        return await s.hover(path, 11, 50)
+
+    shown = run(scenario, cwd=tmp_path, hover_formats=formats)
+    assert shown is not None and isinstance(shown.contents, t.MarkupContent)
+    assert shown.contents.kind == kind
+    text = shown.contents.value
+    markup = "**" in text or "```" in text
+    assert markup is (kind == t.MarkupKind.Markdown)
+    assert "At 03:00 on Monday, Europe/Berlin time." in text
+    assert len(re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", text)) == 5
+
+
 def test_a_broken_configuration_is_said_and_its_repair_is_seen_on_save(tmp_path: Path) -> None:
     """A [tool.schedulelib] table validate refuses: one error at the top, nothing checked;
     saving the repaired file checks the open documents again."""

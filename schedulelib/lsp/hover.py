@@ -54,15 +54,17 @@ _KEY = re.compile(r"""["']?[A-Za-z_][\w-]*["']?[ \t]*[:=][ \t]*\Z""")
 
 
 def markdown(found: Found, *, dst: str = "go", as_of: datetime | None = None,
-             now: datetime | None = None) -> str:
+             now: datetime | None = None, markup: bool = True) -> str:
     """The hover text for one schedule; ``now`` starts the runs, ``as_of`` the DST look-ahead
-    (both default to the current time)."""
+    (both default to the current time).  ``markup=False`` gives plain text, for a client that
+    does not render Markdown (eglot without markdown-mode asks for plaintext only)."""
     from schedulelib.core.diagnostics import ScheduleError
     from schedulelib.core.schedule import load
 
     now = now or datetime.now(UTC)
     as_of = as_of or now
-    title = f"**schedulelib** · {found.name}" if found.name else "**schedulelib**"
+    brand = "**schedulelib**" if markup else "schedulelib"
+    title = f"{brand} · {found.name}" if found.name else brand
     if not found.static:
         return (f"{title}\n\nThis schedule is only known when Terraform runs (it uses a value "
                 "Terraform computes), so it is not checked here.")
@@ -83,7 +85,9 @@ def markdown(found: Found, *, dst: str = "go", as_of: datetime | None = None,
         return "\n".join(lines)
     zone_name: str | None = getattr(schedule, "timezone", None)
     up = upcoming(found.name, schedule, now, RUNS, dst=dst)
-    lines += ["", f"Next {len(up.runs)} runs ({dst} policy):", "", "```text"]
+    lines += ["", f"Next {len(up.runs)} runs ({dst} policy):", ""]
+    if markup:
+        lines.append("```text")
     # A fenced block rather than a table: every client shows it aligned, even those that
     # render Markdown as plain text.
     tz = None
@@ -96,8 +100,9 @@ def markdown(found: Found, *, dst: str = "go", as_of: datetime | None = None,
         cells.append(_utc(run.at))
         if run.event is not None:
             cells.append(f"({run.event.kind} by DST)")
-        lines.append("   ".join(cells))
-    lines.append("```")
+        lines.append(("" if markup else "  ") + "   ".join(cells))
+    if markup:
+        lines.append("```")
     note = _dst_note(schedule, dst, as_of)
     if note:
         lines += ["", note]

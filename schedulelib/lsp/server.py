@@ -89,6 +89,15 @@ class SchedulelibServer(LanguageServer):
         value = str(self.workspace.position_encoding or "utf-16").lower()
         return value if value in ("utf-8", "utf-16", "utf-32") else "utf-16"
 
+    def hover_kind(self) -> t.MarkupKind:
+        """Markdown, unless the client lists the formats it shows and Markdown is not one."""
+        hover = self.client_capabilities.text_document and \
+            self.client_capabilities.text_document.hover
+        formats = hover.content_format if hover else None
+        if formats and t.MarkupKind.Markdown not in formats:
+            return t.MarkupKind.PlainText
+        return t.MarkupKind.Markdown
+
     def check_later(self, uri: str, delay: float) -> None:
         """Check ``uri`` after ``delay`` seconds unless a newer change comes first."""
         generation = self.generation[uri] = self.generation.get(uri, 0) + 1
@@ -281,8 +290,10 @@ async def hover(ls: SchedulelibServer, params: t.HoverParams) -> t.Hover | None:
             settings = adapter.config(name)
         except adapter.ConfigError:
             settings = adapter.Settings("go", None)
-        value = hovering.markdown(found, dst=settings.dst, as_of=settings.as_of)
-        return t.Hover(contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=value),
+        kind = ls.hover_kind()
+        value = hovering.markdown(found, dst=settings.dst, as_of=settings.as_of,
+                                  markup=kind == t.MarkupKind.Markdown)
+        return t.Hover(contents=t.MarkupContent(kind=kind, value=value),
                        range=t.Range(t.Position(*document.offset_position(start + shift)),
                                      t.Position(*document.offset_position(end + shift))))
 
