@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from functools import cache, lru_cache
-from typing import NamedTuple
 
 from schedulelib._support.records import Frozen, frozen_value
 from schedulelib.core import floor
@@ -137,12 +136,13 @@ def go_trim(text: str) -> str:
     return text.strip(GO_SPACE)
 
 
-class _Problem(NamedTuple):
-    # A NamedTuple, not a dataclass: this private record is defined on every start, and a
-    # frozen dataclass costs several times as much to define (docs/decisions.md D55).
-    code: str
-    message: str
-    hint: str = ""
+class _Problem:
+    # A plain class: this private record is defined on every start, where a NamedTuple
+    # costs ten times as much to define and a dataclass a hundred (docs/decisions.md D55).
+    __slots__ = ("code", "hint", "message")
+
+    def __init__(self, code: str, message: str, hint: str = "") -> None:
+        self.code, self.message, self.hint = code, message, hint
 
 
 class _Problems:

@@ -167,15 +167,18 @@ def _year_matches(tables: _Tables, kind: tuple[int, int], days: int, months: int
     return day_mask & month_mask
 
 
-class _Tables(NamedTuple):
-    """Day-of-year bitmasks for the 14 kinds of year, and the 400-year cycle of kinds."""
+class _Tables:
+    """Day-of-year bitmasks for the 14 kinds of year, and the 400-year cycle of kinds (a plain
+    class: defined on every start, built on first use, D55)."""
 
-    month_spans: list[list[int]]
-    dom_bits: list[list[int]]
-    dow_bits: dict[tuple[int, int], list[int]]
-    cycle: list[tuple[int, int]]
-    kinds: list[tuple[int, int]]
-    pairs: set[tuple[tuple[int, int], tuple[int, int]]]
+    __slots__ = ("cycle", "dom_bits", "dow_bits", "kinds", "month_spans", "pairs")
+
+    def __init__(self, month_spans: list[list[int]], dom_bits: list[list[int]],
+                 dow_bits: dict[tuple[int, int], list[int]], cycle: list[tuple[int, int]],
+                 kinds: list[tuple[int, int]],
+                 pairs: set[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+        self.month_spans, self.dom_bits, self.dow_bits = month_spans, dom_bits, dow_bits
+        self.cycle, self.kinds, self.pairs = cycle, kinds, pairs
 
 
 @cache

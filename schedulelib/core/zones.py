@@ -11,7 +11,7 @@ import io
 import os
 import re
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from schedulelib.core.diagnostics import quote
 
@@ -19,9 +19,12 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
 
-class _Index(NamedTuple):
-    keys: frozenset[str]
-    located: frozenset[str]  # names in zone.tab: a country's own name for a place
+class _Index:
+    __slots__ = ("keys", "located")  # a plain class: defined on every start (D55)
+
+    def __init__(self, keys: frozenset[str], located: frozenset[str]) -> None:
+        self.keys = keys
+        self.located = located  # names in zone.tab: a country's own name for a place
 
 
 @cache
@@ -104,10 +107,13 @@ def canonical(name: str) -> str:
     return name
 
 
-class ZoneProblem(NamedTuple):
-    code: str
-    message: str
-    hint: str = ""
+class ZoneProblem:
+    """One problem of a zone name (a plain class: defined on every start, D55)."""
+
+    __slots__ = ("code", "hint", "message")
+
+    def __init__(self, code: str, message: str, hint: str = "") -> None:
+        self.code, self.message, self.hint = code, message, hint
 
 
 def zone_problems(name: str) -> list[ZoneProblem]:
