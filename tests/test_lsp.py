@@ -469,10 +469,10 @@ from schedulelib.lsp import adapter, server
 
 real = adapter.diagnose
 
-def diagnose(name, text):
+def diagnose(name, text, *context):
     if name.endswith("boom.json"):
         raise RuntimeError("injected fault")
-    return real(name, text)
+    return real(name, text, *context)
 
 adapter.diagnose = diagnose
 

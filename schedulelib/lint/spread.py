@@ -85,6 +85,9 @@ class Spread:
     changes: list[Change] = field(default_factory=list)
     groups: list[GroupResult] = field(default_factory=list)
     files: list[FileFix] = field(default_factory=list)
+    #: Each edited file's edits (offsets into its scanned text), by file name: only files
+    #: whose edits passed the read-back (those of ``files`` not refused).
+    edits: dict[str, tuple[Edit, ...]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {"changes": [c.to_dict() for c in self.changes],
@@ -279,7 +282,11 @@ def _edit(result: Spread, plans: list[_Plan], owners: list[tuple[Scan, Found]],
         planned = by_file.get(id(scan))
         if not planned or scan.text is None:
             continue
-        result.files.append(_apply_checked(scan, planned))
+        done = _apply_checked(scan, planned)
+        result.files.append(done)
+        if done.changed:
+            result.edits[scan.file] = tuple(sorted(
+                (e for _p, es, _w in planned for e in es), key=lambda e: (e.start, e.end)))
 
 
 def _describe(schedule: object) -> str:
