@@ -1,0 +1,400 @@
+"""SL701 in the editor, through a real LSP client over stdio (pytest-lsp): the collision is
+judged with the other files of the workspace folder as ``validate --context`` judges it, and
+its quick fix is ``schedulelib spread``'s proposal for the document.
+
+The oracles are the commands: ``validate --format json FILE --context FOLDER`` for the
+diagnostics, and ``schedulelib spread --write`` run on a copy of the folder for the text the
+quick fix must give."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from lsprotocol import types as t
+
+from schedulelib.lint import engine
+from schedulelib.lsp import adapter
+
+from .lsp_client import Session, server, uri_of
+from .test_lsp import _apply, expected, got
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+SPREAD = "Spread start minutes"
+ZONES = ["UTC", "America/New_York", "Europe/Berlin"]
+
+
+# -- the files -------------------------------------------------------------------------------
+
+
+class Sched:
+    """One subscription of model m1: a cron spec, or specific_days hours at the top of the
+    hour (``days`` set)."""
+
+    def __init__(self, name: str, minute: int, hour: int, zone: str,
+                 days: list[int] | None = None) -> None:
+        self.name, self.minute, self.hour, self.zone, self.days = name, minute, hour, zone, days
+
+    def spec(self) -> str:
+        return f"{self.minute} {self.hour} * * *"
+
+
+def json_text(scheds: list[Sched], model: bool = True) -> str:
+    subs: list[object] = [{"id": "m1", "sourceId": "warehouse"}] if model else []
+    for s in scheds:
+        config: dict[str, object] = {"days": s.days, "hours": [s.hour], "timezone": s.zone} \
+            if s.days else {"spec": s.spec(), "timezone": s.zone}
+        subs.append({"name": s.name, "modelId": "m1", "reverseETLSchedule": {
+            "strategy": "specific_days" if s.days else "cron", "config": config}})
+    return json.dumps({"subscriptions": subs}, indent=2) + "\n"
+
+
+def yaml_text(scheds: list[Sched]) -> str:
+    lines = ["models:", "  - id: m1", "    sourceId: warehouse", "subscriptions:"]
+    for s in scheds:
+        lines += [f"  - name: {s.name}", "    modelId: m1", "    reverseETLSchedule:"]
+        if s.days:
+            lines += ["      strategy: specific_days",
+                      f"      config: {{days: {s.days}, hours: [{s.hour}], timezone: {s.zone}}}"]
+        else:
+            lines += ["      strategy: cron", "      config:",
+                      f"        spec: \"{s.spec()}\"", f"        timezone: {s.zone}"]
+    return "\n".join(lines) + "\n"
+
+
+MODELS_TF = '''resource "segment_reverse_etl_model" "id-m1" {
+  name              = "Users"
+  source_id         = "warehouse"
+  enabled           = true
+  schedule_strategy = ""
+}
+'''
+
+
+def tf_text(scheds: list[Sched]) -> str:
+    """Subscriptions whose model (and its source) is in models.tf, beside them."""
+    out = []
+    for s in scheds:
+        if s.days:
+            strategy = "SPECIFIC_DAYS"
+            config = f"jsonencode({{\n      days     = {s.days}\n      hours    = [{s.hour}]\n" \
+                f"      timezone = \"{s.zone}\"\n    }})"
+        else:
+            strategy = "CRON"
+            config = f'jsonencode({{ spec = "{s.spec()}", timezone = "{s.zone}" }})'
+        out.append(f'resource "segment_destination_subscription" "{s.name}" {{\n'
+                   f'  name     = "{s.name}"\n'
+                   f'  model_id = segment_reverse_etl_model.id-m1.id\n'
+                   f'  enabled  = true\n  reverse_etl_schedule = {{\n'
+                   f'    strategy = "{strategy}"\n    config   = {config}\n  }}\n}}\n')
+    return "\n".join(out)
+
+
+def workspace(folder: Path, kind: str, scheds: list[Sched]) -> Path:
+    """The document (and, for Terraform, models.tf beside it) written in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if kind == "tf":
+        (folder / "models.tf").write_text(MODELS_TF)
+        doc = folder / "main.tf"
+        doc.write_text(tf_text(scheds))
+    elif kind == "yaml":
+        doc = folder / "subs.yaml"
+        doc.write_text(yaml_text(scheds))
+    else:
+        doc = folder / "subs.json"
+        doc.write_text(json_text(scheds))
+    return doc
+
+
+def spread_written(folder: Path, doc: Path, scratch: Path) -> str:
+    """The document's text after ``schedulelib spread --write`` on a copy of ``folder``."""
+    copy = scratch / f"copy-{folder.name}"
+    shutil.copytree(folder, copy)
+    done = subprocess.run([sys.executable, "-m", "schedulelib", "spread", "--write", "."],
+                          cwd=copy, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode in (0, 1), done.stderr
+    return (copy / doc.relative_to(folder)).read_text("utf-8")
+
+
+def spread_actions(actions: list[t.CodeAction]) -> list[t.CodeAction]:
+    return [a for a in actions if a.title.startswith(SPREAD)]
+
+
+async def quick_fix(s: Session, doc: Path, diagnostics: list[t.Diagnostic]
+                    ) -> list[t.CodeAction]:
+    collisions = [d for d in diagnostics if d.code == "SL701"]
+    return spread_actions(await s.actions(doc, collisions[0].range, collisions))
+
+
+def run_in(folder: Path, scenario, **kwargs):  # type: ignore[no-untyped-def]
+    async def main():  # type: ignore[no-untyped-def]
+        async with server(cwd=folder, **kwargs) as session:
+            return await scenario(session)
+
+    return asyncio.run(main())
+
+
+# -- the quick fix is spread's edit ----------------------------------------------------------
+
+KINDS = {
+    # Two crons starting together (the second moves), and a specific_days schedule that
+    # meets the first in winter (09:00 New York is 14:00 UTC): proposed as a cron.
+    "json": [Sched("first", 0, 14, "UTC"), Sched("second", 0, 14, "UTC"),
+             Sched("third", 0, 9, "America/New_York", days=[1, 2, 3, 4, 5])],
+    "yaml": [Sched("first", 0, 6, "Europe/Berlin"), Sched("second", 0, 5, "UTC"),
+             Sched("third", 0, 6, "Europe/Berlin", days=[0, 6])],
+    "tf": [Sched("upsert", 0, 14, "UTC"), Sched("sync", 0, 9, "America/New_York"),
+           Sched("track", 0, 9, "America/New_York", days=[1, 2, 3, 4, 5])],
+}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_quick_fix_gives_what_spread_writes_and_clears_sl701(tmp_path: Path,
+                                                             kind: str) -> None:
+    """Open, SL701 as validate --context says, the action's edit is spread --write's text,
+    and once it is applied (didChange) no SL701 is left."""
+    folder = tmp_path / "ws"
+    doc = workspace(folder, kind, KINDS[kind])
+    text = doc.read_text("utf-8")
+    want_text = spread_written(folder, doc, tmp_path)
+    assert want_text != text
+
+    async def scenario(s: Session):  # type: ignore[no-untyped-def]
+        opened = await s.open(doc)
+        actions = await quick_fix(s, doc, opened)
+        edited = _apply(text, actions[0].edit.changes[uri_of(doc)]) if actions else None
+        after = await s.change(doc, edited) if edited is not None else []
+        again = spread_actions(await s.actions(doc, t.Range(t.Position(0, 0), t.Position(
+            0, 0)), [d for d in after if d.code == "SL701"]))
+        return opened, actions, edited, after, again
+
+    opened, actions, edited, after, again = run_in(folder, scenario)
+    assert got(opened) == expected(doc, cwd=folder, context=folder)
+    assert sum(1 for d in opened if d.code == "SL701") == 3
+    [action] = actions
+    assert action.kind == t.CodeActionKind.QuickFix and not action.is_preferred
+    assert {d.code for d in action.diagnostics or []} == {"SL701"}
+    assert edited == want_text
+    assert "SL701" not in {d.code for d in after}
+    assert again == []
+    # spread's other promise holds too: validate finds no SL701 in what it wrote
+    doc.write_text(want_text)
+    assert "SL701" not in {c for c, _, _ in expected(doc, cwd=folder, context=folder)}
+
+
+def test_a_move_in_another_file_is_not_offered_here(tmp_path: Path) -> None:
+    """a.json's schedule comes first and stays; spread moves b.json's: the quick fix is
+    offered in b.json only, and its title says so in a.json's terms nowhere."""
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    a, b = folder / "a.json", folder / "b.json"
+    a.write_text(json_text([Sched("early", 0, 9, "UTC")]))
+    b.write_text(json_text([Sched("late", 0, 9, "UTC"), Sched("other", 20, 3, "UTC")],
+                           model=False))
+    want_b = spread_written(folder, b, tmp_path)
+
+    async def scenario(s: Session):  # type: ignore[no-untyped-def]
+        on_a = await s.open(a)
+        on_b = await s.open(b)
+        return on_a, await quick_fix(s, a, on_a), on_b, await quick_fix(s, b, on_b)
+
+    on_a, fix_a, on_b, fix_b = run_in(folder, scenario)
+    assert got(on_a) == expected(a, cwd=folder, context=folder)
+    assert got(on_b) == expected(b, cwd=folder, context=folder)
+    assert [d.code for d in on_a] == ["SL701"] and [d.code for d in on_b] == ["SL701"]
+    assert fix_a == []  # spread moves nothing in a.json
+    [action] = fix_b
+    assert _apply(b.read_text(), action.edit.changes[uri_of(b)]) == want_b
+    assert "'late'" in action.title and "+1 min" in action.title
+
+
+def test_unsaved_text_and_a_saved_context_file(tmp_path: Path) -> None:
+    """The document's unsaved text replaces its file's; a context file saved with a new
+    schedule is read again (the verdict follows it)."""
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    a, b = folder / "a.json", folder / "b.json"
+    a.write_text(json_text([Sched("early", 0, 9, "UTC")]))
+    b.write_text(json_text([Sched("late", 0, 9, "UTC")], model=False))
+    apart = json_text([Sched("late", 5, 9, "UTC")], model=False)
+
+    async def scenario(s: Session):  # type: ignore[no-untyped-def]
+        on_disk = await s.open(b)
+        unsaved = await s.change(b, apart)
+        none = await quick_fix(s, b, on_disk)  # the text moved on: nothing to spread
+        a.write_text(json_text([Sched("early", 5, 9, "UTC")]))
+        saved = await s.save(a, then=b)
+        return on_disk, unsaved, none, saved
+
+    on_disk, unsaved, none, saved = run_in(folder, scenario)
+    assert [d.code for d in on_disk] == ["SL701"]
+    assert unsaved == [] and none == []
+    assert [d.code for d in saved] == ["SL701"]  # 09:05 now meets the unsaved 09:05
+    b.write_text(apart)
+    assert got(saved) == expected(b, cwd=folder, context=folder)
+
+
+# -- generated workspaces against the command --------------------------------------------------
+
+
+def generated(seed: int) -> tuple[str, list[Sched]]:
+    """A kind of file and 2 to 7 schedules crowded into few minutes and hours, so that most
+    workspaces collide (some specific_days, some zones an hour apart)."""
+    rng = random.Random(seed)
+    scheds = []
+    for i in range(rng.randint(2, 7)):
+        days = sorted(rng.sample(range(7), rng.randint(1, 3))) if rng.random() < 0.25 else None
+        minute = 0 if days else rng.choice([0, 0, 1, 30])
+        scheds.append(Sched(f"s{i}", minute, rng.choice([8, 9]), rng.choice(ZONES), days))
+    return rng.choice(["json", "yaml", "tf"]), scheds
+
+
+SEEDS = range(24)
+
+
+def test_generated_workspaces_match_spread_write(tmp_path: Path) -> None:
+    """24 generated workspaces in one session: each document's SL701 is validate's, its quick
+    fix (when spread moves something) gives spread --write's text, and none is left after."""
+    cases = []
+    for seed in SEEDS:
+        kind, scheds = generated(seed)
+        folder = tmp_path / f"ws{seed}"
+        doc = workspace(folder, kind, scheds)
+        cases.append((folder, doc, doc.read_text(), spread_written(folder, doc, tmp_path)))
+
+    async def scenario(s: Session):  # type: ignore[no-untyped-def]
+        out = []
+        for _folder, doc, text, _want in cases:
+            opened = await s.open(doc)
+            actions = await quick_fix(s, doc, opened) \
+                if any(d.code == "SL701" for d in opened) else []
+            edited = _apply(text, actions[0].edit.changes[uri_of(doc)]) if actions else text
+            after = await s.change(doc, edited) if actions else opened
+            out.append((opened, actions, edited, after))
+        return out
+
+    # One server for every folder, started outside them all: each document's context is
+    # its own folder.
+    (tmp_path / "elsewhere").mkdir()
+    results = run_in(tmp_path / "elsewhere", scenario)
+    moved = 0
+    for (folder, doc, text, want), (opened, actions, edited, after) in zip(
+            cases, results, strict=True):
+        assert got(opened) == expected(doc, cwd=folder, context=folder), folder.name
+        assert edited == want, folder.name
+        moved += want != text
+        if want != text:
+            assert len(actions) == 1 and "SL701" not in {d.code for d in after}, folder.name
+    assert moved >= 10  # (11 of the 24 seeds): the comparison is not of empty proposals
+
+
+# -- the context is read once and kept while it is unchanged ----------------------------------
+
+
+def test_context_files_are_read_again_only_when_they_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counting the engine's reads: an unchanged context file is not read again; a changed
+    one is; a module file that reads a variable is read again when the document changes."""
+    folder = tmp_path / "ws"
+    doc = workspace(folder, "tf", [Sched("a", 0, 9, "UTC"), Sched("b", 0, 9, "UTC")])
+    uses = folder / "uses.tf"
+    uses.write_text(tf_text([Sched("c", 0, 9, "UTC")]).replace('"UTC"', "var.zone"))
+    other = folder / "sub" / "other.json"
+    other.parent.mkdir()
+    other.write_text(json_text([Sched("d", 0, 9, "UTC")], model=False))
+    old = time.time() - 3600
+    for path in (doc, uses, other, folder / "models.tf"):
+        os.utime(path, (old, old))
+    reads: list[str] = []
+    real = engine.read
+
+    def counting(item: engine.Source) -> object:
+        if item.data is None:  # a file read from disk, not the document's text
+            reads.append(os.path.basename(str(item.path)))
+        return real(item)
+
+    monkeypatch.setattr(engine, "read", counting)
+    text = doc.read_text()
+    defined = text + '\nvariable "zone" {\n  default = "UTC"\n}\n'
+
+    def codes(body: str) -> list[str]:
+        return [c.finding.code for c in adapter.diagnose(str(doc), body, str(folder))]
+
+    first = codes(defined)
+    assert sorted(reads) == ["models.tf", "other.json", "uses.tf"]
+    reads.clear()
+    assert codes(defined) == first and reads == []  # nothing changed
+    assert codes(defined + "\n") == first and reads == ["uses.tf"]  # reads var.zone
+    reads.clear()
+    other.write_text(json_text([Sched("d", 5, 9, "UTC")], model=False))
+    os.utime(other, (old + 1, old + 1))
+    codes(defined + "\n")
+    assert reads == ["other.json"]
+    # the verdicts are validate's on the same files
+    doc.write_text(defined)
+    assert first.count("SL701") == 2
+    assert codes(defined) == [f["code"] for f in _validate(doc, folder)]
+
+
+def _validate(doc: Path, folder: Path) -> list[dict[str, object]]:
+    from .lsp_client import validate_json
+
+    return validate_json(doc, folder, folder)
+
+
+# -- hostile: 2,000 schedules on one warehouse ------------------------------------------------
+
+
+def test_two_thousand_schedules_on_one_warehouse_keep_the_server_responsive(
+        tmp_path: Path) -> None:
+    """SL701 on 2,000 schedules and spread's proposal for them: both arrive, and a hover in
+    another document is answered while the proposal is being made."""
+    rng = random.Random(2000)
+    scheds = [Sched(f"s{i}", rng.randrange(60), rng.randrange(24), rng.choice(ZONES))
+              for i in range(2000)]
+    folder = tmp_path / "big"
+    doc = workspace(folder, "json", scheds)
+    small = folder / "small.yaml"
+    small.write_text("reverseETLSchedule:\n  strategy: cron\n  config:\n"
+                     "    spec: '0 3 * * *'\n    timezone: UTC\n")
+    want_text = spread_written(folder, doc, tmp_path)
+    text = doc.read_text()
+
+    async def scenario(s: Session):  # type: ignore[no-untyped-def]
+        await s.open(small)
+        start = time.perf_counter()
+        opened = await s.open(doc)
+        diagnosed = time.perf_counter() - start
+        collisions = [d for d in opened if d.code == "SL701"]
+        start = time.perf_counter()
+        asked = asyncio.ensure_future(s.actions(doc, collisions[0].range, collisions[:1]))
+        await asyncio.sleep(0.2)
+        hover_start = time.perf_counter()
+        hovered = await s.hover(small, 3, 12)
+        hover_time = time.perf_counter() - hover_start
+        actions = spread_actions(await asyncio.wait_for(asked, 120))
+        proposed = time.perf_counter() - start
+        start = time.perf_counter()
+        cached = spread_actions(await s.actions(doc, collisions[1].range, collisions[1:2]))
+        again = time.perf_counter() - start
+        return opened, diagnosed, actions, proposed, hovered, hover_time, cached, again
+
+    opened, diagnosed, actions, proposed, hovered, hover_time, cached, again = \
+        run_in(folder, scenario)
+    print(f"\n2,000 schedules: diagnostics {diagnosed:.2f} s, spread proposal "
+          f"{proposed:.2f} s, a hover meanwhile {hover_time * 1000:.0f} ms, the proposal "
+          f"again {again * 1000:.0f} ms")
+    assert got(opened) == expected(doc, cwd=folder, context=folder)
+    assert sum(1 for d in opened if d.code == "SL701") > 100
+    assert isinstance(hovered, t.Hover)
+    [action] = actions
+    assert _apply(text, action.edit.changes[uri_of(doc)]) == want_text
+    assert [a.edit for a in cached] == [action.edit]  # made once per text
