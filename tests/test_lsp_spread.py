@@ -217,11 +217,11 @@ def test_a_move_in_another_file_is_not_offered_here(tmp_path: Path) -> None:
 
 
 def test_unsaved_text_and_a_saved_context_file(tmp_path: Path) -> None:
-    """The document's unsaved text replaces its file's; a context file saved with a new
-    schedule is read again (the verdict follows it)."""
+    """The document's unsaved text replaces its file's; a context file (in another folder of
+    the workspace) saved with a new schedule is read again, and the verdict follows it."""
     folder = tmp_path / "ws"
-    folder.mkdir()
-    a, b = folder / "a.json", folder / "b.json"
+    (folder / "models").mkdir(parents=True)
+    a, b = folder / "models" / "a.json", folder / "b.json"
     a.write_text(json_text([Sched("early", 0, 9, "UTC")]))
     b.write_text(json_text([Sched("late", 0, 9, "UTC")], model=False))
     apart = json_text([Sched("late", 5, 9, "UTC")], model=False)
@@ -398,3 +398,23 @@ def test_two_thousand_schedules_on_one_warehouse_keep_the_server_responsive(
     [action] = actions
     assert _apply(text, action.edit.changes[uri_of(doc)]) == want_text
     assert [a.edit for a in cached] == [action.edit]  # made once per text
+
+
+def test_a_context_cut_at_its_limit_is_said(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond MAX_CONTEXT_FILES files the walk stops, and a note says what is not found; the
+    files read before the cut still count."""
+    folder = tmp_path / "ws"
+    doc = workspace(folder, "json", [Sched("a", 0, 9, "UTC")])
+    for name in ("b.json", "c.json"):
+        (folder / name).write_text(json_text([Sched(name, 0, 9, "UTC")], model=False))
+    text = doc.read_text()
+    whole: list[str] = []
+    full = [c.finding.code for c in adapter.diagnose(str(doc), text, str(folder), whole)]
+    monkeypatch.setattr(adapter, "MAX_CONTEXT_FILES", 1)
+    notes: list[str] = []
+    cut = [c.finding.code for c in adapter.diagnose(str(doc), text, str(folder), notes)]
+    assert full == cut == ["SL701"]  # b.json, first in the walk, is read either way
+    assert whole == []
+    assert len(notes) == 1 and "more than 1 files to read as context" in notes[0]
+    assert "not found" in notes[0]

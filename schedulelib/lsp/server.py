@@ -325,10 +325,14 @@ def did_save(ls: SchedulelibServer, params: t.DidSaveTextDocumentParams) -> None
     folder = os.path.dirname(saved) if saved else None
     settings = saved is not None and os.path.basename(saved) in ("pyproject.toml",
                                                                  ".schedulelib.toml")
+    # A saved file may also be in another document's context (SL701, SL702): that document
+    # is checked again too.
     for uri in list(ls.workspace.text_documents):
         path = to_fs_path(uri)
+        around = ls.context_of(uri)
         if uri == params.text_document.uri or settings or (
-                folder and path and os.path.dirname(path) == folder):
+                folder and path and os.path.dirname(path) == folder) or (
+                saved and around and saved.startswith(os.path.join(around, ""))):
             ls.check_later(uri, 0)
 
 
