@@ -418,3 +418,30 @@ def test_a_context_cut_at_its_limit_is_said(tmp_path: Path,
     assert whole == []
     assert len(notes) == 1 and "more than 1 files to read as context" in notes[0]
     assert "not found" in notes[0]
+
+
+@pytest.mark.parametrize(("folders", "want"), [
+    (["/w"], "/w"),
+    (["/w", "/w/inner"], "/w/inner"),  # the deepest folder holding the document
+    (["/other"], "/w/inner"),  # outside every folder: its own directory
+    (["/w/in"], "/w/inner"),  # a prefix of the name is not a parent folder
+    (["/"], "/w/inner"),  # never a file system's root
+], ids=["folder", "deepest", "outside", "prefix", "root"])
+def test_context_folder(folders: list[str], want: str) -> None:
+    """Which folder's files are a document's context."""
+    assert adapter.context_folder("/w/inner/main.tf", folders) == want
+
+
+def test_a_home_directory_is_never_the_context(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor opened in the home directory: the document's own directory instead."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    doc = tmp_path / "infra" / "main.tf"
+    assert adapter.context_folder(str(doc), [str(tmp_path)]) == str(doc.parent)
+    assert adapter.context_folder(str(doc), [str(tmp_path), str(doc.parent.parent)]) \
+        == str(doc.parent)
+
+
+def test_no_context_for_a_document_without_a_file() -> None:
+    """An unsaved buffer has no folder: only its own schedules are judged together."""
+    assert adapter.context_folder("untitled.json", ["/w"]) is None

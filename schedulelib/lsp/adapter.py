@@ -304,13 +304,20 @@ class _Around:
 
 def context_folder(path: str, folders: list[str]) -> str | None:
     """The folder whose files are ``path``'s context: the deepest of the workspace
-    ``folders`` holding it, else its own directory (None for a document with no file)."""
+    ``folders`` holding it, else its own directory (None for a document with no file).
+
+    A home directory or the root of a file system is never the context (decision D75): an
+    editor opened there would have every check of a warehouse's schedules search all of it.
+    """
     if not os.path.isabs(path):
         return None
     here = real_path(path)
+    home = real_path(os.path.expanduser("~"))
     best = None
     for folder in folders:
         top = real_path(folder)
+        if top == home or os.path.dirname(top) == top:
+            continue
         if here.startswith(os.path.join(top, "")) and (best is None or len(top) > len(best)):
             best = top
     return best or os.path.dirname(here)
