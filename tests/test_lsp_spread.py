@@ -445,3 +445,27 @@ def test_a_home_directory_is_never_the_context(tmp_path: Path,
 def test_no_context_for_a_document_without_a_file() -> None:
     """An unsaved buffer has no folder: only its own schedules are judged together."""
     assert adapter.context_folder("untitled.json", ["/w"]) is None
+
+
+def test_hostile_context_files_lose_nothing(tmp_path: Path) -> None:
+    """Context files that are deep, long, huge or undecodable: the document's verdict is still
+    validate --context's, and its collision with a sound context file is still found."""
+    folder = tmp_path / "ws"
+    doc = workspace(folder, "json", [Sched("a", 0, 9, "UTC")])
+    (folder / "sound.json").write_text(json_text([Sched("b", 0, 9, "UTC")], model=False))
+    (folder / "deep.json").write_text('{"modelId": "m1", "x": ' + "[" * 100_000
+                                      + "]" * 100_000 + "}")
+    (folder / "long.yaml").write_text("modelId: m1\nreverseETLSchedule:\n  strategy: cron\n"
+                                      "  config: {spec: '" + "9" * 100_000 + " * * * *'}\n")
+    (folder / "huge.json").write_text('{"subscriptions": [{"modelId": "m1", '
+                                      '"reverseETLSchedule": {"strategy": "cron", "config": '
+                                      '{"spec": "0 9 * * *", "timezone": "UTC", "n": 1e999999'
+                                      "}}}]}")
+    (folder / "bytes.json").write_bytes(b'{"modelId": "m1", "reverseETLSchedule": "\xff\xfe"}')
+    (folder / "bomb.yaml").write_text("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n"
+        for i in range(9)) + "modelId: m1\nreverseETLSchedule: *j\n")
+    have = [(c.finding.code, c.finding.line)
+            for c in adapter.diagnose(str(doc), doc.read_text(), str(folder))]
+    want = [(f["code"], f["line"]) for f in _validate(doc, folder)]
+    assert have == want == [("SL701", 10)]  # with b in sound.json
