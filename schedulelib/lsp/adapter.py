@@ -251,7 +251,7 @@ class _Around:
         listings: dict[str, object] = {}
         out: list[Scan] = []
         place = None
-        for n, item in enumerate(engine.expand([self.root], self.settings)):
+        for n, item in enumerate(engine.expand([top], self.settings)):
             if n >= MAX_CONTEXT_FILES:
                 if self.notes is not None:
                     self.notes.append(
@@ -263,7 +263,12 @@ class _Around:
                 out.append(item)
                 continue
             path = str(item.path)
-            key = real_path(path)
+            # Under a real root, a file the walk found is where its path says unless it is a
+            # link: the real path (a system call per part of the path) is asked only of a
+            # file named as the document is.
+            key = os.path.abspath(path)
+            if os.path.basename(key) == os.path.basename(here):
+                key = real_path(path)
             if key == here:
                 place = len(out)
                 continue
