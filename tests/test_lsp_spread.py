@@ -469,3 +469,22 @@ def test_hostile_context_files_lose_nothing(tmp_path: Path) -> None:
             for c in adapter.diagnose(str(doc), doc.read_text(), str(folder))]
     want = [(f["code"], f["line"]) for f in _validate(doc, folder)]
     assert have == want == [("SL701", 10)]  # with b in sound.json
+
+
+def test_the_title_names_the_moves_left_to_other_files(tmp_path: Path) -> None:
+    """a.json moves one of its own and spread moves b.json's too: the action makes a.json's
+    move only (spread --write's text for a.json) and names the other."""
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    a, b = folder / "a.json", folder / "b.json"
+    a.write_text(json_text([Sched("early", 0, 9, "UTC"), Sched("second", 0, 9, "UTC")]))
+    b.write_text(json_text([Sched("late", 0, 9, "UTC")], model=False))
+    want_a = spread_written(folder, a, tmp_path)
+
+    async def scenario(s: Session):  # type: ignore[no-untyped-def]
+        return await quick_fix(s, a, await s.open(a))
+
+    [action] = run_in(folder, scenario)
+    assert _apply(a.read_text(), action.edit.changes[uri_of(a)]) == want_a
+    assert list(action.edit.changes) == [uri_of(a)]  # never another file
+    assert "'second'" in action.title and "1 more in b.json, not changed here" in action.title
