@@ -121,7 +121,8 @@ def spread_written(folder: Path, doc: Path, scratch: Path) -> str:
     done = subprocess.run([sys.executable, "-m", "schedulelib", "spread", "--write", "."],
                           cwd=copy, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode in (0, 1), done.stderr
-    return (copy / doc.relative_to(folder)).read_text("utf-8")
+    # Bytes decoded as they are: read_text would turn CRLF into LF.
+    return (copy / doc.relative_to(folder)).read_bytes().decode("utf-8")
 
 
 def spread_actions(actions: list[t.CodeAction]) -> list[t.CodeAction]:
@@ -488,3 +489,48 @@ def test_the_title_names_the_moves_left_to_other_files(tmp_path: Path) -> None:
     assert _apply(a.read_text(), action.edit.changes[uri_of(a)]) == want_a
     assert list(action.edit.changes) == [uri_of(a)]  # never another file
     assert "'second'" in action.title and "1 more in b.json, not changed here" in action.title
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8"])
+def test_byte_order_mark_crlf_and_astral_characters(tmp_path: Path, encoding: str) -> None:
+    """Each file on one line (astral names before the moved spec) or with CRLF line ends,
+    with and without a byte order mark: the edit, placed in the negotiated code units, still
+    gives spread --write's text."""
+    scheds = [Sched("\U0001f600a", 0, 9, "UTC"), Sched("\U0001f4a5b\u00e9", 0, 9, "UTC")]
+    compact = json.dumps(json.loads(json_text(scheds)), ensure_ascii=False)
+    cases = []
+    for n, (bom, text) in enumerate([("", compact), ("\ufeff", compact),
+                                     ("", json_text(scheds).replace("\n", "\r\n")),
+                                     ("\ufeff", yaml_text(scheds).replace("\n", "\r\n"))]):
+        folder = tmp_path / f"ws{n}"
+        folder.mkdir()
+        doc = folder / ("subs.yaml" if "models:" in text else "subs.json")
+        doc.write_bytes((bom + text).encode("utf-8"))
+        cases.append((doc, bom + text, spread_written(folder, doc, tmp_path)))
+
+    async def scenario(s: Session):  # type: ignore[no-untyped-def]
+        return [await quick_fix(s, doc, await s.open(doc)) for doc, _, _ in cases]
+
+    (tmp_path / "elsewhere").mkdir()
+    results = run_in(tmp_path / "elsewhere", scenario, encodings=(encoding,))
+    for (doc, text, want), [action] in zip(cases, results, strict=True):
+        edits = action.edit.changes[uri_of(doc)]
+        assert _apply_units(text, edits, encoding) == want != text, doc.parent.name
+
+
+def _apply_units(text: str, edits: list[t.TextEdit], encoding: str) -> str:
+    """``edits`` applied, their columns read in ``encoding``'s code units."""
+    if encoding == "utf-16":
+        return _apply(text, edits)
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(p: t.Position) -> int:
+        return starts[p.line] + len(lines[p.line].encode("utf-8")[:p.character].decode("utf-8"))
+
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character),
+                    reverse=True):
+        text = text[:offset(e.range.start)] + e.new_text + text[offset(e.range.end):]
+    return text
