@@ -534,3 +534,24 @@ def _apply_units(text: str, edits: list[t.TextEdit], encoding: str) -> str:
                     reverse=True):
         text = text[:offset(e.range.start)] + e.new_text + text[offset(e.range.end):]
     return text
+
+
+def test_no_action_where_spread_leaves_the_move_to_edit_by_hand(tmp_path: Path) -> None:
+    """The schedule spread moves takes its spec from a variable: SL701, and no quick fix."""
+    folder = tmp_path / "ws"
+    doc = workspace(folder, "tf", [Sched("a", 0, 9, "UTC"), Sched("b", 0, 9, "UTC")])
+    text = doc.read_text()
+    cut = text.rindex('"0 9 * * *"')
+    doc.write_text('variable "spec" {\n  default = "0 9 * * *"\n}\n\n' + text[:cut]
+                   + "var.spec" + text[cut + len('"0 9 * * *"'):])
+    said = subprocess.run([sys.executable, "-m", "schedulelib", "spread", "."], cwd=folder,
+                          capture_output=True, text=True, check=False, timeout=120)
+
+    async def scenario(s: Session):  # type: ignore[no-untyped-def]
+        opened = await s.open(doc)
+        return opened, await quick_fix(s, doc, opened)
+
+    opened, actions = run_in(folder, scenario)
+    assert "edit by hand" in said.stdout
+    assert [d.code for d in opened] == ["SL701", "SL701"]
+    assert actions == []
