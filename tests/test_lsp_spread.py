@@ -356,8 +356,8 @@ def _validate(doc: Path, folder: Path) -> list[dict[str, object]]:
 
 def test_two_thousand_schedules_on_one_warehouse_keep_the_server_responsive(
         tmp_path: Path) -> None:
-    """SL701 on 2,000 schedules and spread's proposal for them: both arrive, and a hover in
-    another document is answered while the proposal is being made."""
+    """SL701 on 2,000 schedules and spread's proposal for them: both arrive, and a hover and
+    a change in another document are answered while the proposal is being made."""
     rng = random.Random(2000)
     scheds = [Sched(f"s{i}", rng.randrange(60), rng.randrange(24), rng.choice(ZONES))
               for i in range(2000)]
@@ -381,18 +381,23 @@ def test_two_thousand_schedules_on_one_warehouse_keep_the_server_responsive(
         hover_start = time.perf_counter()
         hovered = await s.hover(small, 3, 12)
         hover_time = time.perf_counter() - hover_start
+        change_start = time.perf_counter()
+        changed = await s.change(small, small.read_text().replace("0 3 ", "*/5 * "))
+        change_time = time.perf_counter() - change_start
         actions = spread_actions(await asyncio.wait_for(asked, 120))
         proposed = time.perf_counter() - start
         start = time.perf_counter()
         cached = spread_actions(await s.actions(doc, collisions[1].range, collisions[1:2]))
         again = time.perf_counter() - start
-        return opened, diagnosed, actions, proposed, hovered, hover_time, cached, again
+        return (opened, diagnosed, actions, proposed, hovered, hover_time, changed,
+                change_time, cached, again)
 
-    opened, diagnosed, actions, proposed, hovered, hover_time, cached, again = \
-        run_in(folder, scenario)
+    (opened, diagnosed, actions, proposed, hovered, hover_time, changed, change_time, cached,
+     again) = run_in(folder, scenario)
     print(f"\n2,000 schedules: diagnostics {diagnosed:.2f} s, spread proposal "
-          f"{proposed:.2f} s, a hover meanwhile {hover_time * 1000:.0f} ms, the proposal "
-          f"again {again * 1000:.0f} ms")
+          f"{proposed:.2f} s; meanwhile a hover {hover_time * 1000:.0f} ms and a change's "
+          f"diagnostics {change_time * 1000:.0f} ms; the proposal again {again * 1000:.0f} ms")
+    assert [d.code for d in changed] == ["SL407"]
     assert got(opened) == expected(doc, cwd=folder, context=folder)
     assert sum(1 for d in opened if d.code == "SL701") > 100
     assert isinstance(hovered, t.Hover)
