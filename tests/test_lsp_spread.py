@@ -560,3 +560,114 @@ def test_no_action_where_spread_leaves_the_move_to_edit_by_hand(tmp_path: Path) 
     assert "edit by hand" in said.stdout
     assert [d.code for d in opened] == ["SL701", "SL701"]
     assert actions == []
+
+
+# -- generated workspaces in-process: the kept context against a fresh reading --------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SCHED = st.builds(
+    lambda minute, hour, zone, days, i: Sched(f"x{i}", 0 if days else minute, hour, zone, days),
+    st.sampled_from([0, 1, 30]), st.sampled_from([8, 9]), st.sampled_from(ZONES),
+    st.none() | st.lists(st.integers(0, 6), min_size=1, max_size=3, unique=True).map(sorted),
+    st.integers(0, 10**6))
+FILE = st.tuples(st.sampled_from(["json", "yaml", "tf"]), st.booleans(),
+                 st.lists(SCHED, min_size=1, max_size=4))
+
+
+def _write(folder: Path, n: int, kind: str, deeper: bool, scheds: list[Sched],
+           when: float) -> Path:
+    """File ``n`` of a generated workspace; the first one holds model m1 (source
+    'warehouse'); Terraform files name their model by id, so any file can hold it."""
+    for i, s in enumerate(scheds):
+        s.name = f"f{n}s{i}"
+    where = folder / "sub" if deeper else folder
+    where.mkdir(exist_ok=True)
+    if kind == "tf":
+        body = tf_text(scheds).replace("segment_reverse_etl_model.id-m1.id", '"m1"')
+        text = (MODELS_TF if n == 0 else "") + body
+    elif kind == "yaml":
+        text = yaml_text(scheds) if n == 0 else yaml_text(scheds).split("subscriptions:", 1)[
+            1].join(["subscriptions:", ""])
+    else:
+        text = json_text(scheds, model=n == 0)
+    path = where / f"f{n}.{kind}"
+    path.write_text(text)
+    os.utime(path, (when, when))
+    return path
+
+
+def _oracle(doc: Path, text: str, root: Path) -> tuple[list[tuple[object, ...]], str | None]:
+    """validate DOC --context ROOT with DOC holding ``text`` (every file read afresh), and
+    spread ROOT's text for DOC (on disk, as the command reads it)."""
+    from schedulelib.lint import sources
+    from schedulelib.lint.sources.tfmodule import session
+    from schedulelib.lint.spread import spread
+
+    options = engine.Options()
+    config = engine.Settings(options)
+    around = [engine.Source(str(s.path), s.path, named=False)
+              for s in engine.expand([str(root)], config) if isinstance(s, engine.Source)]
+    with session():
+        report = engine.lint([engine.Source(str(doc), doc, data=text.encode())], options,
+                             config, context=around)
+    found = [(f.code, f.line, f.column, f.message) for f in report.findings]
+    with session(()):
+        scans = [sources.read_file(s.path, named=False) for s in around]
+        result = spread([s for s in scans if not s.skipped and not s.unreadable])
+    after = next((f.after for f in result.files if Path(f.file) == doc and not f.refused),
+                 None)
+    return found, after
+
+
+def _lsp(doc: Path, text: str, root: Path) -> tuple[list[tuple[object, ...]], str]:
+    found = [(c.finding.code, c.finding.line, c.finding.column, c.finding.message)
+             for c in adapter.diagnose(str(doc), text, str(root))]
+    proposal = adapter.spread_fix(str(doc), text, str(root))
+    for a, b, new in sorted(proposal.edits, reverse=True):
+        text = text[:a] + new + text[b:]
+    return found, text
+
+
+@settings(max_examples=100, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(files=st.lists(FILE, min_size=1, max_size=4), pick=st.integers(0, 3),
+       change=st.integers(0, 3), again=FILE)
+def test_kept_context_equals_a_fresh_reading(files: list[tuple[str, bool, list[Sched]]],
+                                             pick: int, change: int,
+                                             again: tuple[str, bool, list[Sched]]) -> None:
+    """Generated workspaces of JSON, YAML and Terraform files (some in a subfolder): the
+    document's findings and spread's edits, from the kept context, equal a fresh reading,
+    before and after another file changes on disk or the document's own text changes."""
+    import tempfile
+
+    old = time.time() - 3600
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(os.path.realpath(scratch))
+        paths = [_write(root, n, *f, old) for n, f in enumerate(files)]
+        doc = paths[pick % len(paths)]
+        text = doc.read_text()
+        first = _lsp(doc, text, root)
+        found, after = _oracle(doc, text, root)
+        assert first[0] == found
+        assert first[1] == (after if after is not None else text)
+        assert _lsp(doc, text, root) == first  # kept: the same answer
+        target = paths[change % len(paths)]
+        if target == doc:  # the document's unsaved text changes; its file does not
+            scheds = again[2]
+            text = yaml_text(scheds) if doc.suffix == ".yaml" else json_text(scheds) \
+                if doc.suffix == ".json" else tf_text(scheds).replace(
+                    "segment_reverse_etl_model.id-m1.id", '"m1"')
+            found, _ = _oracle(doc, text, root)
+            assert _lsp(doc, text, root)[0] == found
+        else:  # another file changes on disk (an hour ago, by its clock)
+            scheds = again[2]
+            n = paths.index(target)
+            target.unlink()
+            paths[n] = _write(root, n, target.suffix[1:], target.parent != root, scheds,
+                              old + 1)
+            found, after = _oracle(doc, text, root)
+            second = _lsp(doc, text, root)
+            assert second[0] == found
+            assert second[1] == (after if after is not None else text)
