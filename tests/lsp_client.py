@@ -148,11 +148,13 @@ def language_of(path: Path) -> str:
     return "yaml" if name.endswith((".yaml", ".yml")) else "json"
 
 
-def validate_json(path: Path, cwd: Path | None = None) -> list[dict[str, object]]:
-    """``schedulelib validate --format json PATH``, run as users run it."""
+def validate_json(path: Path, cwd: Path | None = None,
+                  context: Path | None = None) -> list[dict[str, object]]:
+    """``schedulelib validate --format json PATH [--context CONTEXT]``, run as users run it."""
+    more = ["--context", str(context)] if context is not None else []
     out = subprocess.run([sys.executable, "-m", "schedulelib", "validate", "--format", "json",
-                          str(path)], capture_output=True, text=True, cwd=str(cwd or ROOT),
-                         check=False, timeout=120)
+                          str(path), *more], capture_output=True, text=True,
+                         cwd=str(cwd or ROOT), check=False, timeout=120)
     assert out.returncode in (0, 1, 2), out.stderr
     findings: list[dict[str, object]] = json.loads(out.stdout)["findings"]
     return findings

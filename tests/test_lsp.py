@@ -48,12 +48,14 @@ def _units(text: str, encoding: str) -> int:
 
 
 def expected(path: Path, text: str | None = None, encoding: str = "utf-16",
-             cwd: Path | None = None) -> list[tuple[str, str, tuple[int, int, int, int]]]:
-    """validate's findings for ``path`` as (code, severity, LSP range)."""
+             cwd: Path | None = None, context: Path | None = None
+             ) -> list[tuple[str, str, tuple[int, int, int, int]]]:
+    """validate's findings for ``path`` (with ``--context CONTEXT``) as (code, severity, LSP
+    range)."""
     text = path.read_text("utf-8") if text is None else text
     lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
     out = []
-    for f in validate_json(path, cwd):
+    for f in validate_json(path, cwd, context):
         line, col = int(str(f["line"])), int(str(f["column"]))
         end_line, end_col = int(str(f["end_line"])), int(str(f["end_column"]))
         if line == 0:
@@ -121,18 +123,42 @@ def corpus_files(folder: Path) -> list[Path]:
 
 
 def test_diagnostics_equal_validate_on_examples_and_corpus(tmp_path: Path) -> None:
-    """Every example and every corpus expression: the same codes, severities and ranges."""
+    """Every example and every corpus expression, and schedules of one warehouse that
+    collide within a file and across two (SL701): the same codes, severities and ranges as
+    validate with the document's context (its workspace folder, else its directory)."""
     files = sorted((ROOT / "examples").iterdir()) + corpus_files(tmp_path)
     (tmp_path / "main.tf.json").write_text(TF_JSON)
     files.append(tmp_path / "main.tf.json")
+    for name, subs in COLLIDING.items():
+        (tmp_path / name).write_text(json.dumps({"subscriptions": subs}, indent=2))
+        files.append(tmp_path / name)
+
+    def context(p: Path) -> Path:
+        return ROOT if p.is_relative_to(ROOT) else p.parent
 
     async def scenario(s: Session) -> list[tuple[Path, object, object]]:
-        return [(p, got(await s.open(p)), expected(p)) for p in files]
+        return [(p, got(await s.open(p)), expected(p, context=context(p))) for p in files]
 
     results = run(scenario)
     assert sum(len(want) for _, _, want in results) > 100  # the corpus has real findings
+    collisions = [c for p, have, _ in results if p.name in COLLIDING
+                  for c, _, _ in have]  # type: ignore[attr-defined]
+    assert collisions.count("SL701") == 4  # two in one file, and one each across files
     for path, have, want in results:
         assert have == want, path.name
+
+
+def _sub(name: str, spec: str) -> dict[str, object]:
+    return {"name": name, "modelId": "m1", "reverseETLSchedule": {
+        "strategy": "cron", "config": {"spec": spec, "timezone": "UTC"}}}
+
+
+#: Three files on one warehouse: two that start together in one file; one that starts with a
+#: schedule of the next file (a model there says which source).
+COLLIDING = {
+    "wh_a.json": [_sub("A1", "0 9 * * *"), _sub("A2", "0 9 * * 1-5"), _sub("A3", "7 4 * * *")],
+    "wh_b.json": [{"id": "m1", "sourceId": "warehouse"}, _sub("B1", "7 4 * * 0")],
+}
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])
@@ -469,10 +495,10 @@ from schedulelib.lsp import adapter, server
 
 real = adapter.diagnose
 
-def diagnose(name, text):
+def diagnose(name, text, *context):
     if name.endswith("boom.json"):
         raise RuntimeError("injected fault")
-    return real(name, text)
+    return real(name, text, *context)
 
 adapter.diagnose = diagnose
 

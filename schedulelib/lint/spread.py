@@ -85,6 +85,9 @@ class Spread:
     changes: list[Change] = field(default_factory=list)
     groups: list[GroupResult] = field(default_factory=list)
     files: list[FileFix] = field(default_factory=list)
+    #: Each edited file's edits (offsets into its scanned text), by file name: only files
+    #: whose edits passed the read-back (those of ``files`` not refused).
+    edits: dict[str, tuple[Edit, ...]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {"changes": [c.to_dict() for c in self.changes],
@@ -162,7 +165,10 @@ def spread(scans: Sequence[Scan], *, as_of: datetime | None = None, dst: str = "
         low = math.floor((start.timestamp() - origin) / 60) + 1
         top = math.floor((end.timestamp() - origin) / 60)
         inside = ((1 << (top + 1)) - 1) & ~((1 << low) - 1)
-        if not clashes([b & inside for b in bits], origin):
+        # The folds onto the week spare the whole comparison of pairs that never meet (a
+        # fold of the wider starts holds the fold of the starts inside the window).
+        weeks = [s.week if s is not None else 0 for s in starts]
+        if not clashes([b & inside for b in bits], origin, weeks):
             continue
         spans = None
         if durations is not None:
@@ -276,7 +282,11 @@ def _edit(result: Spread, plans: list[_Plan], owners: list[tuple[Scan, Found]],
         planned = by_file.get(id(scan))
         if not planned or scan.text is None:
             continue
-        result.files.append(_apply_checked(scan, planned))
+        done = _apply_checked(scan, planned)
+        result.files.append(done)
+        if done.changed:
+            result.edits[scan.file] = tuple(sorted(
+                (e for _p, es, _w in planned for e in es), key=lambda e: (e.start, e.end)))
 
 
 def _describe(schedule: object) -> str:

@@ -11,6 +11,12 @@ done for a text that is already out of date:
 * checks run one at a time on one worker thread, so the loop stays free for hovers and the
   next changes, and a burst never piles up threads.
 
+The files of the document's workspace folder (else of its directory) are the context of the
+rules judged together (SL701, SL702), as ``validate --context FOLDER`` reads them.  An SL701
+diagnostic offers ``spread``'s proposal for the document as a quick fix; that proposal is
+computed on one thread of its own, once per text of the document, however many code-action
+requests ask for it meanwhile (decision D75).
+
 An exception while checking one document becomes an SL922 diagnostic in that document (with a
 hint to report it) and the server goes on; one in a hover, a code action or a completion is
 logged and answered with nothing.
@@ -58,10 +64,18 @@ class SchedulelibServer(LanguageServer):
         self.generation: dict[str, int] = {}
         self.waiting: dict[str, asyncio.Task[None]] = {}
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="schedulelib-lsp")
-        #: (uri, "scan" | "fixes") -> (version, text, value): the last scan and fixer plan of
-        #: each document, so that the code-action requests an editor sends on every cursor
-        #: move cost nothing until the text changes.
+        #: (uri, "scan" | "fixes" | "spread") -> (version, text, value): the last scan, fixer
+        #: plan and spread proposal of each document, so that the code-action requests an
+        #: editor sends on every cursor move cost nothing until the text changes.
         self.memo: dict[tuple[str, str], tuple[int | None, str, object]] = {}
+        #: spread's proposals being made (one at a time: a source of 2,000 schedules takes
+        #: seconds), by document: (version, text, the result to come).
+        self.spreader = ThreadPoolExecutor(max_workers=1,
+                                           thread_name_prefix="schedulelib-spread")
+        self.spreading: dict[str, tuple[int | None, str,
+                                        asyncio.Future[adapter.Proposal | None]]] = {}
+        #: What validate would have said on standard error, already told to the editor.
+        self.told: set[str] = set()
 
     def remembered(self, uri: str, what: str, version: int | None, text: str,
                    make: Callable[[], R]) -> R:
@@ -84,6 +98,64 @@ class SchedulelibServer(LanguageServer):
         suffix = _UNTITLED.get((doc.language_id or "").lower(), "")
         base = os.path.basename(doc.path or "") or "untitled"
         return base if base.endswith(suffix) else base + suffix
+
+    def context_of(self, uri: str) -> str | None:
+        """The folder whose files are the context of ``uri`` (decision D75)."""
+        if not uri.startswith("file:"):
+            return None
+        path = to_fs_path(uri)
+        if path is None:
+            return None
+        folders = [to_fs_path(f.uri) for f in self.workspace.folders.values()]
+        folders.append(self.workspace.root_path)
+        return adapter.context_folder(path, [f for f in folders if f])
+
+    def tell(self, notes: list[str]) -> None:
+        """Each note once in the editor's log (validate prints them on standard error)."""
+        for note in notes:
+            if note not in self.told:
+                self.told.add(note)
+                self.window_log_message(t.LogMessageParams(type=t.MessageType.Warning,
+                                                           message=f"schedulelib: {note}"))
+
+    async def proposal(self, uri: str, name: str, version: int | None,
+                       text: str) -> adapter.Proposal | None:
+        """spread's proposal for this text of ``uri``: made once, on the spread thread; a
+        request while it is being made waits for the same result."""
+        key = (uri, "spread")
+        hit = self.memo.get(key)
+        if hit is not None and hit[0] == version and version is not None and hit[1] == text:
+            return hit[2]  # type: ignore[return-value]
+        running = self.spreading.get(uri)
+        if running is None or running[0] != version or running[1] != text:
+            root = self.context_of(uri)
+            notes: list[str] = []
+
+            def job() -> adapter.Proposal | None:
+                now = self.workspace.text_documents.get(uri)
+                if now is None or now.source != text:
+                    return None  # a newer text came while this one waited: not made
+                try:
+                    return adapter.spread_fix(name, text, root, notes)
+                except adapter.ConfigError:
+                    return None  # the diagnostics say so; there is no SL701 to fix
+
+            future = asyncio.ensure_future(
+                asyncio.get_running_loop().run_in_executor(self.spreader, job))
+            running = self.spreading[uri] = (version, text, future)
+
+            def done(f: asyncio.Future[adapter.Proposal | None]) -> None:
+                if self.spreading.get(uri) is running:
+                    del self.spreading[uri]
+                if not f.cancelled() and f.exception() is None:
+                    self.tell(notes)
+                    value = f.result()
+                    if value is not None:
+                        self.memo[key] = (version, text, value)
+
+            future.add_done_callback(done)
+        # Shielded: a request the editor cancels leaves the proposal to the next one.
+        return await asyncio.shield(running[2])
 
     def encoding(self) -> str:
         value = str(self.workspace.position_encoding or "utf-16").lower()
@@ -122,6 +194,8 @@ class SchedulelibServer(LanguageServer):
         doc = self.workspace.get_text_document(uri)
         text, version, name = doc.source, doc.version, self.name_of(uri)
         encoding = self.encoding()
+        root = self.context_of(uri)
+        notes: list[str] = []
 
         def job() -> list[t.Diagnostic] | None:
             if self.generation.get(uri) != generation:
@@ -133,7 +207,7 @@ class SchedulelibServer(LanguageServer):
             collecting = gc.isenabled()
             gc.disable()
             try:
-                return diagnostics(name, text, encoding)
+                return diagnostics(name, text, encoding, root, notes)
             finally:
                 if collecting:
                     gc.enable()
@@ -141,13 +215,14 @@ class SchedulelibServer(LanguageServer):
         result = await asyncio.get_running_loop().run_in_executor(self.worker, job)
         if result is None or self.generation.get(uri) != generation:
             return
+        self.tell(notes)
         self.waiting.pop(uri, None)
         self.text_document_publish_diagnostics(
             t.PublishDiagnosticsParams(uri=uri, diagnostics=result, version=version))
 
     def forget(self, uri: str) -> None:
         self.generation[uri] = self.generation.get(uri, 0) + 1
-        for what in ("scan", "fixes"):
+        for what in ("scan", "fixes", "spread"):
             self.memo.pop((uri, what), None)
         old = self.waiting.pop(uri, None)
         if old is not None:
@@ -159,11 +234,13 @@ class SchedulelibServer(LanguageServer):
 # -- diagnostics ----------------------------------------------------------------------------------
 
 
-def diagnostics(name: str, text: str, encoding: str) -> list[t.Diagnostic]:
-    """The LSP diagnostics of ``text`` as the file ``name``; never raises."""
+def diagnostics(name: str, text: str, encoding: str, root: str | None = None,
+                notes: list[str] | None = None) -> list[t.Diagnostic]:
+    """The LSP diagnostics of ``text`` as the file ``name``, with the files under ``root`` as
+    context; never raises."""
     document = Document(text, encoding)
     try:
-        checked = adapter.diagnose(name, text)
+        checked = adapter.diagnose(name, text, root, notes)
     except adapter.ConfigError as exc:
         return [t.Diagnostic(
             range=t.Range(t.Position(0, 0), t.Position(0, 0)), severity=t.DiagnosticSeverity.Error,
@@ -250,14 +327,21 @@ def did_save(ls: SchedulelibServer, params: t.DidSaveTextDocumentParams) -> None
     # A saved file may be a variable's or a local's home for the other open files of its
     # Terraform module: they are checked again.
     # A saved configuration file may govern every open document: all are checked again.
+    # Any saved file may be another's context: spread's proposals are made afresh.
+    for key in [k for k in ls.memo if k[1] == "spread"]:
+        del ls.memo[key]
     saved = to_fs_path(params.text_document.uri)
     folder = os.path.dirname(saved) if saved else None
     settings = saved is not None and os.path.basename(saved) in ("pyproject.toml",
                                                                  ".schedulelib.toml")
+    # A saved file may also be in another document's context (SL701, SL702): that document
+    # is checked again too.
     for uri in list(ls.workspace.text_documents):
         path = to_fs_path(uri)
+        around = ls.context_of(uri)
         if uri == params.text_document.uri or settings or (
-                folder and path and os.path.dirname(path) == folder):
+                folder and path and os.path.dirname(path) == folder) or (
+                saved and around and saved.startswith(os.path.join(around, ""))):
             ls.check_later(uri, 0)
 
 
@@ -310,6 +394,14 @@ async def code_action(ls: SchedulelibServer,
     wanted, version = params.range, doc.version
     given = list(params.context.diagnostics or [])
     only = params.context.only
+    collisions = [d for d in given if d.code == "SL701"]
+    proposal = None
+    if collisions and (not only or any(
+            t.CodeActionKind.QuickFix.startswith(str(k)) for k in only)):
+        try:
+            proposal = await ls.proposal(uri, name, version, text)
+        except Exception as exc:
+            _failed(ls, "spread proposal", exc)
 
     def job() -> list[t.CodeAction]:
         document = Document(text, encoding)
@@ -331,6 +423,14 @@ async def code_action(ls: SchedulelibServer,
                 title=f"Fix {f.code}: {repair.description}", kind=t.CodeActionKind.QuickFix,
                 diagnostics=matching or None, is_preferred=True,
                 edit=t.WorkspaceEdit(changes={uri: edits})))
+        if proposal is not None and proposal.edits:
+            actions.append(t.CodeAction(
+                title=_spread_title(proposal), kind=t.CodeActionKind.QuickFix,
+                diagnostics=collisions,
+                edit=t.WorkspaceEdit(changes={uri: [
+                    t.TextEdit(range=t.Range(t.Position(*document.offset_position(a)),
+                                             t.Position(*document.offset_position(b))),
+                               new_text=new) for a, b, new in proposal.edits]})))
         if every:
             actions.append(t.CodeAction(
                 title="Fix every schedulelib finding --fix can repair",
@@ -343,6 +443,28 @@ async def code_action(ls: SchedulelibServer,
         return actions
 
     return await _guarded(ls, "code action", job)
+
+
+def _spread_title(proposal: adapter.Proposal) -> str:
+    """What the spread quick fix does, in the words of ``schedulelib spread``."""
+    from schedulelib.core.diagnostics import quote
+
+    written = [c for c in proposal.here if not c.unwritable]
+    if len(written) == 1:
+        c = written[0]
+        sign = "+" if c.shift > 0 else "-"
+        what = f"start {quote(c.name, 40)} at {quote(c.new, 40)} ({sign}{abs(c.shift)} min" + \
+            (", as the equivalent cron)" if c.to_cron else ")")
+    else:
+        what = f"move {len(written)} schedules of this file"
+    by_hand = len(proposal.here) - len(written)
+    if by_hand:
+        what += f"; {by_hand} more to edit by hand"
+    if proposal.elsewhere:
+        files = sorted({os.path.basename(c.file) for c in proposal.elsewhere})
+        what += f"; {len(proposal.elsewhere)} more in {', '.join(files[:3])}" + \
+            (" and others" if len(files) > 3 else "") + ", not changed here"
+    return f"Spread start minutes (schedulelib spread): {what}"
 
 
 def _overlap(a: t.Range, b: t.Range) -> bool:
@@ -388,12 +510,16 @@ async def _guarded(ls: SchedulelibServer, what: str, job: Callable[[], R | None]
     try:
         return await asyncio.get_running_loop().run_in_executor(None, job)
     except Exception as exc:
-        log.exception("%s failed", what)
-        ls.window_log_message(t.LogMessageParams(
-            type=t.MessageType.Error,
-            message=f"schedulelib: {what} failed ({type(exc).__name__}: {exc}); please "
-            "report it"))
+        _failed(ls, what, exc)
         return None
+
+
+def _failed(ls: SchedulelibServer, what: str, exc: Exception) -> None:
+    log.exception("%s failed", what)
+    ls.window_log_message(t.LogMessageParams(
+        type=t.MessageType.Error,
+        message=f"schedulelib: {what} failed ({type(exc).__name__}: {exc}); please "
+        "report it"))
 
 
 class _OneLine(logging.Formatter):
