@@ -29,8 +29,11 @@ from schedulelib import (
     SpecificDays,
 )
 from schedulelib._support.records import Frozen
+from schedulelib.core.rules import Rule
+from schedulelib.lint.sources.model import Span, Subject
 
-VALUES = [Diagnostic, CronExpr, Duration, Manual, DbtCloud, Periodic, SpecificDays, Cron, Finding]
+VALUES = [Diagnostic, CronExpr, Duration, Manual, DbtCloud, Periodic, SpecificDays, Cron, Finding,
+          Span, Subject, Rule]
 
 # Field values need not have the annotated types: the methods under test never look inside.
 ANY = st.one_of(st.integers(), st.text(max_size=5), st.none(), st.booleans(),

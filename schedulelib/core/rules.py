@@ -6,14 +6,17 @@ changes meaning, and a retired code is never reused.
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from dataclasses import replace
+from typing import Literal
+
+from schedulelib._support.records import Frozen, frozen_value
 
 Severity = Literal["error", "warning"]
 
 
-class Rule(NamedTuple):
-    """What a code means, for ``schedulelib rule CODE`` and docs/rules.md (a NamedTuple, not
-    a dataclass: the registry is built on every start, decision D55)."""
+@frozen_value(slots=True)
+class Rule(Frozen):
+    """What a code means, for ``schedulelib rule CODE`` and docs/rules.md."""
 
     code: str
     name: str
@@ -26,6 +29,18 @@ class Rule(NamedTuple):
     #: is unambiguous; see :data:`schedulelib.lint.fix.SCOPE` for which).
     fixable: bool = False
 
+    def __init__(self, code: str, name: str, severity: Severity, what: str, why: str,
+                 example: str, fix: str, fixable: bool = False) -> None:
+        put = object.__setattr__
+        put(self, "code", code)
+        put(self, "name", name)
+        put(self, "severity", severity)
+        put(self, "what", what)
+        put(self, "why", why)
+        put(self, "example", example)
+        put(self, "fix", fix)
+        put(self, "fixable", fixable)
+
 
 # The codes --fix knows how to repair (schedulelib/fix.py; a test keeps the two in step).
 _FIXABLE = frozenset({"SL202", "SL303", "SL305", "SL306", "SL404", "SL406", "SL504"})
@@ -33,7 +48,7 @@ _FIXABLE = frozenset({"SL202", "SL303", "SL305", "SL306", "SL404", "SL406", "SL5
 
 def _rules(*rules: Rule) -> dict[str, Rule]:
     # Only the few fixable rules are copied: this runs on every start.
-    return {r.code: r._replace(fixable=True) if r.code in _FIXABLE else r for r in rules}
+    return {r.code: replace(r, fixable=True) if r.code in _FIXABLE else r for r in rules}
 
 
 # Grouped by hundreds: 0xx document, 1xx schedule object, 2xx periodic, 3xx specific_days,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from schedulelib._support.records import Frozen, frozen_value
 from schedulelib.core.diagnostics import WRAPPER_KEY, Diagnostic, pointer
@@ -79,7 +79,8 @@ class Finding(Frozen):
                 "message": self.message, "hint": self.hint}
 
 
-class Span(NamedTuple):
+@frozen_value(slots=True)
+class Span(Frozen):
     """Where a value is written.
 
     ``start`` / ``end`` are character offsets into the decoded file text (:attr:`Scan.text`):
@@ -101,8 +102,20 @@ class Span(NamedTuple):
     end_column: int
     file: str | None = None
 
+    def __init__(self, start: int, end: int, line: int, column: int, end_line: int,
+                 end_column: int, file: str | None = None) -> None:
+        put = object.__setattr__
+        put(self, "start", start)
+        put(self, "end", end)
+        put(self, "line", line)
+        put(self, "column", column)
+        put(self, "end_line", end_line)
+        put(self, "end_column", end_column)
+        put(self, "file", file)
 
-class Subject(NamedTuple):
+
+@frozen_value(slots=True)
+class Subject(Frozen):
     """What a schedule belongs to, as far as the files say: the relation subscription -> model
     -> source (warehouse) and the ids that match it with a workspace.
 
@@ -125,6 +138,19 @@ class Subject(NamedTuple):
     destination: str | None = None
     #: False when the subscription (or model) says ``enabled = false``: it runs nothing.
     enabled: bool | None = None
+
+    def __init__(self, kind: Literal["subscription", "model"] = "subscription",
+                 id: str | None = None, name: str | None = None, model: str | None = None,
+                 source: str | None = None, destination: str | None = None,
+                 enabled: bool | None = None) -> None:
+        put = object.__setattr__
+        put(self, "kind", kind)
+        put(self, "id", id)
+        put(self, "name", name)
+        put(self, "model", model)
+        put(self, "source", source)
+        put(self, "destination", destination)
+        put(self, "enabled", enabled)
 
 
 #: A schedule document -> its problems (:func:`schedulelib.check`, perhaps with an ``as_of``).
