@@ -15,7 +15,9 @@ bounded number of times.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 
 from schedulelib.core.diagnostics import Diagnostic, diagnostic
 from schedulelib.lint.sources.model import Lines
@@ -70,14 +72,15 @@ _PLAIN_ATTRIBUTE = r"""
         [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$)
       | (?P<group>(?:[A-Za-z_][A-Za-z0-9_]*[ \t\f]*)?[(\[{]) )
 """
-#: An object's item whose value is one plain token, alone on its line (a comma after it).
+#: An object's item whose value is one plain token, alone on its line (a comma after it), or
+#: followed on its line by a comma (taken) or the object's '}' (left): `{ a = "x", b = 1 }`.
 _PLAIN_ITEM = r"""
     (?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+
     ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* [=:] (?![=>]) [ \t\f]*
     (?P<value> "(?:[^"\\$%\r\n]|[$%](?!\{))*"
       | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
       | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
-    [ \t\f]* ,? [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$)
+    [ \t\f]* (?: ,? [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$) | , | (?=\}) )
 """
 #: A block's header alone on its line, up to its '{' (labels without escapes or templates).
 _BLOCK_HEADER = r"""
@@ -86,6 +89,8 @@ _BLOCK_HEADER = r"""
     ((?:[ \t\f]+(?:"[^"\\$%\r\n]*"|[A-Za-z_][A-Za-z0-9_-]*))*+)
     [ \t\f]* \{ (?=[ \t\f]*(?:(?:\#|//)[^\r\n]*)?(?:\r\n|\r|\n))
 """
+#: White space, new lines and line comments (compiled on first use, see _space).
+_SPACE = r"(?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+"
 _LABEL = re.compile(r'"([^"]*)"|([A-Za-z_][A-Za-z0-9_-]*)')
 #: What may follow a skipped value on its line.
 _LINE_END = r"[ \t\f]*(?:(?:\#|//)[^\r\n]*)?(?=\r\n|\r|\n|$)"
@@ -96,6 +101,13 @@ _OPEN = {"(": ")", "[": "]", "{": "}"}
 #: Tokens after which an operand ends: another operand right after one is a missing separator.
 _ENDS = frozenset({"ident", "number", "string", "heredoc"})
 _STARTS = frozenset({"ident", "number", "string", "heredoc"})
+
+
+@functools.cache
+def _matcher(pattern: str, flags: int = 0) -> Callable[[str, int, int], re.Match[str] | None]:
+    """The ``match`` of ``pattern``, compiled on first use, not at import (a JSON-only run
+    never needs it), and then found by one lookup."""
+    return re.compile(pattern, flags).match
 
 
 def tokens(text: str, start: int = 0, stop: int | None = None) -> list[_Tok]:
@@ -887,6 +899,16 @@ class HclReader:
         return self.primary("")
 
     def _for_follows(self) -> bool:
+        """Whether the bracket at the current token opens a ``for`` expression."""
+        buf, lexer = self.buf, self.lexer
+        if len(buf) == 1 and not self.inline:
+            # The bracket is the last token made: when the text after it (past white space,
+            # new lines and line comments) does not start with `for` (or a block comment,
+            # which the tokens judge), no token needs making to know.
+            space = _matcher(_SPACE)(self.text, lexer.pos, lexer.n)
+            at = space.end() if space is not None else lexer.pos
+            if not self.text.startswith(("for", "/*"), at, lexer.n):
+                return False
         i = 1
         while self.peek(i).kind == "nl":
             i += 1
@@ -1205,7 +1227,7 @@ class HclReader:
         opener = self.take()
         out: dict[str, Node] = {}
         first: dict[str, int] = {}
-        item_match = re.compile(_PLAIN_ITEM, re.VERBOSE).match
+        item_match = _matcher(_PLAIN_ITEM, re.VERBOSE)
         buf, lexer = self.buf, self.lexer
         while True:
             while buf and buf[0].kind == "nl":
@@ -1213,7 +1235,8 @@ class HclReader:
             m = item_match(self.text, lexer.pos, lexer.n) \
                 if self.fast and not buf and not self.inline else None
             if m is not None:
-                # `key = "text"` alone on its line: one match, no tokens.
+                # `key = "text"` alone on its line, or before a ',' or the '}': one match,
+                # no tokens.
                 name, at = m.group(1), m.start(1)
                 node = self._plain(m)
                 if name in first:
