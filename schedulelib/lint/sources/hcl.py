@@ -42,7 +42,12 @@ class _Tok:
     __slots__ = ("end", "kind", "start", "text", "value")
 
     def __init__(self, kind: str, text: str, start: int, end: int, value: object = None) -> None:
-        self.kind, self.text, self.start, self.end, self.value = kind, text, start, end, value
+        # One assignment each: a tuple assignment builds a tuple, once per token.
+        self.kind = kind
+        self.text = text
+        self.start = start
+        self.end = end
+        self.value = value
 
 
 # HCL's new lines are LF and CRLF; a lone CR (old Mac files, some editors' exports) is one too
@@ -52,7 +57,7 @@ _HCL_PATTERN = r"""
     (?:[ \t\f]++|(?:\#|//)[^\r\n]*+)*+
     (?:
       (?P<nl>(?:\r\n|\r|\n)(?:[ \t\f]*+(?:\r\n|\r|\n))*+)
-    | (?P<string>"(?:[^"\\$%\r\n]|[$%](?!\{))*")
+    | (?P<string>"[^"\\$%\r\n]*+(?:[$%](?!\{)[^"\\$%\r\n]*+)*+")
     | (?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
     | (?P<ident>[A-Za-z_][A-Za-z0-9_-]*)
     | (?P<special>"|/\*|<<)
@@ -72,15 +77,17 @@ _PLAIN_ATTRIBUTE = r"""
         [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$)
       | (?P<group>(?:[A-Za-z_][A-Za-z0-9_]*[ \t\f]*)?[(\[{]) )
 """
-#: An object's item whose value is one plain token, alone on its line (a comma after it), or
-#: followed on its line by a comma (taken) or the object's '}' (left): `{ a = "x", b = 1 }`.
+#: An object's item's key and separator, and its value when that is one plain token alone on
+#: its line (a comma after it) or followed on its line by a comma (taken) or the object's '}'
+#: (left): `{ a = "x", b = 1 }`.
 _PLAIN_ITEM = r"""
     (?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+
-    ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* [=:] (?![=>]) [ \t\f]*
-    (?P<value> "(?:[^"\\$%\r\n]|[$%](?!\{))*"
-      | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
-      | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
-    [ \t\f]* (?: ,? [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$) | , | (?=\}) )
+    ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* (?P<sep>[=:]) (?![=>]) [ \t\f]*
+    (?: (?P<value> "(?:[^"\\$%\r\n]|[$%](?!\{))*"
+          | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
+          | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
+        [ \t\f]* (?: ,? [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$) | , | (?=\}) )
+    )?
 """
 #: A block's header alone on its line, up to its '{' (labels without escapes or templates).
 _BLOCK_HEADER = r"""
@@ -123,8 +130,8 @@ class _Lexer:
     """Makes the tokens of ``text[pos:stop]`` one at a time."""
 
     def __init__(self, text: str, pos: int = 0, stop: int | None = None) -> None:
-        # Compiled here, not at import: a JSON-only run never needs them (re caches them).
-        self.match = re.compile(_HCL_PATTERN, re.VERBOSE).match
+        # Compiled on first use, not at import: a JSON-only run never needs it.
+        self.match = _matcher(_HCL_PATTERN, re.VERBOSE)
         self.text, self.pos = text, pos
         self.n = len(text) if stop is None else stop
 
@@ -306,7 +313,7 @@ def _skip_interpolation(text: str, i: int, n: int) -> int:
 
 
 def _heredoc(text: str, at: int, n: int) -> tuple[int, str | None]:
-    m = re.compile(_HEREDOC_PATTERN).match(text, at, n)
+    m = _matcher(_HEREDOC_PATTERN)(text, at, n)
     if m is None:
         raise HclSyntaxError("'<<' must start a heredoc such as <<EOT followed by a new line",
                              at)
@@ -531,9 +538,9 @@ class HclReader:
              resource: Resource | None = None) -> None:
         """``block``: what the enclosing block is (resource, variable, locals, or "")."""
         seen: dict[str, int] = {}
-        plain = re.compile(_PLAIN_ATTRIBUTE, re.VERBOSE).match
-        line_end = re.compile(_LINE_END).match
-        header = re.compile(_BLOCK_HEADER, re.VERBOSE).match
+        plain = _matcher(_PLAIN_ATTRIBUTE, re.VERBOSE)
+        line_end = _matcher(_LINE_END)
+        header = _matcher(_BLOCK_HEADER, re.VERBOSE)
         lexer = self.lexer
         while True:
             buf = self.buf
@@ -554,7 +561,15 @@ class HclReader:
                     self._store(name, self._plain(m), depth, block, resource)
                     lexer.pos = m.end()
                     continue
-                if m is not None and not self._wanted(m.group(1), depth, block, resource):
+                if m is not None and m.group("group") is not None \
+                        and self._wanted(m.group(1), depth, block, resource):
+                    # `reverse_etl_schedule = {`: the name and its '=' are the match's, the
+                    # tokens read the value.
+                    eq = self.text.rfind("=", m.end(1), m.start("group"))
+                    buf += (_Tok("ident", m.group(1), m.start(1), m.end(1)),
+                            _Tok("punct", "=", eq, eq + 1))
+                    lexer.pos = eq + 1
+                elif m is not None and not self._wanted(m.group(1), depth, block, resource):
                     stop = m.end()
                     if m.group("group") is not None:
                         # `settings = jsonencode({...})`: the brackets skimmed, and nothing
@@ -1234,7 +1249,13 @@ class HclReader:
                 del buf[0]
             m = item_match(self.text, lexer.pos, lexer.n) \
                 if self.fast and not buf and not self.inline else None
-            if m is not None:
+            if m is not None and m.group("value") is None:
+                # `key = <an expression>`: the key and its separator are the match's, the
+                # tokens read the value.
+                buf += (_Tok("ident", m.group(1), m.start(1), m.end(1)),
+                        _Tok("punct", m.group("sep"), m.start("sep"), m.end("sep")))
+                lexer.pos = m.end("sep")
+            elif m is not None:
                 # `key = "text"` alone on its line, or before a ',' or the '}': one match,
                 # no tokens.
                 name, at = m.group(1), m.start(1)
