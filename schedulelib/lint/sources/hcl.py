@@ -411,6 +411,12 @@ _TRANSPARENT = frozenset({"toset", "tomap", "tolist", "jsonencode"})
 _BINARY = (("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"),
            ("*", "/", "%"))
 _PRECEDENCE = {op: level for level, ops in enumerate(_BINARY) for op in ops}
+#: Tokens that are a whole literal operand, and the names that are literals.
+_LITERALS = frozenset({"string", "number", "heredoc"})
+_WORDS = {"true": True, "false": False, "null": None}
+#: What can follow an operand without going on with its expression (no operator, no '?', no
+#: index, attribute or splat step).
+_AFTER_OPERAND = frozenset({",", ")", "]", "}", ":", "=>", "..."})
 #: Expressions nested deeper than this are read as unknown (no schedule is written so).
 MAX_NESTING = 64
 _DEEP = f"this expression is nested more than {MAX_NESTING} levels deep: not evaluated"
@@ -517,9 +523,13 @@ class HclReader:
         return tok
 
     def skip_newlines(self) -> _Tok:
-        while self.peek().kind == "nl":
-            self.take()
-        return self.peek()
+        buf = self.buf
+        while True:
+            tok = buf[0] if buf else self._fill(0)
+            if tok.kind != "nl":
+                return tok
+            del buf[0]  # taken
+            self.last = tok
 
     def skip_rest(self, opener: _Tok) -> None:
         """Move past the bracket closing ``opener``, taken already (tokens read ahead are
@@ -531,6 +541,26 @@ class HclReader:
 
     def fail(self, message: str, tok: _Tok) -> HclSyntaxError:
         return HclSyntaxError(message, tok.start)
+
+    # -- what the text says without tokens (only with nothing read ahead: ``self.buf`` empty) --
+
+    def _close(self) -> _Tok | None:
+        """The '}' next in the text (past white space, new lines and line comments), taken as
+        the tokens would take it; None when something else comes first."""
+        lexer = self.lexer
+        space = _matcher(_SPACE)(self.text, lexer.pos, lexer.n)
+        at = space.end() if space is not None else lexer.pos
+        if not self.text.startswith("}", at, lexer.n):
+            return None
+        lexer.pos = at + 1
+        self.last = _Tok("punct", "}", at, at + 1)
+        return self.last
+
+    def _line_ends(self) -> bool:
+        """Whether a new line or the end of the text comes next (not consumed): True only
+        when the text says so plainly (a block comment leaves it to the tokens)."""
+        return self.fast and not self.buf and not self.inline and \
+            _matcher(_LINE_END)(self.text, self.lexer.pos, self.lexer.n) is not None
 
     # -- structure --
 
@@ -600,6 +630,8 @@ class HclReader:
                         self._block(_Tok("ident", h.group(1), h.start(1), h.end(1)), found,
                                     _Tok("punct", "{", h.end() - 1, h.end()), depth, resource)
                         continue
+                    if closer is not None and self._close() is not None:
+                        return  # the block's '}'
             tok = self.skip_newlines()
             if tok.kind == "eof":
                 if closer is not None:
@@ -673,6 +705,8 @@ class HclReader:
                 f"write '{labels[0]} = {{ ... }}' (with '='), with a conditional or a for "
                 "expression where the block was dynamic"), tok.start, tok.end))
         self.body(opener, depth + 1, kind, inner)
+        if self._line_ends():
+            return
         end = self.peek()
         if end.kind not in ("nl", "eof") and not (end.kind == "punct" and end.text == "}"):
             raise self.fail(f"expected a new line after the block's '}}', found "
@@ -808,9 +842,24 @@ class HclReader:
         """The next token; new lines are white space inside brackets and parentheses."""
         if self.nl_skip:
             return self.skip_newlines()
-        return self.peek()
+        buf = self.buf
+        return buf[0] if buf else self._fill(0)
 
     def expr(self) -> Node:
+        if self.fast and self.nest < MAX_NESTING:
+            # A literal with nothing after it that goes on with an expression (`1,` `"x"]`
+            # `true)`): the Node the descent below would give, without the descent.
+            first = self.look()
+            kind = first.kind
+            if kind in _LITERALS or (kind == "ident" and first.text in _WORDS):
+                after = self.peek(1)
+                ends = after.text in _AFTER_OPERAND if after.kind == "punct" else \
+                    after.kind == "eof" or (after.kind == "nl" and not self.nl_skip)
+                if ends:
+                    if kind != "ident":
+                        return self.primary("")
+                    self.take()
+                    return self.node("lit", _WORDS[first.text], first.start, first.end)
         self.nest += 1
         if self.nest > MAX_NESTING:
             raise _GiveUp(_DEEP)
@@ -916,7 +965,7 @@ class HclReader:
     def _for_follows(self) -> bool:
         """Whether the bracket at the current token opens a ``for`` expression."""
         buf, lexer = self.buf, self.lexer
-        if len(buf) == 1 and not self.inline:
+        if self.fast and len(buf) == 1 and not self.inline:
             # The bracket is the last token made: when the text after it (past white space,
             # new lines and line comments) does not start with `for` (or a block comment,
             # which the tokens judge), no token needs making to know.
@@ -1249,13 +1298,17 @@ class HclReader:
                 del buf[0]
             m = item_match(self.text, lexer.pos, lexer.n) \
                 if self.fast and not buf and not self.inline else None
-            if m is not None and m.group("value") is None:
+            if m is None:
+                close = self._close() if self.fast and not buf and not self.inline else None
+                if close is not None:
+                    return self.node("obj", out, opener.start, close.end)
+            elif m.group("value") is None:
                 # `key = <an expression>`: the key and its separator are the match's, the
                 # tokens read the value.
                 buf += (_Tok("ident", m.group(1), m.start(1), m.end(1)),
                         _Tok("punct", m.group("sep"), m.start("sep"), m.end("sep")))
                 lexer.pos = m.end("sep")
-            elif m is not None:
+            else:
                 # `key = "text"` alone on its line, or before a ',' or the '}': one match,
                 # no tokens.
                 name, at = m.group(1), m.start(1)
