@@ -846,26 +846,32 @@ class HclReader:
         return buf[0] if buf else self._fill(0)
 
     def expr(self) -> Node:
-        if self.fast and self.nest < MAX_NESTING:
+        shortcut = self.fast and self.nest < MAX_NESTING
+        if shortcut:
             # A literal with nothing after it that goes on with an expression (`1,` `"x"]`
             # `true)`): the Node the descent below would give, without the descent.
             first = self.look()
             kind = first.kind
-            if kind in _LITERALS or (kind == "ident" and first.text in _WORDS):
-                after = self.peek(1)
-                ends = after.text in _AFTER_OPERAND if after.kind == "punct" else \
-                    after.kind == "eof" or (after.kind == "nl" and not self.nl_skip)
-                if ends:
-                    if kind != "ident":
-                        return self.primary("")
-                    self.take()
-                    return self.node("lit", _WORDS[first.text], first.start, first.end)
+            if (kind in _LITERALS or (kind == "ident" and first.text in _WORDS)) \
+                    and self._ends(self.peek(1)):
+                if kind != "ident":
+                    return self.primary("")
+                self.take()
+                return self.node("lit", _WORDS[first.text], first.start, first.end)
         self.nest += 1
         if self.nest > MAX_NESTING:
             raise _GiveUp(_DEEP)
         try:
             first = self.look()
-            cond = self.binary(0)
+            if shortcut and (first.kind == "ident" or first.text in ("{", "[", "(")):
+                # No prefix operator: the operand first, and the rest of the descent only
+                # when something after it goes on with the expression.
+                operand = self.operand()
+                if self._ends(self.peek()):
+                    return operand
+                cond = self.binary(0, self.postfix(operand), first.start)
+            else:
+                cond = self.binary(0)
             tok = self.look()
             if not (tok.kind == "punct" and tok.text == "?"):
                 return cond
@@ -880,11 +886,20 @@ class HclReader:
         finally:
             self.nest -= 1
 
-    def binary(self, lowest: int) -> Node:
+    def _ends(self, after: _Tok) -> bool:
+        """Whether ``after``, the token right after an operand, ends its expression: neither
+        an operator, '?', nor a step (index, attribute, splat) can be next."""
+        if after.kind == "punct":
+            return after.text in _AFTER_OPERAND
+        return after.kind != "nl" or not self.nl_skip  # inside brackets, look past new lines
+
+    def binary(self, lowest: int, left: Node | None = None, start: int = 0) -> Node:
         """Operands joined by binary operators of precedence ``lowest`` or tighter (one call
-        per operand, left-associative: precedence climbing)."""
-        first = self.look()
-        left = self.unary()
+        per operand, left-associative: precedence climbing); ``left``: the first operand, read
+        already from ``start``."""
+        if left is None:
+            start = self.look().start
+            left = self.unary()
         while True:
             tok = self.look()
             level = _PRECEDENCE.get(tok.text, -1) if tok.kind == "punct" else -1
@@ -898,7 +913,7 @@ class HclReader:
                 right = self.binary(level + 1)
             finally:
                 self.nest -= 1
-            left = self.node("op", (tok.text, [left, right]), first.start, self.last.end)
+            left = self.node("op", (tok.text, [left, right]), start, self.last.end)
 
     def unary(self) -> Node:
         tok = self.look()
