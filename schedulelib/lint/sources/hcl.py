@@ -580,26 +580,24 @@ class HclReader:
                 # `name = "text"` (or a number, or a name) alone on its line, not wanted here:
                 # one match instead of four tokens, for most lines of a configuration.
                 m = plain(self.text, lexer.pos, lexer.n)
-                if m is not None and m.group("value") is not None \
-                        and self._wanted(m.group(1), depth, block, resource):
+                wanted = m is not None and self._wanted(m.group(1), depth, block, resource)
+                if m is not None and wanted and m.group("value") is not None:
                     name, at = m.group(1), m.start(1)
-                    if name in seen:
-                        raise HclSyntaxError(
-                            f"the attribute {name!r} is defined twice in one block (first on "
-                            f"line {_line_of(self.text, seen[name])})", at)
-                    seen[name] = at
+                    self._once(seen, name, at)
                     self._store(name, self._plain(m), depth, block, resource)
                     lexer.pos = m.end()
                     continue
-                if m is not None and m.group("group") is not None \
-                        and self._wanted(m.group(1), depth, block, resource):
+                if m is not None and wanted:
                     # `reverse_etl_schedule = {`: the name and its '=' are the match's, the
                     # tokens read the value.
+                    name, at = m.group(1), m.start(1)
+                    self._once(seen, name, at)
                     eq = self.text.rfind("=", m.end(1), m.start("group"))
-                    buf += (_Tok("ident", m.group(1), m.start(1), m.end(1)),
-                            _Tok("punct", "=", eq, eq + 1))
                     lexer.pos = eq + 1
-                elif m is not None and not self._wanted(m.group(1), depth, block, resource):
+                    self.last = _Tok("punct", "=", eq, eq + 1)
+                    self.attribute(_Tok("ident", name, at, m.end(1)), depth, block, resource)
+                    continue
+                if m is not None:
                     stop = m.end()
                     if m.group("group") is not None:
                         # `settings = jsonencode({...})`: the brackets skimmed, and nothing
@@ -613,12 +611,7 @@ class HclReader:
                         else:
                             stop = -1
                     if stop >= 0:
-                        name, at = m.group(1), m.start(1)
-                        if name in seen:
-                            raise HclSyntaxError(
-                                f"the attribute {name!r} is defined twice in one block (first "
-                                f"on line {_line_of(self.text, seen[name])})", at)
-                        seen[name] = at
+                        self._once(seen, m.group(1), m.start(1))
                         lexer.pos = stop
                         continue
                 if m is None:
@@ -649,11 +642,7 @@ class HclReader:
             after = self.peek()
             if after.kind == "punct" and after.text == "=":
                 self.take()
-                if tok.text in seen:
-                    raise self.fail(f"the attribute {tok.text!r} is defined twice in one block "
-                                    f"(first on line {_line_of(self.text, seen[tok.text])})",
-                                    tok)
-                seen[tok.text] = tok.start
+                self._once(seen, tok.text, tok.start)
                 self.attribute(tok, depth, block, resource)
                 continue
             labels: list[str] = []
@@ -669,6 +658,13 @@ class HclReader:
                                 f"{_show(opener)}", opener)
             self.take()
             self._block(tok, labels, opener, depth, resource)
+
+    def _once(self, seen: dict[str, int], name: str, at: int) -> None:
+        """Note that attribute ``name`` is written at ``at``: an error if the block has it."""
+        if name in seen:
+            raise HclSyntaxError(f"the attribute {name!r} is defined twice in one block (first "
+                                 f"on line {_line_of(self.text, seen[name])})", at)
+        seen[name] = at
 
     def _block(self, tok: _Tok, labels: list[str], opener: _Tok, depth: int,
                resource: Resource | None) -> None:
