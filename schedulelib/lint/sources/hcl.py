@@ -1316,9 +1316,10 @@ class HclReader:
             elif m.group("value") is None:
                 # `key = <an expression>`: the key and its separator are the match's, the
                 # tokens read the value.
-                buf += (_Tok("ident", m.group(1), m.start(1), m.end(1)),
-                        _Tok("punct", m.group("sep"), m.start("sep"), m.end("sep")))
                 lexer.pos = m.end("sep")
+                self.last = _Tok("punct", m.group("sep"), m.start("sep"), lexer.pos)
+                self._item(opener, out, first, m.group(1), m.start(1), self.last, where)
+                continue
             else:
                 # `key = "text"` alone on its line, or before a ',' or the '}': one match,
                 # no tokens.
@@ -1359,21 +1360,27 @@ class HclReader:
                 raise self.fail(f"expected '=' or ':' after the key {key!r}, found "
                                 f"{_show(sep)}", sep)
             self.take()
-            if self.peek().kind in ("nl", "eof"):
-                raise self.fail(f"expected a value after {key!r} {sep.text}", self.peek())
-            item = self.value(("nl", ",", "}"), where)
-            if key in first:
-                self.duplicates.setdefault(opener.start, []).append((key, Node(
-                    "lit", None, tok.start, item.end, self.src), first[key]))
-            else:
-                first[key] = tok.start
-                out[key] = item
-            end = self.peek()
-            if end.kind == "punct" and end.text == ",":
-                self.take()
-            elif not (end.kind == "nl" or (end.kind == "punct" and end.text == "}")):
-                raise self.fail(f"expected ',', a new line or '}}' after the value of {key!r}, "
-                                f"found {_show(end)}", end)
+            self._item(opener, out, first, key, tok.start, sep, where)
+
+    def _item(self, opener: _Tok, out: dict[str, Node], first: dict[str, int], key: str,
+              at: int, sep: _Tok, where: str) -> None:
+        """The value of an object's item whose key (written at ``at``) and separator are
+        taken, and the ',' after it."""
+        if self.peek().kind in ("nl", "eof"):
+            raise self.fail(f"expected a value after {key!r} {sep.text}", self.peek())
+        item = self.value(("nl", ",", "}"), where)
+        if key in first:
+            self.duplicates.setdefault(opener.start, []).append((key, Node(
+                "lit", None, at, item.end, self.src), first[key]))
+        else:
+            first[key] = at
+            out[key] = item
+        end = self.peek()
+        if end.kind == "punct" and end.text == ",":
+            self.take()
+        elif not (end.kind == "nl" or (end.kind == "punct" and end.text == "}")):
+            raise self.fail(f"expected ',', a new line or '}}' after the value of {key!r}, "
+                            f"found {_show(end)}", end)
 
     def hcl_tuple(self, where: str) -> Node:
         opener = self.take()
