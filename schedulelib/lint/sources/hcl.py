@@ -65,29 +65,32 @@ _HCL_PATTERN = r"""
     )?
 """
 #: The start of an attribute (blank lines and comments before it included) and, when its
-#: value is one plain token, the value up to the end of its line (the new line is left).
+#: value is one plain token, the value up to the end of its line (the new line is left); or
+#: the '}' that closes the block.
 #: Possessive repeats: white space that is not followed by an attribute is never tried again
 #: in other splits (which took exponential time).
 _PLAIN_ATTRIBUTE = r"""
     (?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+
-    ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* = (?![=>]) [ \t\f]*
-    (?: (?P<value> "(?:[^"\\$%\r\n]|[$%](?!\{)|\\[nrt"\\]|\\u[0-9A-Fa-f]{4})*"
-          | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
-          | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
-        [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$)
-      | (?P<group>(?:[A-Za-z_][A-Za-z0-9_]*[ \t\f]*)?[(\[{]) )
+    (?: ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* = (?![=>]) [ \t\f]*
+        (?: (?P<value> "(?:[^"\\$%\r\n]|[$%](?!\{)|\\[nrt"\\]|\\u[0-9A-Fa-f]{4})*"
+              | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
+              | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
+            [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$)
+          | (?P<group>(?:[A-Za-z_][A-Za-z0-9_]*[ \t\f]*)?[(\[{]) )
+      | (?P<close>\}) )
 """
 #: An object's item's key and separator, and its value when that is one plain token alone on
 #: its line (a comma after it) or followed on its line by a comma (taken) or the object's '}'
-#: (left): `{ a = "x", b = 1 }`.
+#: (left): `{ a = "x", b = 1 }`; or the '}' that closes the object.
 _PLAIN_ITEM = r"""
     (?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+
-    ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* (?P<sep>[=:]) (?![=>]) [ \t\f]*
-    (?: (?P<value> "(?:[^"\\$%\r\n]|[$%](?!\{))*"
-          | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
-          | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
-        [ \t\f]* (?: ,? [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$) | , | (?=\}) )
-    )?
+    (?: ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* (?P<sep>[=:]) (?![=>]) [ \t\f]*
+        (?: (?P<value> "(?:[^"\\$%\r\n]|[$%](?!\{))*"
+              | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
+              | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
+            [ \t\f]* (?: ,? [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$) | , | (?=\}) )
+        )?
+      | (?P<close>\}) )
 """
 #: A block's header alone on its line, up to its '{' (labels without escapes or templates).
 _BLOCK_HEADER = r"""
@@ -96,7 +99,7 @@ _BLOCK_HEADER = r"""
     ((?:[ \t\f]+(?:"[^"\\$%\r\n]*"|[A-Za-z_][A-Za-z0-9_-]*))*+)
     [ \t\f]* \{ (?=[ \t\f]*(?:(?:\#|//)[^\r\n]*)?(?:\r\n|\r|\n))
 """
-#: White space, new lines and line comments (compiled on first use, see _space).
+#: White space, new lines and line comments.
 _SPACE = r"(?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+"
 _LABEL = re.compile(r'"([^"]*)"|([A-Za-z_][A-Za-z0-9_-]*)')
 #: What may follow a skipped value on its line.
@@ -544,15 +547,10 @@ class HclReader:
 
     # -- what the text says without tokens (only with nothing read ahead: ``self.buf`` empty) --
 
-    def _close(self) -> _Tok | None:
-        """The '}' next in the text (past white space, new lines and line comments), taken as
-        the tokens would take it; None when something else comes first."""
-        lexer = self.lexer
-        space = _matcher(_SPACE)(self.text, lexer.pos, lexer.n)
-        at = space.end() if space is not None else lexer.pos
-        if not self.text.startswith("}", at, lexer.n):
-            return None
-        lexer.pos = at + 1
+    def _closed(self, at: int) -> _Tok:
+        """The '}' found at ``at`` by a match (past white space, new lines and comments),
+        taken as the tokens would take it."""
+        self.lexer.pos = at + 1
         self.last = _Tok("punct", "}", at, at + 1)
         return self.last
 
@@ -580,6 +578,11 @@ class HclReader:
                 # `name = "text"` (or a number, or a name) alone on its line, not wanted here:
                 # one match instead of four tokens, for most lines of a configuration.
                 m = plain(self.text, lexer.pos, lexer.n)
+                if m is not None and m.group("close") is not None:
+                    if closer is not None:
+                        self._closed(m.start("close"))
+                        return  # the block's '}'
+                    m = None  # a '}' that closes nothing: the tokens say so
                 wanted = m is not None and self._wanted(m.group(1), depth, block, resource)
                 if m is not None and wanted and m.group("value") is not None:
                     name, at = m.group(1), m.start(1)
@@ -623,8 +626,6 @@ class HclReader:
                         self._block(_Tok("ident", h.group(1), h.start(1), h.end(1)), found,
                                     _Tok("punct", "{", h.end() - 1, h.end()), depth, resource)
                         continue
-                    if closer is not None and self._close() is not None:
-                        return  # the block's '}'
             tok = self.skip_newlines()
             if tok.kind == "eof":
                 if closer is not None:
@@ -1310,9 +1311,9 @@ class HclReader:
             m = item_match(self.text, lexer.pos, lexer.n) \
                 if self.fast and not buf and not self.inline else None
             if m is None:
-                close = self._close() if self.fast and not buf and not self.inline else None
-                if close is not None:
-                    return self.node("obj", out, opener.start, close.end)
+                pass  # the tokens read what comes next
+            elif m.group("close") is not None:
+                return self.node("obj", out, opener.start, self._closed(m.start("close")).end)
             elif m.group("value") is None:
                 # `key = <an expression>`: the key and its separator are the match's, the
                 # tokens read the value.
