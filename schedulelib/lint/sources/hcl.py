@@ -81,7 +81,8 @@ _PLAIN_ATTRIBUTE = r"""
 """
 #: An object's item's key and separator, and its value when that is one plain token alone on
 #: its line (a comma after it) or followed on its line by a comma (taken) or the object's '}'
-#: (left): `{ a = "x", b = 1 }`; or the '}' that closes the object.
+#: (left): `{ a = "x", b = 1 }`, else the name and bracket that start it; or the '}' that
+#: closes the object.
 _PLAIN_ITEM = r"""
     (?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+
     (?: ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* (?P<sep>[=:]) (?![=>]) [ \t\f]*
@@ -89,7 +90,7 @@ _PLAIN_ITEM = r"""
               | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
               | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
             [ \t\f]* (?: ,? [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$) | , | (?=\}) )
-        )?
+          | (?P<group>(?:[A-Za-z_][A-Za-z0-9_]*[ \t\f]*)?[(\[{]) )?
       | (?P<close>\}) )
 """
 #: A block's header alone on its line, up to its '{' (labels without escapes or templates).
@@ -547,6 +548,16 @@ class HclReader:
 
     # -- what the text says without tokens (only with nothing read ahead: ``self.buf`` empty) --
 
+    def _opening(self, m: re.Match[str]) -> None:
+        """The tokens of the match's ``group``, a bracket after a name or alone (``f(``,
+        ``{``), as the lexer would make them, read past."""
+        start, end = m.span("group")
+        name = m.group("group")[:-1].rstrip(" \t\f")
+        if name:
+            self.buf.append(_Tok("ident", name, start, start + len(name)))
+        self.buf.append(_Tok("punct", self.text[end - 1], end - 1, end))
+        self.lexer.pos = end
+
     def _closed(self, at: int) -> _Tok:
         """The '}' found at ``at`` by a match (past white space, new lines and comments),
         taken as the tokens would take it."""
@@ -596,8 +607,8 @@ class HclReader:
                     name, at = m.group(1), m.start(1)
                     self._once(seen, name, at)
                     eq = self.text.rfind("=", m.end(1), m.start("group"))
-                    lexer.pos = eq + 1
                     self.last = _Tok("punct", "=", eq, eq + 1)
+                    self._opening(m)
                     self.attribute(_Tok("ident", name, at, m.end(1)), depth, block, resource)
                     continue
                 if m is not None:
@@ -1317,8 +1328,11 @@ class HclReader:
             elif m.group("value") is None:
                 # `key = <an expression>`: the key and its separator are the match's, the
                 # tokens read the value.
-                lexer.pos = m.end("sep")
-                self.last = _Tok("punct", m.group("sep"), m.start("sep"), lexer.pos)
+                self.last = _Tok("punct", m.group("sep"), m.start("sep"), m.end("sep"))
+                if m.group("group") is not None:
+                    self._opening(m)
+                else:
+                    lexer.pos = m.end("sep")
                 self._item(opener, out, first, m.group(1), m.start(1), self.last, where)
                 continue
             else:
