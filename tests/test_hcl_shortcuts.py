@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from schedulelib.lint.sources.hcl import HclReader, HclSyntaxError, Node, Src
+from schedulelib.lint.sources.hcl import (
+    HclReader,
+    HclSyntaxError,
+    Node,
+    Src,
+    _number,
+    _string_parts,
+)
 
 # -- generated HCL --------------------------------------------------------------------------------
 
@@ -251,3 +259,77 @@ def test_hostile_values_read_the_same(text: str) -> None:
     """Deep nesting, long lines and long runs read the same both ways (and quickly: work
     that grew with the square of these texts would take minutes)."""
     agree(text)
+
+
+# -- strings and numbers, against values written out independently ------------------------------
+
+
+def _written(value: str, draw: st.DrawFn) -> str:
+    """``value`` as an HCL quoted string's text, each character written plainly or as an
+    escape (HCL's native syntax: \\n \\r \\t \\" \\\\ \\uNNNN \\UNNNNNNNN, $${ and %%{)."""
+    out = []
+    for i, c in enumerate(value):
+        nxt = value[i + 1: i + 2]
+        if c in "$%" and nxt == "{":
+            out.append(c + c)  # `${` and `%{` are written `$${` and `%%{`
+        elif c in '"\\\n\r':
+            out.append({'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r"}[c])
+        elif draw(st.integers(0, 3)) == 0 and not 0xD800 <= ord(c) <= 0xDFFF:
+            out.append(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF and draw(st.booleans())
+                       else f"\\U{ord(c):08X}")
+        else:
+            out.append("\\t" if c == "\t" and draw(st.booleans()) else c)
+    return "".join(out)
+
+
+@st.composite
+def quoted(draw: st.DrawFn) -> tuple[str, list[object]]:
+    """A quoted HCL string and its parts: literal text, and the ``(start, end)`` of each
+    interpolation's expression."""
+    text, parts = '"', []
+    chars = st.characters(blacklist_categories=("Cs",))
+    for kind in draw(st.lists(st.sampled_from(["text", "text", "long", "interp"]), max_size=6)):
+        if kind == "interp":
+            inner = draw(st.sampled_from(["var.x", " 1 + 2 ", 'f("a}")', "{a = 1}.a"]))
+            parts.append((len(text) + 2, len(text) + 2 + len(inner)))
+            text += "${" + inner + "}"
+            continue
+        value = draw(st.text(alphabet=st.one_of(chars, st.sampled_from('$%{}"\\\n\r\t')),
+                             min_size=1, max_size=200 if kind == "long" else 8))
+        if value.endswith(("$", "%")):
+            value += "x"  # an interpolation drawn next would turn it into `$${`
+        if parts and isinstance(parts[-1], str):
+            parts[-1] += value
+        else:
+            parts.append(value)
+        text += _written(value, draw)
+    return text + '"', parts
+
+
+@settings(max_examples=300, deadline=None)
+@given(quoted(), st.sampled_from(["", " x", "\n"]))
+@example(('"$${}"', ["${}"]), "")
+@example(('"a\\U0001F600b"', ["a\U0001f600b"]), "")
+def test_quoted_strings_give_the_parts_they_were_written_from(string: tuple[str, list[object]],
+                                                               after: str) -> None:
+    """A string written out from its value (plain characters, escapes, interpolations) is
+    read back as that value, and ends where its closing quote does."""
+    text, parts = string
+    assert _string_parts(text + after, 0, len(text + after)) == (len(text), parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=-(10**40), max_value=10**40), st.integers(0, 12), st.booleans())
+@example(0, 0, True)
+@example(10**29 - 1, 0, False)
+@example(10**29, 0, False)
+@example(10**30, 0, False)
+@example(1, 30, False)
+def test_whole_numbers_read_as_their_exact_decimal(n: int, zeros: int, minus: bool) -> None:
+    """A whole number (leading zeros, a sign, up to 41 digits) is the int its exact decimal
+    is below 10**30, else the float."""
+    text = ("-" if minus or n < 0 else "") + "0" * zeros + str(abs(n))
+    exact = Decimal(text)
+    want = int(exact) if exact.adjusted() < 30 else float(text)
+    got = _number(text)
+    assert got == want and type(got) is type(want)

@@ -100,6 +100,8 @@ _BLOCK_HEADER = r"""
     ((?:[ \t\f]+(?:"[^"\\$%\r\n]*"|[A-Za-z_][A-Za-z0-9_-]*))*+)
     [ \t\f]* \{ (?=[ \t\f]*(?:(?:\#|//)[^\r\n]*)?(?:\r\n|\r|\n))
 """
+#: Characters of a quoted string that stand for themselves.
+_PLAIN_RUN = r'[^"\\$%\r\n]+'
 #: White space, new lines and line comments.
 _SPACE = r"(?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+"
 _LABEL = re.compile(r'"([^"]*)"|([A-Za-z_][A-Za-z0-9_-]*)')
@@ -251,7 +253,12 @@ def _string_parts(text: str, start: int, n: int) -> tuple[int, list[object] | No
     piece: list[str] = []
     template_only = False
     i = start + 1
+    plain = _matcher(_PLAIN_RUN)
     while True:
+        run = plain(text, i, n)
+        if run is not None:  # the characters that stand for themselves, at once
+            piece.append(run.group())
+            i = run.end()
         if i >= n or text[i] in "\r\n":
             raise HclSyntaxError("the string opened here is not closed on its line", start)
         c = text[i]
@@ -1456,6 +1463,9 @@ def _number(text: str) -> int | float:
     # fraction (jsonencode({h = 1.0}) is {"h":1}), so a whole number becomes an int.  Past
     # 10**30 no schedule value means anything: a float (infinity if need be) never meets
     # Python's limit on the digits of an int.
+    digits = text[1:] if text.startswith("-") else text
+    if len(digits) < 30 and digits.isascii() and digits.isdigit():
+        return int(text)  # what the exact reading below gives a whole number, sooner
     from decimal import Decimal
 
     try:
