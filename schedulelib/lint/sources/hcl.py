@@ -258,9 +258,10 @@ def _string_parts(text: str, start: int, n: int) -> tuple[int, list[object] | No
     i = start + 1
     plain = _matcher(_PLAIN_RUN)
     while True:
-        run = plain(text, i, n)
-        if run is not None:  # the characters that stand for themselves, at once
-            piece.append(run.group())
+        if i < n and text[i] not in '"\\$%\r\n':  # characters that stand for themselves
+            run = plain(text, i, n)
+            assert run is not None
+            piece.append(run.group())  # all of them at once
             i = run.end()
         if i >= n or text[i] in "\r\n":
             raise HclSyntaxError("the string opened here is not closed on its line", start)
