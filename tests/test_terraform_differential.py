@@ -52,6 +52,9 @@ def interval(draw: st.DrawFn, each: bool = False) -> str:
         f'"${{var.env == "prod" ? "{x[:-1] or "1"}" : "1"}}h"',
         f"concat(local.names, [{q(x)}])[2]", "[for s in local.names : lower(s)][1]",
         "local.pairs[*].iv[0]", "local.pairs[1].iv",
+        # Literal operands beside operators, in parentheses (the reader's shortcuts):
+        f'"{x}" == "{y}" ? {q(x)} : {q(y)}', f'format("%dm", {n} + 1)',
+        f"-{n} < 0 ? {q(x)} : {q(y)}", f"(({q(x)}))", f'{n} * 2 > 60 ? "1h" : {q(y)}',
         # Only known when Terraform runs:
         "data.x.y", "var.nodef", "aws_thing.t.id", '"${count.index}h"',
         # Refused by Terraform:
@@ -93,6 +96,12 @@ def config(draw: st.DrawFn) -> str | None:
         f"jsonencode({{ spec = {draw(spec())}, timezone = {draw(zone())} }})",
         "jsonencode(local.cfg)", f"jsonencode(merge(local.base, {{ timezone = {draw(zone())} }}))",
         f"jsonencode({{ days = concat([1], [{draw(st.integers(0, 8))}]), hours = [3] }})",
+        # Separators, trailing commas and comments between the tokens of one object:
+        f"jsonencode({{ interval : {draw(interval())} }})",
+        f"jsonencode({{\n      # how often\n      interval = {draw(interval())} // c\n    }})",
+        f"jsonencode({{ /* c */ spec = {draw(spec())}, timezone = {draw(zone())}, }})",
+        f"jsonencode({{ days = [1,\n {draw(st.integers(0, 8))}], hours = [3,], "
+        f"timezone = {draw(zone())} /* z */ }})",
         f'<<-EOT\n      {{"interval": {q(x)}}}\n    EOT',
         f'<<EOT\n{{\n  "spec": {q(s)},\n  "timezone": {q(z)}\n}}\nEOT',
         q(json.dumps({"interval": x})), q(json.dumps({"spec": s, "timezone": z})),

@@ -10,12 +10,17 @@ that :mod:`.terraform` evaluates where every input is known.  An expression nest
 :data:`MAX_NESTING`, or a form not read here, is an unknown value with the reason.
 
 Every step is linear in the text: one pass of the tokenizer, and each token is looked at a
-bounded number of times.
+bounded number of times.  Most lines never become tokens: one match reads an attribute or an
+object's item with a plain value, the start of any other value, or a closing '}', and a
+literal operand is read without the descent through the operators (:attr:`HclReader.fast`;
+tests/test_hcl_shortcuts.py checks that reading token by token gives the same Nodes).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 
 from schedulelib.core.diagnostics import Diagnostic, diagnostic
 from schedulelib.lint.sources.model import Lines
@@ -40,7 +45,12 @@ class _Tok:
     __slots__ = ("end", "kind", "start", "text", "value")
 
     def __init__(self, kind: str, text: str, start: int, end: int, value: object = None) -> None:
-        self.kind, self.text, self.start, self.end, self.value = kind, text, start, end, value
+        # One assignment each: a tuple assignment builds a tuple, once per token.
+        self.kind = kind
+        self.text = text
+        self.start = start
+        self.end = end
+        self.value = value
 
 
 # HCL's new lines are LF and CRLF; a lone CR (old Mac files, some editors' exports) is one too
@@ -50,7 +60,7 @@ _HCL_PATTERN = r"""
     (?:[ \t\f]++|(?:\#|//)[^\r\n]*+)*+
     (?:
       (?P<nl>(?:\r\n|\r|\n)(?:[ \t\f]*+(?:\r\n|\r|\n))*+)
-    | (?P<string>"(?:[^"\\$%\r\n]|[$%](?!\{))*")
+    | (?P<string>"[^"\\$%\r\n]*+(?:[$%](?!\{)[^"\\$%\r\n]*+)*+")
     | (?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
     | (?P<ident>[A-Za-z_][A-Za-z0-9_-]*)
     | (?P<special>"|/\*|<<)
@@ -58,26 +68,33 @@ _HCL_PATTERN = r"""
     )?
 """
 #: The start of an attribute (blank lines and comments before it included) and, when its
-#: value is one plain token, the value up to the end of its line (the new line is left).
+#: value is one plain token, the value up to the end of its line (the new line is left); or
+#: the '}' that closes the block.
 #: Possessive repeats: white space that is not followed by an attribute is never tried again
 #: in other splits (which took exponential time).
 _PLAIN_ATTRIBUTE = r"""
     (?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+
-    ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* = (?![=>]) [ \t\f]*
-    (?: (?P<value> "(?:[^"\\$%\r\n]|[$%](?!\{)|\\[nrt"\\]|\\u[0-9A-Fa-f]{4})*"
-          | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
-          | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
-        [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$)
-      | (?P<group>(?:[A-Za-z_][A-Za-z0-9_]*[ \t\f]*)?[(\[{]) )
+    (?: ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* = (?![=>]) [ \t\f]*
+        (?: (?P<value> "(?:[^"\\$%\r\n]|[$%](?!\{)|\\[nrt"\\]|\\u[0-9A-Fa-f]{4})*"
+              | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
+              | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
+            [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$)
+          | (?P<group>(?:[A-Za-z_][A-Za-z0-9_]*[ \t\f]*)?[(\[{]) )
+      | (?P<close>\}) )
 """
-#: An object's item whose value is one plain token, alone on its line (a comma after it).
+#: An object's item's key and separator, and its value when that is one plain token alone on
+#: its line (a comma after it) or followed on its line by a comma (taken) or the object's '}'
+#: (left): `{ a = "x", b = 1 }`, else the name and bracket that start it; or the '}' that
+#: closes the object.
 _PLAIN_ITEM = r"""
     (?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+
-    ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* [=:] (?![=>]) [ \t\f]*
-    (?P<value> "(?:[^"\\$%\r\n]|[$%](?!\{))*"
-      | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
-      | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
-    [ \t\f]* ,? [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$)
+    (?: ([A-Za-z_][A-Za-z0-9_-]*) [ \t\f]* (?P<sep>[=:]) (?![=>]) [ \t\f]*
+        (?: (?P<value> "(?:[^"\\$%\r\n]|[$%](?!\{))*"
+              | -?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
+              | [A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)* )
+            [ \t\f]* (?: ,? [ \t\f]* (?:(?:\#|//)[^\r\n]*)? (?=\r\n|\r|\n|$) | , | (?=\}) )
+          | (?P<group>(?:[A-Za-z_][A-Za-z0-9_]*[ \t\f]*)?[(\[{]) )?
+      | (?P<close>\}) )
 """
 #: A block's header alone on its line, up to its '{' (labels without escapes or templates).
 _BLOCK_HEADER = r"""
@@ -86,6 +103,10 @@ _BLOCK_HEADER = r"""
     ((?:[ \t\f]+(?:"[^"\\$%\r\n]*"|[A-Za-z_][A-Za-z0-9_-]*))*+)
     [ \t\f]* \{ (?=[ \t\f]*(?:(?:\#|//)[^\r\n]*)?(?:\r\n|\r|\n))
 """
+#: Characters of a quoted string that stand for themselves.
+_PLAIN_RUN = r'[^"\\$%\r\n]+'
+#: White space, new lines and line comments.
+_SPACE = r"(?:[ \t\f\r\n]++|(?:\#|//)[^\r\n]*+)*+"
 _LABEL = re.compile(r'"([^"]*)"|([A-Za-z_][A-Za-z0-9_-]*)')
 #: What may follow a skipped value on its line.
 _LINE_END = r"[ \t\f]*(?:(?:\#|//)[^\r\n]*)?(?=\r\n|\r|\n|$)"
@@ -96,6 +117,13 @@ _OPEN = {"(": ")", "[": "]", "{": "}"}
 #: Tokens after which an operand ends: another operand right after one is a missing separator.
 _ENDS = frozenset({"ident", "number", "string", "heredoc"})
 _STARTS = frozenset({"ident", "number", "string", "heredoc"})
+
+
+@functools.cache
+def _matcher(pattern: str, flags: int = 0) -> Callable[[str, int, int], re.Match[str] | None]:
+    """The ``match`` of ``pattern``, compiled on first use, not at import (a JSON-only run
+    never needs it), and then found by one lookup."""
+    return re.compile(pattern, flags).match
 
 
 def tokens(text: str, start: int = 0, stop: int | None = None) -> list[_Tok]:
@@ -111,8 +139,8 @@ class _Lexer:
     """Makes the tokens of ``text[pos:stop]`` one at a time."""
 
     def __init__(self, text: str, pos: int = 0, stop: int | None = None) -> None:
-        # Compiled here, not at import: a JSON-only run never needs them (re caches them).
-        self.match = re.compile(_HCL_PATTERN, re.VERBOSE).match
+        # Compiled on first use, not at import: a JSON-only run never needs it.
+        self.match = _matcher(_HCL_PATTERN, re.VERBOSE)
         self.text, self.pos = text, pos
         self.n = len(text) if stop is None else stop
 
@@ -228,7 +256,13 @@ def _string_parts(text: str, start: int, n: int) -> tuple[int, list[object] | No
     piece: list[str] = []
     template_only = False
     i = start + 1
+    plain = _matcher(_PLAIN_RUN)
     while True:
+        if i < n and text[i] not in '"\\$%\r\n':  # characters that stand for themselves
+            run = plain(text, i, n)
+            assert run is not None
+            piece.append(run.group())  # all of them at once
+            i = run.end()
         if i >= n or text[i] in "\r\n":
             raise HclSyntaxError("the string opened here is not closed on its line", start)
         c = text[i]
@@ -294,7 +328,7 @@ def _skip_interpolation(text: str, i: int, n: int) -> int:
 
 
 def _heredoc(text: str, at: int, n: int) -> tuple[int, str | None]:
-    m = re.compile(_HEREDOC_PATTERN).match(text, at, n)
+    m = _matcher(_HEREDOC_PATTERN)(text, at, n)
     if m is None:
         raise HclSyntaxError("'<<' must start a heredoc such as <<EOT followed by a new line",
                              at)
@@ -392,6 +426,12 @@ _TRANSPARENT = frozenset({"toset", "tomap", "tolist", "jsonencode"})
 _BINARY = (("||",), ("&&",), ("==", "!="), ("<", ">", "<=", ">="), ("+", "-"),
            ("*", "/", "%"))
 _PRECEDENCE = {op: level for level, ops in enumerate(_BINARY) for op in ops}
+#: Tokens that are a whole literal operand, and the names that are literals.
+_LITERALS = frozenset({"string", "number", "heredoc"})
+_WORDS = {"true": True, "false": False, "null": None}
+#: What can follow an operand without going on with its expression (no operator, no '?', no
+#: index, attribute or splat step).
+_AFTER_OPERAND = frozenset({",", ")", "]", "}", ":", "=>", "..."})
 #: Expressions nested deeper than this are read as unknown (no schedule is written so).
 MAX_NESTING = 64
 _DEEP = f"this expression is nested more than {MAX_NESTING} levels deep: not evaluated"
@@ -430,8 +470,9 @@ class HclReader:
     the wanted attributes of Segment resources, variables' defaults, locals; with
     ``tfvars=True`` (a ``.tfvars`` file), every top-level attribute."""
 
-    #: Skip the attributes nobody reads a line at a time (False: token by token, which the
-    #: tests compare it with).
+    #: Take the shortcuts: a line at a time where one match says what the tokens would, and
+    #: literal operands without the descent (False: token by token, which the tests compare
+    #: it with).
     fast = True
 
     def __init__(self, text: str, src: object = None, *, tfvars: bool = False,
@@ -498,9 +539,13 @@ class HclReader:
         return tok
 
     def skip_newlines(self) -> _Tok:
-        while self.peek().kind == "nl":
-            self.take()
-        return self.peek()
+        buf = self.buf
+        while True:
+            tok = buf[0] if buf else self._fill(0)
+            if tok.kind != "nl":
+                return tok
+            del buf[0]  # taken
+            self.last = tok
 
     def skip_rest(self, opener: _Tok) -> None:
         """Move past the bracket closing ``opener``, taken already (tokens read ahead are
@@ -513,15 +558,40 @@ class HclReader:
     def fail(self, message: str, tok: _Tok) -> HclSyntaxError:
         return HclSyntaxError(message, tok.start)
 
+    # -- what the text says without tokens (only with nothing read ahead: ``self.buf`` empty) --
+
+    def _opening(self, m: re.Match[str]) -> None:
+        """The tokens of the match's ``group``, a bracket after a name or alone (``f(``,
+        ``{``), as the lexer would make them, read past."""
+        start, end = m.span("group")
+        name = m.group("group")[:-1].rstrip(" \t\f")
+        if name:
+            self.buf.append(_Tok("ident", name, start, start + len(name)))
+        self.buf.append(_Tok("punct", self.text[end - 1], end - 1, end))
+        self.lexer.pos = end
+
+    def _closed(self, at: int) -> _Tok:
+        """The '}' found at ``at`` by a match (past white space, new lines and comments),
+        taken as the tokens would take it."""
+        self.lexer.pos = at + 1
+        self.last = _Tok("punct", "}", at, at + 1)
+        return self.last
+
+    def _line_ends(self) -> bool:
+        """Whether a new line or the end of the text comes next (not consumed): True only
+        when the text says so plainly (a block comment leaves it to the tokens)."""
+        return self.fast and not self.buf and not self.inline and \
+            _matcher(_LINE_END)(self.text, self.lexer.pos, self.lexer.n) is not None
+
     # -- structure --
 
     def body(self, closer: _Tok | None, depth: int, block: str,
              resource: Resource | None = None) -> None:
         """``block``: what the enclosing block is (resource, variable, locals, or "")."""
         seen: dict[str, int] = {}
-        plain = re.compile(_PLAIN_ATTRIBUTE, re.VERBOSE).match
-        line_end = re.compile(_LINE_END).match
-        header = re.compile(_BLOCK_HEADER, re.VERBOSE).match
+        plain = _matcher(_PLAIN_ATTRIBUTE, re.VERBOSE)
+        line_end = _matcher(_LINE_END)
+        header = _matcher(_BLOCK_HEADER, re.VERBOSE)
         lexer = self.lexer
         while True:
             buf = self.buf
@@ -531,18 +601,29 @@ class HclReader:
                 # `name = "text"` (or a number, or a name) alone on its line, not wanted here:
                 # one match instead of four tokens, for most lines of a configuration.
                 m = plain(self.text, lexer.pos, lexer.n)
-                if m is not None and m.group("value") is not None \
-                        and self._wanted(m.group(1), depth, block, resource):
+                if m is not None and m.group("close") is not None:
+                    if closer is not None:
+                        self._closed(m.start("close"))
+                        return  # the block's '}'
+                    m = None  # a '}' that closes nothing: the tokens say so
+                wanted = m is not None and self._wanted(m.group(1), depth, block, resource)
+                if m is not None and wanted and m.group("value") is not None:
                     name, at = m.group(1), m.start(1)
-                    if name in seen:
-                        raise HclSyntaxError(
-                            f"the attribute {name!r} is defined twice in one block (first on "
-                            f"line {_line_of(self.text, seen[name])})", at)
-                    seen[name] = at
+                    self._once(seen, name, at)
                     self._store(name, self._plain(m), depth, block, resource)
                     lexer.pos = m.end()
                     continue
-                if m is not None and not self._wanted(m.group(1), depth, block, resource):
+                if m is not None and wanted:
+                    # `reverse_etl_schedule = {`: the name, its '=' and the bracket that opens
+                    # the value are the match's; the tokens read the rest.
+                    name, at = m.group(1), m.start(1)
+                    self._once(seen, name, at)
+                    eq = self.text.rfind("=", m.end(1), m.start("group"))
+                    self.last = _Tok("punct", "=", eq, eq + 1)
+                    self._opening(m)
+                    self.attribute(_Tok("ident", name, at, m.end(1)), depth, block, resource)
+                    continue
+                if m is not None:
                     stop = m.end()
                     if m.group("group") is not None:
                         # `settings = jsonencode({...})`: the brackets skimmed, and nothing
@@ -556,12 +637,7 @@ class HclReader:
                         else:
                             stop = -1
                     if stop >= 0:
-                        name, at = m.group(1), m.start(1)
-                        if name in seen:
-                            raise HclSyntaxError(
-                                f"the attribute {name!r} is defined twice in one block (first "
-                                f"on line {_line_of(self.text, seen[name])})", at)
-                        seen[name] = at
+                        self._once(seen, m.group(1), m.start(1))
                         lexer.pos = stop
                         continue
                 if m is None:
@@ -590,11 +666,7 @@ class HclReader:
             after = self.peek()
             if after.kind == "punct" and after.text == "=":
                 self.take()
-                if tok.text in seen:
-                    raise self.fail(f"the attribute {tok.text!r} is defined twice in one block "
-                                    f"(first on line {_line_of(self.text, seen[tok.text])})",
-                                    tok)
-                seen[tok.text] = tok.start
+                self._once(seen, tok.text, tok.start)
                 self.attribute(tok, depth, block, resource)
                 continue
             labels: list[str] = []
@@ -610,6 +682,13 @@ class HclReader:
                                 f"{_show(opener)}", opener)
             self.take()
             self._block(tok, labels, opener, depth, resource)
+
+    def _once(self, seen: dict[str, int], name: str, at: int) -> None:
+        """Note that attribute ``name`` is written at ``at``: an error if the block has it."""
+        if name in seen:
+            raise HclSyntaxError(f"the attribute {name!r} is defined twice in one block (first "
+                                 f"on line {_line_of(self.text, seen[name])})", at)
+        seen[name] = at
 
     def _block(self, tok: _Tok, labels: list[str], opener: _Tok, depth: int,
                resource: Resource | None) -> None:
@@ -646,6 +725,8 @@ class HclReader:
                 f"write '{labels[0]} = {{ ... }}' (with '='), with a conditional or a for "
                 "expression where the block was dynamic"), tok.start, tok.end))
         self.body(opener, depth + 1, kind, inner)
+        if self._line_ends():
+            return  # the '}' ends its line: no token made to say so
         end = self.peek()
         if end.kind not in ("nl", "eof") and not (end.kind == "punct" and end.text == "}"):
             raise self.fail(f"expected a new line after the block's '}}', found "
@@ -781,15 +862,36 @@ class HclReader:
         """The next token; new lines are white space inside brackets and parentheses."""
         if self.nl_skip:
             return self.skip_newlines()
-        return self.peek()
+        buf = self.buf
+        return buf[0] if buf else self._fill(0)
 
     def expr(self) -> Node:
+        shortcut = self.fast and self.nest < MAX_NESTING
+        if shortcut:
+            # A literal with nothing after it that goes on with an expression (`1,` `"x"]`
+            # `true)`): the Node the descent below would give, without the descent.
+            first = self.look()
+            kind = first.kind
+            if (kind in _LITERALS or (kind == "ident" and first.text in _WORDS)) \
+                    and self._ends(self.peek(1)):
+                if kind != "ident":
+                    return self.primary("")
+                self.take()
+                return self.node("lit", _WORDS[first.text], first.start, first.end)
         self.nest += 1
         if self.nest > MAX_NESTING:
             raise _GiveUp(_DEEP)
         try:
             first = self.look()
-            cond = self.binary(0)
+            if shortcut and (first.kind == "ident" or first.text in ("{", "[", "(")):
+                # No prefix operator: the operand first, and the rest of the descent only
+                # when something after it goes on with the expression.
+                operand = self.operand()
+                if self._ends(self.peek()):
+                    return operand
+                cond = self.binary(0, self.postfix(operand), first.start)
+            else:
+                cond = self.binary(0)
             tok = self.look()
             if not (tok.kind == "punct" and tok.text == "?"):
                 return cond
@@ -804,11 +906,20 @@ class HclReader:
         finally:
             self.nest -= 1
 
-    def binary(self, lowest: int) -> Node:
+    def _ends(self, after: _Tok) -> bool:
+        """Whether ``after``, the token right after an operand, ends its expression: neither
+        an operator, '?', nor a step (index, attribute, splat) can be next."""
+        if after.kind == "punct":
+            return after.text in _AFTER_OPERAND
+        return after.kind != "nl" or not self.nl_skip  # inside brackets, look past new lines
+
+    def binary(self, lowest: int, left: Node | None = None, start: int = 0) -> Node:
         """Operands joined by binary operators of precedence ``lowest`` or tighter (one call
-        per operand, left-associative: precedence climbing)."""
-        first = self.look()
-        left = self.unary()
+        per operand, left-associative: precedence climbing); ``left``: the first operand, read
+        already from ``start``."""
+        if left is None:
+            start = self.look().start
+            left = self.unary()
         while True:
             tok = self.look()
             level = _PRECEDENCE.get(tok.text, -1) if tok.kind == "punct" else -1
@@ -822,7 +933,7 @@ class HclReader:
                 right = self.binary(level + 1)
             finally:
                 self.nest -= 1
-            left = self.node("op", (tok.text, [left, right]), first.start, self.last.end)
+            left = self.node("op", (tok.text, [left, right]), start, self.last.end)
 
     def unary(self) -> Node:
         tok = self.look()
@@ -887,6 +998,16 @@ class HclReader:
         return self.primary("")
 
     def _for_follows(self) -> bool:
+        """Whether the bracket at the current token opens a ``for`` expression."""
+        buf, lexer = self.buf, self.lexer
+        if self.fast and len(buf) == 1 and not self.inline:
+            # The bracket is the last token made: when the text after it (past white space,
+            # new lines and line comments) does not start with `for` (or a block comment,
+            # which the tokens judge), no token needs making to know.
+            space = _matcher(_SPACE)(self.text, lexer.pos, lexer.n)
+            at = space.end() if space is not None else lexer.pos
+            if not self.text.startswith(("for", "/*"), at, lexer.n):
+                return False
         i = 1
         while self.peek(i).kind == "nl":
             i += 1
@@ -1205,15 +1326,30 @@ class HclReader:
         opener = self.take()
         out: dict[str, Node] = {}
         first: dict[str, int] = {}
-        item_match = re.compile(_PLAIN_ITEM, re.VERBOSE).match
+        item_match = _matcher(_PLAIN_ITEM, re.VERBOSE)
         buf, lexer = self.buf, self.lexer
         while True:
             while buf and buf[0].kind == "nl":
                 del buf[0]
             m = item_match(self.text, lexer.pos, lexer.n) \
                 if self.fast and not buf and not self.inline else None
-            if m is not None:
-                # `key = "text"` alone on its line: one match, no tokens.
+            if m is None:
+                pass  # the tokens read what comes next
+            elif m.group("close") is not None:
+                return self.node("obj", out, opener.start, self._closed(m.start("close")).end)
+            elif m.group("value") is None:
+                # `key = <an expression>`: the key and its separator are the match's, the
+                # tokens read the value.
+                self.last = _Tok("punct", m.group("sep"), m.start("sep"), m.end("sep"))
+                if m.group("group") is not None:
+                    self._opening(m)
+                else:
+                    lexer.pos = m.end("sep")
+                self._item(opener, out, first, m.group(1), m.start(1), self.last, where)
+                continue
+            else:
+                # `key = "text"` alone on its line, or before a ',' or the '}': one match,
+                # no tokens.
                 name, at = m.group(1), m.start(1)
                 node = self._plain(m)
                 if name in first:
@@ -1251,21 +1387,27 @@ class HclReader:
                 raise self.fail(f"expected '=' or ':' after the key {key!r}, found "
                                 f"{_show(sep)}", sep)
             self.take()
-            if self.peek().kind in ("nl", "eof"):
-                raise self.fail(f"expected a value after {key!r} {sep.text}", self.peek())
-            item = self.value(("nl", ",", "}"), where)
-            if key in first:
-                self.duplicates.setdefault(opener.start, []).append((key, Node(
-                    "lit", None, tok.start, item.end, self.src), first[key]))
-            else:
-                first[key] = tok.start
-                out[key] = item
-            end = self.peek()
-            if end.kind == "punct" and end.text == ",":
-                self.take()
-            elif not (end.kind == "nl" or (end.kind == "punct" and end.text == "}")):
-                raise self.fail(f"expected ',', a new line or '}}' after the value of {key!r}, "
-                                f"found {_show(end)}", end)
+            self._item(opener, out, first, key, tok.start, sep, where)
+
+    def _item(self, opener: _Tok, out: dict[str, Node], first: dict[str, int], key: str,
+              at: int, sep: _Tok, where: str) -> None:
+        """The value of an object's item whose key (written at ``at``) and separator are
+        taken, and the ',' after it."""
+        if self.peek().kind in ("nl", "eof"):
+            raise self.fail(f"expected a value after {key!r} {sep.text}", self.peek())
+        item = self.value(("nl", ",", "}"), where)
+        if key in first:
+            self.duplicates.setdefault(opener.start, []).append((key, Node(
+                "lit", None, at, item.end, self.src), first[key]))
+        else:
+            first[key] = at
+            out[key] = item
+        end = self.peek()
+        if end.kind == "punct" and end.text == ",":
+            self.take()
+        elif not (end.kind == "nl" or (end.kind == "punct" and end.text == "}")):
+            raise self.fail(f"expected ',', a new line or '}}' after the value of {key!r}, "
+                            f"found {_show(end)}", end)
 
     def hcl_tuple(self, where: str) -> Node:
         opener = self.take()
@@ -1326,6 +1468,9 @@ def _number(text: str) -> int | float:
     # fraction (jsonencode({h = 1.0}) is {"h":1}), so a whole number becomes an int.  Past
     # 10**30 no schedule value means anything: a float (infinity if need be) never meets
     # Python's limit on the digits of an int.
+    digits = text[1:] if text.startswith("-") else text
+    if len(digits) < 30 and digits.isascii() and digits.isdigit():
+        return int(text)  # what the exact reading below gives a whole number, sooner
     from decimal import Decimal
 
     try:

@@ -18,6 +18,7 @@ Pointers follow Terraform's JSON syntax
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -938,6 +939,10 @@ def _plain(value: object) -> object:
     return value
 
 
+#: What can hold an Unknown, or be one (a plain value cannot: its place is not worked out).
+_MAY_HOLD = (Unknown, Encoded, dict, list)
+
+
 def _unknowns(value: object, where: str = "") -> Iterator[tuple[str, Unknown]]:
     stack: list[tuple[str, object]] = [(where, value)]
     while stack:
@@ -947,9 +952,11 @@ def _unknowns(value: object, where: str = "") -> Iterator[tuple[str, Unknown]]:
         elif isinstance(item, Encoded):
             stack.append((at, item.value))
         elif isinstance(item, dict):
-            stack.extend((at + _step(str(k)), v) for k, v in reversed(list(item.items())))
+            stack.extend((at + _step(str(k)), v) for k, v in reversed(item.items())
+                         if isinstance(v, _MAY_HOLD))
         elif isinstance(item, list):
-            stack.extend((f"{at}/{i}", v) for i, v in reversed(list(enumerate(item))))
+            stack.extend((f"{at}/{i}", v) for i, v in reversed(list(enumerate(item)))
+                         if isinstance(v, _MAY_HOLD))
 
 
 def _add(result: Scan, ev: _Eval, doc: object, base: str, name: str, address: str,
@@ -1075,6 +1082,16 @@ def _imports(src: Src) -> dict[str, str]:
     return reader.import_ids
 
 
+@functools.lru_cache(maxsize=64)
+def _stem_and_folder(name: str) -> tuple[str, str]:
+    """A file's name without its extension, and its folder's name (asked once per resource:
+    a file of many resources works them out once)."""
+    stem = os.path.basename(name)
+    stem = stem[: -len(".tf.json")] if stem.lower().endswith(".tf.json") else \
+        os.path.splitext(stem)[0]
+    return stem, os.path.basename(os.path.dirname(name))
+
+
 def _own_ids(res: Resource, src: Src, *, instance: bool) -> tuple[str | None, str | None]:
     """(destination id, own id) of a resource from its import block, its name, or its file's
     name, in that order (Segment's Git sync layout); nothing for one instance of a for_each."""
@@ -1089,10 +1106,7 @@ def _own_ids(res: Resource, src: Src, *, instance: bool) -> tuple[str | None, st
         if len(parts) == 2 and all(parts):
             return parts[0], parts[1]
     label = res.label.removeprefix("id-") if res.label.startswith("id-") else None
-    stem = os.path.basename(src.name)
-    stem = stem[: -len(".tf.json")] if stem.lower().endswith(".tf.json") else \
-        os.path.splitext(stem)[0]
-    folder = os.path.basename(os.path.dirname(src.name))
+    stem, folder = _stem_and_folder(src.name)
     for candidate in (label, stem if folder == _FOLDERS[res.type] else None):
         if candidate is None:
             continue
