@@ -957,15 +957,7 @@ class HclReader:
         tok = self.look()
         if tok.kind == "punct" and tok.text == "(":
             self.take()
-            self.nl_skip += 1
-            try:
-                inner = self.expr()
-                close = self.look()
-            finally:
-                self.nl_skip -= 1
-            if not (close.kind == "punct" and close.text == ")"):
-                raise _GiveUp
-            self.take()
+            inner, close = self._until(")")
             return self.node(inner.kind, inner.value, tok.start, close.end)
         if tok.kind == "punct" and tok.text == "[":
             return self.tuple_expr(tok)
@@ -1125,15 +1117,7 @@ class HclReader:
             elif tok.kind == "punct" and tok.text == "[" and not (
                     self.peek(1).kind == "punct" and self.peek(1).text == "*"):
                 self.take()
-                self.nl_skip += 1
-                try:
-                    key = self.expr()
-                    close = self.look()
-                finally:
-                    self.nl_skip -= 1
-                if not (close.kind == "punct" and close.text == "]"):
-                    raise _GiveUp
-                self.take()
+                key, close = self._until("]")
                 node = self.node("get", (node, key), node.start, close.end)
             elif tok.kind == "punct" and (tok.text == "[" or tok.text == ".") \
                     and self.peek(1).kind == "punct" and self.peek(1).text == "*":
@@ -1155,20 +1139,26 @@ class HclReader:
                     elif full and nxt.kind == "punct" and nxt.text == "[" \
                             and not (self.peek(1).kind == "punct" and self.peek(1).text == "*"):
                         self.take()
-                        self.nl_skip += 1
-                        try:
-                            steps.append(self.expr())
-                            close = self.look()
-                        finally:
-                            self.nl_skip -= 1
-                        if not (close.kind == "punct" and close.text == "]"):
-                            raise _GiveUp
-                        self.take()
+                        steps.append(self._until("]")[0])
                     else:
                         break
                 node = self.node("splat", (node, steps), node.start, self.last.end)
             else:
                 return node
+
+    def _until(self, close: str) -> tuple[Node, _Tok]:
+        """An expression and the ``close`` bracket after it (taken); new lines inside the
+        brackets are blanks."""
+        self.nl_skip += 1
+        try:
+            inner = self.expr()
+            end = self.look()
+        finally:
+            self.nl_skip -= 1
+        if not (end.kind == "punct" and end.text == close):
+            raise _GiveUp
+        self.take()
+        return inner, end
 
     def _plain_value(self, stops: tuple[str, ...], where: str) -> Node:
         """One expression up to a stop token (not consumed), a literal or unknown."""
